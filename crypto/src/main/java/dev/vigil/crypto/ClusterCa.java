@@ -1,0 +1,29 @@
+package dev.vigil.crypto;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** The cluster certificate authority: an Ed25519 key whose signature makes a node a member. */
+public final class ClusterCa {
+    private final PrivateKey key;
+
+    public ClusterCa(final PrivateKey key) {
+        this.key = key;
+    }
+
+    /**
+     * Issues a certificate for {@code node}, valid from {@code notBefore} for {@code validity}.
+     * Validity is kept in whole seconds.
+     */
+    public Certificate issue(final PublicKey node, final Instant notBefore, final Duration validity) {
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("validity must be positive, got " + validity);
+        }
+        final long from = notBefore.getEpochSecond();
+        return Certificate.issue(key, node, from, Math.addExact(from, validity.getSeconds()));
+    }
+
+    public PublicKey publicKey() {
+        return key.publicKey();
+    }
+}

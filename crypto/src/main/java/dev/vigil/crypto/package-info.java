@@ -1,0 +1,6 @@
+/**
+ * Identity and trust: Ed25519 node keys (Bouncy Castle's lightweight API, about 17 times faster
+ * than the JDK provider), node ids derived from public keys, the cluster CA and the node
+ * certificates it issues, and the key files an operator handles.
+ */
+package dev.vigil.crypto;

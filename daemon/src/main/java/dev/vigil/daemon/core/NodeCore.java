@@ -1,0 +1,577 @@
+package dev.vigil.daemon.core;
+
+import dev.vigil.crypto.Certificate;
+import dev.vigil.crypto.NodeIds;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.wire.FrameHeader;
+import dev.vigil.wire.FrameStatus;
+import dev.vigil.wire.JoinAcceptBody;
+import dev.vigil.wire.JoinBody;
+import dev.vigil.wire.LeaveBody;
+import dev.vigil.wire.MessageType;
+import dev.vigil.wire.ProbeBody;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One Vigil node: joins the fleet through bootstrap addresses, keeps a bounded table of peers,
+ * probes them for liveness and round-trip time, and leaves cleanly on shutdown.
+ *
+ * <p>Driven only by {@link #start()}, {@link #onFrame}, its own tick timer and
+ * {@link #shutdown()}, all on one thread; acts only through its {@link NodeEnv}. Given the same
+ * inputs in the same order it produces the same outputs, byte for byte.
+ *
+ * <p>Membership protocol, in short: a joiner sends {@code join} (its certificate and address)
+ * to a bootstrap address. The receiver checks the certificate against the cluster CA, admits the
+ * joiner as a peer if its table has room, and answers {@code join-accept} with its own
+ * certificate and a random sample of other nodes. A joiner that was not admitted, or that wants
+ * more peers, joins nodes from the sample. Peers ping each other every ping interval; silence
+ * makes a peer suspect, then dead; dead peers are re-joined with backoff so a restarted node is
+ * found again, and forgotten after a while.
+ */
+public final class NodeCore {
+    private static final int REFUSALS_MAX = 16;
+    private static final int PENDING_JOINS_MAX = 64;
+
+    private final CoreConfig config;
+    private final PrivateKey key;
+    private final byte[] certificateBytes;
+    private final long selfId;
+    private final String selfHex;
+    private final NodeEnv env;
+    private final Hlc hlc = new Hlc();
+    private final FrameCounters counters = new FrameCounters();
+    private final TreeMap<Long, Peer> peers = new TreeMap<>();
+    private final TreeMap<Long, String> known = new TreeMap<>();
+    private final LinkedHashMap<String, Long> pendingJoins = new LinkedHashMap<>();
+    private final LinkedHashMap<String, NodeStatus.Refusal> refusals = new LinkedHashMap<>();
+    private final TrustStore trust;
+    private final FrameGate gate;
+    private final LongArrayList sampleIds = new LongArrayList();
+    private final List<String> sampleAddresses = new ArrayList<>();
+
+    private Outbox outbox;
+    private Scheduler.Timer tickTimer;
+    private long startedMicros = -1;
+    private long acceptedMicros = -1;
+    private boolean stopped;
+    private long probeCounter;
+    private long bootstrapBackoffMicros;
+    private long nextBootstrapMicros;
+    private long nextExploreMicros;
+
+    public NodeCore(
+        final CoreConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
+        final NodeEnv env) {
+        if (certificate.nodeId() != key.nodeId() || !certificate.publicKey().equals(key.publicKey())) {
+            throw new IllegalArgumentException("certificate " + certificate + " is not for key " + key);
+        }
+        this.config = config;
+        this.key = key;
+        this.certificateBytes = certificate.encoded();
+        this.selfId = key.nodeId();
+        this.selfHex = NodeIds.toHex(selfId);
+        this.env = env;
+        this.trust = new TrustStore(config.trustedMax(), peers::containsKey);
+        this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Starts the tick timer and, unless this node founds the fleet, the join. */
+    public void start() {
+        if (startedMicros >= 0) {
+            throw new IllegalStateException("node " + selfHex + " already started");
+        }
+        final long now = now();
+        startedMicros = now;
+        outbox = new Outbox(key, config.schemaHash(), hlc, env.transport(), counters, now);
+        if (bootstrapAddresses().isEmpty()) {
+            acceptedMicros = now;
+            env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " founds the fleet (no bootstrap addresses)");
+        } else {
+            env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " joining through " + bootstrapAddresses());
+        }
+        seekPeers(now);
+        tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
+    }
+
+    /** Takes in one frame as delimited by the transport. Never throws for any byte string. */
+    public void onFrame(final byte[] bytes, final int offset, final int length) {
+        if (stopped || startedMicros < 0) {
+            return;
+        }
+        final long now = now();
+        final FrameStatus status = gate.admit(bytes, offset, length, now);
+        if (!status.ok()) {
+            noteRefusal(status, bytes, offset, length, now);
+            return;
+        }
+        final UnsafeBuffer frame = gate.view();
+        final TrustStore.Trusted sender = gate.sender;
+        hlc.observe(FrameHeader.hlc(frame, offset), now);
+        final long senderId = sender.certificate.nodeId();
+        final int bodyOffset = FrameHeader.bodyOffset(offset);
+        switch (MessageType.of(FrameHeader.type(frame, offset))) {
+            case JOIN -> onJoin(senderId, sender, now);
+            case JOIN_ACCEPT -> onJoinAccept(senderId, sender, frame, bodyOffset, now);
+            case PING -> onPing(senderId, sender, FrameHeader.sequence(frame, offset), ProbeBody.probeId(frame, bodyOffset), now);
+            case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset), now);
+            case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
+        }
+    }
+
+    /** Tells every reachable peer this node is leaving, then stops reacting to anything. */
+    public void shutdown() {
+        if (stopped || startedMicros < 0) {
+            stopped = true;
+            return;
+        }
+        final long now = now();
+        for (final Peer p : peers.values()) {
+            if (p.state != PeerState.DEAD) {
+                sendLeave(p.address, LeaveBody.REASON_SHUTDOWN, now);
+            }
+        }
+        stopped = true;
+        if (tickTimer != null) {
+            tickTimer.cancel();
+        }
+        env.log().info("node " + selfHex + " left the fleet (told " + peers.size() + " peers)");
+    }
+
+    private void onTick() {
+        if (stopped) {
+            return;
+        }
+        final long now = now();
+        expirePendingJoins(now);
+        updateLiveness(now);
+        probePeers(now);
+        rejoinDeadPeers(now);
+        seekPeers(now);
+        tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    private void onJoin(final long senderId, final TrustStore.Trusted sender, final long now) {
+        sender.leftSequence = Long.MIN_VALUE;
+        rememberKnown(senderId, sender.address);
+        Peer p = peers.get(senderId);
+        final boolean admitted;
+        if (p != null) {
+            p.address = sender.address;
+            heard(p, now);
+            admitted = true;
+        } else if (makeRoom()) {
+            p = admit(senderId, sender.address, now);
+            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " joined");
+            admitted = true;
+        } else {
+            admitted = false;
+        }
+        sendAccept(sender.address, senderId, admitted, now);
+    }
+
+    private void onJoinAccept(
+        final long senderId, final TrustStore.Trusted sender, final UnsafeBuffer frame, final int bodyOffset,
+        final long now) {
+        sender.leftSequence = Long.MIN_VALUE;
+        if (acceptedMicros < 0) {
+            acceptedMicros = now;
+            env.log().info("node " + selfHex + " accepted into the fleet by " + NodeIds.toHex(senderId) + " at " + sender.address);
+        }
+        pendingJoins.remove(sender.address);
+        rememberKnown(senderId, sender.address);
+        if (JoinAcceptBody.admitted(frame, bodyOffset)) {
+            final Peer p = peers.get(senderId);
+            if (p != null) {
+                p.address = sender.address;
+                heard(p, now);
+            } else if (makeRoom()) {
+                admit(senderId, sender.address, now);
+                env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " admitted us");
+            } else {
+                sendLeave(sender.address, LeaveBody.REASON_NO_ROOM, now);
+            }
+        }
+        sampleIds.clear();
+        sampleAddresses.clear();
+        JoinAcceptBody.forEachSample(frame, bodyOffset, (id, address) -> {
+            if (id != selfId && !address.equals(config.advertiseAddress())) {
+                sampleIds.addLong(id);
+                sampleAddresses.add(address);
+            }
+        });
+        for (int i = 0; i < sampleIds.size(); i++) {
+            rememberKnown(sampleIds.getLong(i), sampleAddresses.get(i));
+        }
+        int wanted = config.peersTarget() - peers.size() - pendingJoins.size();
+        final int n = sampleIds.size();
+        for (int i = 0; i < n && wanted > 0; i++) {
+            // partial Fisher-Yates: a uniformly random order, drawn from the seeded generator
+            final int j = i + env.random().nextInt(n - i);
+            swap(i, j);
+            final long id = sampleIds.getLong(i);
+            final String address = sampleAddresses.get(i);
+            if (!peers.containsKey(id) && !pendingJoins.containsKey(address)) {
+                sendJoin(address, now);
+                wanted--;
+            }
+        }
+    }
+
+    private void onPing(
+        final long senderId, final TrustStore.Trusted sender, final long sequence, final long probeId, final long now) {
+        Peer p = peers.get(senderId);
+        if (p == null) {
+            if (sequence < sender.leftSequence || sender.address == null) {
+                return; // sent before the sender left us; it is not a peer any more
+            }
+            if (!makeRoom()) {
+                sendLeave(sender.address, LeaveBody.REASON_NO_ROOM, now);
+                return;
+            }
+            p = admit(senderId, sender.address, now);
+            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " re-admitted on probe");
+        }
+        heard(p, now);
+        outbox.send(p.address, MessageType.ACK, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), probeId), now);
+    }
+
+    private void onAck(final long senderId, final long probeId, final long now) {
+        final Peer p = peers.get(senderId);
+        if (p == null) {
+            return;
+        }
+        heard(p, now);
+        if (p.probeSentMicros >= 0 && probeId == p.probeId) {
+            p.recordRtt(now - p.probeSentMicros);
+            p.probeSentMicros = -1;
+        }
+    }
+
+    private void onLeave(final long senderId, final TrustStore.Trusted sender, final long sequence, final int reason) {
+        sender.leftSequence = sequence;
+        final Peer p = peers.remove(senderId);
+        if (p != null) {
+            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + p.address + " left ("
+                + (reason == LeaveBody.REASON_SHUTDOWN ? "shutdown" : "no room for us") + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void updateLiveness(final long now) {
+        final Iterator<Peer> it = peers.values().iterator();
+        while (it.hasNext()) {
+            final Peer p = it.next();
+            final long silenceMicros = now - p.lastHeardMicros;
+            if (p.state != PeerState.DEAD && silenceMicros > config.deadAfterMicros()) {
+                transition(p, PeerState.DEAD, now);
+                p.rejoinBackoffMicros = config.joinRetryMicrosMin();
+                p.nextRejoinMicros = now + p.rejoinBackoffMicros;
+                env.log().warn("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is dead: silent for "
+                    + silenceMicros / 1000 + " ms");
+            } else if (p.state == PeerState.ALIVE && silenceMicros > config.suspectAfterMicros()) {
+                transition(p, PeerState.SUSPECT, now);
+                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is suspect: silent for "
+                    + silenceMicros / 1000 + " ms");
+            } else if (p.state == PeerState.DEAD && now - p.sinceMicros > config.forgetAfterMicros()) {
+                it.remove();
+                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " forgotten after "
+                    + (now - p.sinceMicros) / 1_000_000 + " s dead");
+            }
+        }
+    }
+
+    private void probePeers(final long now) {
+        for (final Peer p : peers.values()) {
+            if (p.state != PeerState.DEAD && now >= p.nextPingMicros) {
+                p.probeId = ++probeCounter;
+                p.probeSentMicros = now;
+                p.nextPingMicros = now + config.pingIntervalMicros();
+                outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), p.probeId), now);
+            }
+        }
+    }
+
+    private void rejoinDeadPeers(final long now) {
+        for (final Peer p : peers.values()) {
+            if (p.state == PeerState.DEAD && now >= p.nextRejoinMicros) {
+                sendJoin(p.address, now);
+                p.rejoinBackoffMicros = Math.min(2 * p.rejoinBackoffMicros, config.joinRetryMicrosMax());
+                p.nextRejoinMicros = now + p.rejoinBackoffMicros;
+            }
+        }
+    }
+
+    /** Joins through the bootstrap addresses while alone; explores known nodes while short of peers. */
+    private void seekPeers(final long now) {
+        final int alive = alivePeerCount();
+        final List<String> bootstrap = bootstrapAddresses();
+        if (alive > 0) {
+            bootstrapBackoffMicros = 0;
+        } else if (!bootstrap.isEmpty() && now >= nextBootstrapMicros) {
+            for (final String address : bootstrap) {
+                sendJoin(address, now);
+            }
+            bootstrapBackoffMicros = bootstrapBackoffMicros == 0
+                ? config.joinRetryMicrosMin() : Math.min(2 * bootstrapBackoffMicros, config.joinRetryMicrosMax());
+            nextBootstrapMicros = now + bootstrapBackoffMicros + jitter(bootstrapBackoffMicros / 4);
+        }
+        if (peers.size() < config.peersTarget() && now >= nextExploreMicros && pendingJoins.isEmpty()) {
+            final String candidate = randomKnownNonPeer();
+            if (candidate != null) {
+                sendJoin(candidate, now);
+            }
+            nextExploreMicros = now + config.pingIntervalMicros() + jitter(config.pingIntervalMicros());
+        }
+    }
+
+    private void expirePendingJoins(final long now) {
+        final long timeoutMicros = 2 * config.pingIntervalMicros();
+        pendingJoins.values().removeIf(sentMicros -> now - sentMicros > timeoutMicros);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Peer admit(final long nodeId, final String address, final long now) {
+        final Peer p = new Peer(nodeId, address, now);
+        // spread the first probe over one interval so peers admitted together do not ping in step
+        p.nextPingMicros = now + jitter(config.pingIntervalMicros());
+        peers.put(nodeId, p);
+        return p;
+    }
+
+    /** @return whether the table has a free slot, freeing the longest-dead peer's slot if needed. */
+    private boolean makeRoom() {
+        if (peers.size() < config.peersMax()) {
+            return true;
+        }
+        Peer oldestDead = null;
+        for (final Peer p : peers.values()) {
+            if (p.state == PeerState.DEAD && (oldestDead == null || p.sinceMicros < oldestDead.sinceMicros)) {
+                oldestDead = p;
+            }
+        }
+        if (oldestDead == null) {
+            return false;
+        }
+        peers.remove(oldestDead.nodeId);
+        return true;
+    }
+
+    private void heard(final Peer p, final long now) {
+        p.lastHeardMicros = now;
+        if (p.state != PeerState.ALIVE) {
+            if (p.state == PeerState.DEAD) {
+                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is alive again");
+            }
+            transition(p, PeerState.ALIVE, now);
+            p.nextPingMicros = Math.min(p.nextPingMicros, now + config.pingIntervalMicros());
+        }
+    }
+
+    private static void transition(final Peer p, final PeerState state, final long now) {
+        p.state = state;
+        p.sinceMicros = now;
+    }
+
+    private void sendJoin(final String address, final long now) {
+        if (pendingJoins.size() >= PENDING_JOINS_MAX) {
+            pendingJoins.remove(pendingJoins.keySet().iterator().next());
+        }
+        pendingJoins.put(address, now);
+        final int bodyLength = JoinBody.encode(outbox.body(), outbox.bodyOffset(), certificateBytes, config.advertiseAddress());
+        outbox.send(address, MessageType.JOIN, bodyLength, now);
+    }
+
+    private void sendAccept(final String address, final long joinerId, final boolean admitted, final long now) {
+        final UnsafeBuffer body = outbox.body();
+        final int bodyOffset = outbox.bodyOffset();
+        int bodyLength = JoinAcceptBody.encodeStart(body, bodyOffset, admitted, certificateBytes, config.advertiseAddress());
+        // Candidates in id order (peers first, then the address book), then a seeded random pick.
+        sampleIds.clear();
+        sampleAddresses.clear();
+        for (final Peer p : peers.values()) {
+            if (p.nodeId != joinerId && p.state == PeerState.ALIVE) {
+                sampleIds.addLong(p.nodeId);
+                sampleAddresses.add(p.address);
+            }
+        }
+        for (final Map.Entry<Long, String> e : known.entrySet()) {
+            if (e.getKey() != joinerId && !peers.containsKey(e.getKey())) {
+                sampleIds.addLong(e.getKey());
+                sampleAddresses.add(e.getValue());
+            }
+        }
+        final int n = sampleIds.size();
+        final int take = Math.min(n, JoinAcceptBody.SAMPLE_MAX);
+        for (int i = 0; i < take; i++) {
+            swap(i, i + env.random().nextInt(n - i));
+            bodyLength = JoinAcceptBody.appendSample(body, bodyOffset, bodyLength, sampleIds.getLong(i), sampleAddresses.get(i));
+        }
+        outbox.send(address, MessageType.JOIN_ACCEPT, bodyLength, now);
+    }
+
+    private void sendLeave(final String address, final int reason, final long now) {
+        outbox.send(address, MessageType.LEAVE, LeaveBody.encode(outbox.body(), outbox.bodyOffset(), reason), now);
+    }
+
+    private void swap(final int i, final int j) {
+        if (i != j) {
+            final long id = sampleIds.getLong(i);
+            sampleIds.setLong(i, sampleIds.getLong(j));
+            sampleIds.setLong(j, id);
+            final String address = sampleAddresses.get(i);
+            sampleAddresses.set(i, sampleAddresses.get(j));
+            sampleAddresses.set(j, address);
+        }
+    }
+
+    private void rememberKnown(final long nodeId, final String address) {
+        if (nodeId == selfId || address == null) {
+            return;
+        }
+        known.put(nodeId, address);
+        if (known.size() > config.knownMax()) {
+            int skip = env.random().nextInt(known.size());
+            final Iterator<Long> it = known.keySet().iterator();
+            while (skip-- > 0) {
+                it.next();
+            }
+            it.next();
+            it.remove();
+        }
+    }
+
+    private String randomKnownNonPeer() {
+        int candidates = 0;
+        for (final Map.Entry<Long, String> e : known.entrySet()) {
+            if (!peers.containsKey(e.getKey())) {
+                candidates++;
+            }
+        }
+        if (candidates == 0) {
+            return null;
+        }
+        int pick = env.random().nextInt(candidates);
+        for (final Map.Entry<Long, String> e : known.entrySet()) {
+            if (!peers.containsKey(e.getKey()) && pick-- == 0) {
+                return e.getValue();
+            }
+        }
+        throw new IllegalStateException("unreachable: counted " + candidates + " candidates");
+    }
+
+    private List<String> bootstrapAddresses() {
+        final List<String> addresses = new ArrayList<>(config.bootstrap().size());
+        for (final String address : config.bootstrap()) {
+            if (!address.equals(config.advertiseAddress())) {
+                addresses.add(address);
+            }
+        }
+        return addresses;
+    }
+
+    private long jitter(final long boundMicros) {
+        return boundMicros <= 0 ? 0 : env.random().nextLong(boundMicros);
+    }
+
+    private int alivePeerCount() {
+        int alive = 0;
+        for (final Peer p : peers.values()) {
+            if (p.state == PeerState.ALIVE) {
+                alive++;
+            }
+        }
+        return alive;
+    }
+
+    private long now() {
+        return env.clock().nowMicros();
+    }
+
+    /**
+     * Remembers refusals that point at a misconfigured or hostile node (bad or expired
+     * certificate, bad signature, schema or clock trouble) and logs the first of each kind per
+     * claimed sender. Structural garbage is only counted: it names no one.
+     */
+    private void noteRefusal(
+        final FrameStatus status, final byte[] bytes, final int offset, final int length, final long now) {
+        switch (status) {
+            case BAD_CERTIFICATE, CERTIFICATE_EXPIRED, BAD_SIGNATURE, SCHEMA_MISMATCH, CLOCK_SKEW -> {
+            }
+            default -> {
+                return;
+            }
+        }
+        final UnsafeBuffer frame = gate.view();
+        final String claimed = NodeIds.toHex(FrameHeader.sender(frame, offset));
+        final MessageType type = MessageType.of(FrameHeader.type(frame, offset));
+        final String address = type == MessageType.JOIN ? JoinBody.address(frame, FrameHeader.bodyOffset(offset))
+            : type == MessageType.JOIN_ACCEPT ? JoinAcceptBody.address(frame, FrameHeader.bodyOffset(offset)) : null;
+        final String detail = gate.certificateProblem != null
+            ? "certificate " + gate.certificateProblem.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            : status.label;
+        final String key = claimed + "/" + status.label;
+        final NodeStatus.Refusal previous = refusals.remove(key);
+        final long count = previous == null ? 1 : previous.count() + 1;
+        refusals.put(key, new NodeStatus.Refusal(claimed, address, status.label, detail, count, now));
+        if (refusals.size() > REFUSALS_MAX) {
+            refusals.remove(refusals.keySet().iterator().next());
+        }
+        if (previous == null) {
+            env.log().warn("refused " + (type == null ? "frame" : type.label) + " from node " + claimed
+                + (address != null ? " at " + address : "") + ": " + detail + " (further refusals of this node are counted, not logged)");
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** A snapshot for the status API and tests. */
+    public NodeStatus status() {
+        final long now = now();
+        final List<NodeStatus.PeerView> views = new ArrayList<>(peers.size());
+        for (final Peer p : peers.values()) {
+            views.add(new NodeStatus.PeerView(
+                NodeIds.toHex(p.nodeId), p.address, p.state, p.sinceMicros, p.lastHeardMicros,
+                p.rttMicrosSmoothed, p.rttMicrosLast));
+        }
+        return new NodeStatus(
+            selfHex, config.advertiseAddress(), now, startedMicros, acceptedMicros >= 0, acceptedMicros, stopped,
+            List.copyOf(views), counters.snapshot(), List.copyOf(refusals.values()));
+    }
+
+    /** Counters shared with the transport, which counts frames it could not even delimit. */
+    public FrameCounters counters() {
+        return counters;
+    }
+
+    public long nodeId() {
+        return selfId;
+    }
+
+    /** Accepted into the fleet and at least one peer alive: what the join scenario waits for. */
+    public boolean isJoined() {
+        return acceptedMicros >= 0 && alivePeerCount() > 0;
+    }
+
+    public int peerCount() {
+        return peers.size();
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+}

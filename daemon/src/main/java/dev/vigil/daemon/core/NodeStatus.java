@@ -1,0 +1,53 @@
+package dev.vigil.daemon.core;
+
+import java.util.List;
+
+/**
+ * What a node knows about itself at one moment; built on the core's thread, safe to hand to any
+ * other thread.
+ *
+ * @param nodeId        16 hex digits
+ * @param address       the advertised peer address
+ * @param nowMicros     the node's clock when the snapshot was taken
+ * @param startedMicros when the core started
+ * @param accepted      whether some node has accepted this one into the fleet (a node with no
+ *                      bootstrap addresses founds the fleet and is accepted from the start)
+ * @param acceptedMicros when that first happened, or -1
+ * @param peers         ordered by node id
+ * @param refusals      the most recent distinct refused senders, newest last
+ */
+public record NodeStatus(
+    String nodeId,
+    String address,
+    long nowMicros,
+    long startedMicros,
+    boolean accepted,
+    long acceptedMicros,
+    boolean stopped,
+    List<PeerView> peers,
+    FrameCounters.Snapshot frames,
+    List<Refusal> refusals) {
+
+    /** One peer as this node sees it. */
+    public record PeerView(
+        String nodeId, String address, PeerState state, long sinceMicros, long lastHeardMicros,
+        long rttMicrosSmoothed, long rttMicrosLast) {
+    }
+
+    /** A sender whose frames were refused for a reason worth an operator's attention. */
+    public record Refusal(String nodeId, String address, String reason, String detail, long count, long lastMicros) {
+    }
+
+    public long alivePeers() {
+        return peers.stream().filter(p -> p.state() == PeerState.ALIVE).count();
+    }
+
+    public PeerView peer(final String nodeIdHex) {
+        return peers.stream().filter(p -> p.nodeId().equals(nodeIdHex)).findFirst().orElse(null);
+    }
+
+    public PeerState peerState(final String nodeIdHex) {
+        final PeerView p = peer(nodeIdHex);
+        return p == null ? null : p.state();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vigil.daemon.core;
+
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.wire.FrameHeader;
+import dev.vigil.wire.MessageType;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Builds, stamps and signs outbound frames in one reusable scratch buffer and hands them to the
+ * transport. Sequence numbers start at the boot time in microseconds and count up by one per
+ * frame, so they keep increasing across restarts without persisted state (as long as a node
+ * sends less than one frame per microsecond on average, which signing speed guarantees).
+ */
+final class Outbox {
+    private final byte[] scratch = new byte[FrameHeader.FRAME_LENGTH_MAX];
+    private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
+    private final PrivateKey key;
+    private final long selfId;
+    private final int schemaHash;
+    private final Hlc hlc;
+    private final Transport transport;
+    private final FrameCounters counters;
+    private long sequence;
+
+    Outbox(final PrivateKey key, final int schemaHash, final Hlc hlc, final Transport transport,
+           final FrameCounters counters, final long bootMicros) {
+        this.key = key;
+        this.selfId = key.nodeId();
+        this.schemaHash = schemaHash;
+        this.hlc = hlc;
+        this.transport = transport;
+        this.counters = counters;
+        this.sequence = bootMicros;
+    }
+
+    /** The scratch buffer a message encoder writes the body into, at {@link #bodyOffset()}. */
+    UnsafeBuffer body() {
+        return buffer;
+    }
+
+    int bodyOffset() {
+        return FrameHeader.HEADER_LENGTH;
+    }
+
+    /** Seals the body just written into a frame and sends it. */
+    void send(final String address, final MessageType type, final int bodyLength, final long nowMicros) {
+        final int length = FrameHeader.write(
+            buffer, 0, type.code, 0, bodyLength, schemaHash, selfId, ++sequence, hlc.tick(nowMicros));
+        key.sign(scratch, 0, FrameHeader.signedLength(length), scratch, FrameHeader.signatureOffset(0, length));
+        counters.sent(type.code, length);
+        transport.send(address, scratch, 0, length);
+    }
+}

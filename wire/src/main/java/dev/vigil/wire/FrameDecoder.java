@@ -1,0 +1,57 @@
+package dev.vigil.wire;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Structural check of one frame: total over all byte strings, allocation free, never throws
+ * for a range that lies inside the buffer. It answers the first reason that applies, cheapest
+ * first, so the answer for a given byte string is always the same.
+ */
+public final class FrameDecoder {
+    private FrameDecoder() {
+    }
+
+    /**
+     * @param buffer holds the frame
+     * @param offset where the frame starts
+     * @param length how many bytes the transport delimited as this frame
+     */
+    public static FrameStatus check(final DirectBuffer buffer, final int offset, final int length) {
+        if (length > FrameHeader.FRAME_LENGTH_MAX) {
+            return FrameStatus.OVERSIZED;
+        }
+        if (length < FrameHeader.FRAME_LENGTH_MIN) {
+            return FrameStatus.TRUNCATED;
+        }
+        if (FrameHeader.magic(buffer, offset) != FrameHeader.MAGIC) {
+            return FrameStatus.BAD_MAGIC;
+        }
+        if (FrameHeader.version(buffer, offset) != FrameHeader.VERSION) {
+            return FrameStatus.UNKNOWN_VERSION;
+        }
+        final int declared = FrameHeader.frameLength(buffer, offset);
+        if (declared > length && declared <= FrameHeader.FRAME_LENGTH_MAX) {
+            return FrameStatus.TRUNCATED;
+        }
+        if (declared != length) {
+            return FrameStatus.BAD_LENGTH;
+        }
+        final MessageType type = MessageType.of(FrameHeader.type(buffer, offset));
+        if (type == null) {
+            return FrameStatus.UNKNOWN_TYPE;
+        }
+        if (FrameHeader.flags(buffer, offset) != 0) {
+            // v1 defines no header flags; a set bit means a sender we do not understand.
+            return FrameStatus.MALFORMED_BODY;
+        }
+        final int bodyOffset = FrameHeader.bodyOffset(offset);
+        final int bodyLength = FrameHeader.bodyLength(length);
+        final boolean wellFormed = switch (type) {
+            case JOIN -> JoinBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case JOIN_ACCEPT -> JoinAcceptBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case PING, ACK -> ProbeBody.isWellFormed(bodyLength);
+            case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
+        };
+        return wellFormed ? FrameStatus.OK : FrameStatus.MALFORMED_BODY;
+    }
+}
