@@ -1,0 +1,34 @@
+package dev.vigil.daemon.config;
+
+import java.util.List;
+
+/**
+ * The YAML file as written, field for field (snake_case on disk). Absent fields are null and
+ * get their defaults in {@link ConfigLoader}; unknown fields are errors.
+ */
+record ConfigFile(
+    String dataDir,
+    Listen listen,
+    String advertise,
+    List<String> bootstrap,
+    Identity identity,
+    Peers peers,
+    Liveness liveness,
+    Transport transport,
+    Long clockSkewMaxMs) {
+
+    record Listen(String peer, String api) {
+    }
+
+    record Identity(String key, String certificate, String caPublicKey) {
+    }
+
+    record Peers(Integer max, Integer target) {
+    }
+
+    record Liveness(Long pingIntervalMs, Long suspectAfterMs, Long deadAfterMs, Long forgetAfterMs) {
+    }
+
+    record Transport(Integer sendQueueFramesMax, Long reconnectBackoffMinMs, Long reconnectBackoffMaxMs) {
+    }
+}

@@ -1,0 +1,171 @@
+package dev.vigil.daemon.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.daemon.core.CoreConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Reads a node's YAML file into a {@link NodeConfig}; every problem is a {@link ConfigException}. */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private ConfigLoader() {
+    }
+
+    public static NodeConfig load(final Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file, null, "no such file");
+        }
+        final ConfigFile raw;
+        try {
+            raw = YAML.readValue(file.toFile(), ConfigFile.class);
+        } catch (final UnrecognizedPropertyException e) {
+            final TreeSet<String> known = new TreeSet<>();
+            e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+            throw new ConfigException(file, path(e), "unknown field" + line(e.getLocation())
+                + "; expected one of: " + String.join(", ", known));
+        } catch (final InvalidFormatException e) {
+            throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType())
+                + line(e.getLocation()) + ", got '" + e.getValue() + "'");
+        } catch (final MismatchedInputException e) {
+            throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType()) + line(e.getLocation()));
+        } catch (final JsonProcessingException e) {
+            throw new ConfigException(file, null, "not valid YAML" + line(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (final IOException e) {
+            throw new ConfigException(file, null, "cannot be read: " + e.getMessage());
+        }
+        if (raw == null) {
+            throw new ConfigException(file, null, "is empty; see configs/node.example.yaml");
+        }
+        return resolve(file, raw);
+    }
+
+    private static NodeConfig resolve(final Path file, final ConfigFile raw) {
+        final Path dir = file.toAbsolutePath().getParent();
+        final ConfigFile.Listen listen = require(file, "listen", raw.listen());
+        final HostPort peerListen = hostPort(file, "listen.peer", require(file, "listen.peer", listen.peer()));
+        final HostPort apiListen = listen.api() == null ? HostPort.parse("127.0.0.1:7480") : hostPort(file, "listen.api", listen.api());
+        final String advertise;
+        if (raw.advertise() != null) {
+            advertise = hostPort(file, "advertise", raw.advertise()).toString();
+        } else if (peerListen.isWildcard()) {
+            throw new ConfigException(file, "advertise", "required when listen.peer is a wildcard (" + peerListen
+                + "): the address other nodes use to reach this one, e.g. 192.0.2.10:" + peerListen.port());
+        } else {
+            advertise = peerListen.toString();
+        }
+        final List<String> bootstrap = new ArrayList<>();
+        if (raw.bootstrap() != null) {
+            for (int i = 0; i < raw.bootstrap().size(); i++) {
+                bootstrap.add(hostPort(file, "bootstrap[" + i + "]", raw.bootstrap().get(i)).toString());
+            }
+        }
+        final ConfigFile.Identity identity = require(file, "identity", raw.identity());
+        final Path keyFile = path(dir, require(file, "identity.key", identity.key()));
+        final Path certificateFile = path(dir, require(file, "identity.certificate", identity.certificate()));
+        final Path caFile = path(dir, require(file, "identity.ca_public_key", identity.caPublicKey()));
+        final Path dataDir = path(dir, raw.dataDir() == null ? "data" : raw.dataDir());
+
+        final CoreConfig d = CoreConfig.defaults(advertise, bootstrap);
+        final ConfigFile.Peers peers = raw.peers() == null ? new ConfigFile.Peers(null, null) : raw.peers();
+        final int peersMax = range(file, "peers.max", peers.max(), d.peersMax(), 1, 256);
+        final int peersTarget = range(file, "peers.target", peers.target(), Math.min(d.peersTarget(), peersMax), 1, peersMax);
+        final ConfigFile.Liveness l = raw.liveness() == null ? new ConfigFile.Liveness(null, null, null, null) : raw.liveness();
+        final long pingMs = range(file, "liveness.ping_interval_ms", l.pingIntervalMs(), d.pingIntervalMicros() / 1000, 50, 60_000);
+        final long suspectMs = range(file, "liveness.suspect_after_ms", l.suspectAfterMs(), Math.max(3 * pingMs, d.suspectAfterMicros() / 1000), pingMs + 1, 600_000);
+        final long deadMs = range(file, "liveness.dead_after_ms", l.deadAfterMs(), Math.max(2 * suspectMs, d.deadAfterMicros() / 1000), suspectMs + 1, 3_600_000);
+        final long forgetMs = range(file, "liveness.forget_after_ms", l.forgetAfterMs(), Math.max(deadMs, d.forgetAfterMicros() / 1000), deadMs, 86_400_000);
+        final long skewMs = range(file, "clock_skew_max_ms", raw.clockSkewMaxMs(), d.clockSkewMicrosMax() / 1000, 100, 3_600_000);
+        final ConfigFile.Transport t = raw.transport() == null ? new ConfigFile.Transport(null, null, null) : raw.transport();
+        final int queueMax = range(file, "transport.send_queue_frames_max", t.sendQueueFramesMax(), 256, 1, 65_536);
+        final long backoffMinMs = range(file, "transport.reconnect_backoff_min_ms", t.reconnectBackoffMinMs(), 100, 1, 60_000);
+        final long backoffMaxMs = range(file, "transport.reconnect_backoff_max_ms", t.reconnectBackoffMaxMs(), Math.max(5_000, backoffMinMs), backoffMinMs, 600_000);
+        final long tickMicros = Math.min(d.tickMicros(), pingMs * 1000 / 2);
+        final CoreConfig core = new CoreConfig(
+            advertise, bootstrap, peersMax, peersTarget, tickMicros, pingMs * 1000, suspectMs * 1000, deadMs * 1000,
+            forgetMs * 1000, d.joinRetryMicrosMin(), d.joinRetryMicrosMax(), skewMs * 1000,
+            Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), d.schemaHash());
+        return new NodeConfig(file, dataDir, peerListen, apiListen, keyFile, certificateFile, caFile, core,
+            queueMax, backoffMinMs, backoffMaxMs);
+    }
+
+    private static <T> T require(final Path file, final String field, final T value) {
+        if (value == null) {
+            throw new ConfigException(file, field, "is required; see configs/node.example.yaml");
+        }
+        return value;
+    }
+
+    private static HostPort hostPort(final Path file, final String field, final String value) {
+        try {
+            return HostPort.parse(value);
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(file, field, e.getMessage());
+        }
+    }
+
+    private static int range(final Path file, final String field, final Integer value, final int fallback, final int min, final int max) {
+        return (int)range(file, field, value == null ? null : (long)value, fallback, min, max);
+    }
+
+    private static long range(final Path file, final String field, final Long value, final long fallback, final long min, final long max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(file, field, "expected an integer in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+
+    private static Path path(final Path dir, final String value) {
+        final Path p = Path.of(value);
+        return p.isAbsolute() ? p : dir.resolve(p).normalize();
+    }
+
+    private static String path(final JsonMappingException e) {
+        return e.getPath().stream()
+            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+            .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String line(final JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? "" : " (line " + location.getLineNr() + ")";
+    }
+
+    private static String describe(final Class<?> type) {
+        if (type == null) {
+            return "a different value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping (" + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+}

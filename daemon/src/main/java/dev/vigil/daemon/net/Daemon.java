@@ -1,0 +1,293 @@
+package dev.vigil.daemon.net;
+
+import dev.vigil.crypto.Certificate;
+import dev.vigil.crypto.CertificateStatus;
+import dev.vigil.crypto.KeyFiles;
+import dev.vigil.crypto.NodeIds;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.cli.VersionProvider;
+import dev.vigil.daemon.config.ConfigException;
+import dev.vigil.daemon.config.NodeConfig;
+import dev.vigil.daemon.core.NodeCore;
+import dev.vigil.daemon.core.NodeEnv;
+import dev.vigil.daemon.core.NodeLog;
+import dev.vigil.daemon.core.NodeStatus;
+import dev.vigil.daemon.core.Scheduler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running Vigil daemon: one node core on one event-loop thread (which also runs the peer
+ * sockets and timers, actor style), and the HTTP API on a second thread that asks the core for
+ * snapshots by posting tasks to its loop.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
+
+    private final NodeConfig config;
+    private final IoKind io;
+    private final EventLoopGroup coreGroup;
+    private final EventLoop loop;
+    private final EventLoopGroup apiGroup;
+    private final NodeCore core;
+    private final PeerLinks links;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final long startedNanos = System.nanoTime();
+    private Channel peerServer;
+    private Channel apiServer;
+    private boolean closed;
+
+    private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
+                   final FileChannel lockChannel, final FileLock lock) {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.io = IoKind.best();
+        this.coreGroup = io.group(1, "vigil-core");
+        this.loop = coreGroup.next();
+        this.apiGroup = io.group(1, "vigil-api");
+        this.links = new PeerLinks(loop, io, config.sendQueueFramesMax(), config.reconnectBackoffMinMs(), config.reconnectBackoffMaxMs());
+        final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
+            new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
+        this.core = new NodeCore(config.core(), key, certificate, caKey, env);
+    }
+
+    /** Loads keys, locks the data dir, binds the sockets and starts the core. */
+    public static Daemon start(final NodeConfig config) throws IOException {
+        final PrivateKey key = KeyFiles.readPrivateKey(config.keyFile());
+        final Certificate certificate = KeyFiles.readCertificate(config.certificateFile());
+        final PublicKey caKey = KeyFiles.readPublicKey(config.caPublicKeyFile());
+        if (certificate.nodeId() != key.nodeId()) {
+            throw new ConfigException(config.file(), "identity.certificate", "certificate " + config.certificateFile()
+                + " is for node " + NodeIds.toHex(certificate.nodeId()) + ", but the key is node " + NodeIds.toHex(key.nodeId()));
+        }
+        final CertificateStatus own = certificate.verify(caKey, Instant.now().getEpochSecond());
+        if (own != CertificateStatus.VALID) {
+            // Peers would refuse us; say so now rather than fail silently later.
+            LOG.warn("own certificate {} does not verify against {}: {}; peers will refuse this node",
+                config.certificateFile(), config.caPublicKeyFile(), own);
+        }
+        Files.createDirectories(config.dataDir());
+        final FileChannel lockChannel = FileChannel.open(config.dataDir().resolve("vigil.lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        final FileLock lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new ConfigException(config.file(), "data_dir", config.dataDir() + " is in use by another vigil process");
+        }
+        final Daemon daemon = new Daemon(config, key, certificate, caKey, lockChannel, lock);
+        try {
+            daemon.bind();
+        } catch (final IOException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    private void bind() throws IOException {
+        peerServer = await(new ServerBootstrap()
+            .group(coreGroup)
+            .channel(io.serverChannel())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(final Channel ch) {
+                    ch.pipeline().addLast(InboundFrames.delimiter(), new InboundFrames(core));
+                }
+            })
+            .bind(config.peerListen().socketAddress()), "listen.peer", config.peerListen().toString());
+        apiServer = await(new ServerBootstrap()
+            .group(apiGroup)
+            .channel(io.serverChannel())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(new ApiServer.Initializer(this))
+            .bind(config.apiListen().socketAddress()), "listen.api", config.apiListen().toString());
+        onCore(core::start).join();
+        LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, {} transport",
+            VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
+            config.core().advertiseAddress(), apiServer.localAddress(), io.label());
+    }
+
+    private Channel await(final io.netty.channel.ChannelFuture f, final String field, final String address) throws IOException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            final Throwable c = f.cause();
+            throw new ConfigException(config.file(), field, "cannot listen on " + address + ": "
+                + (c instanceof BindException ? "address in use or not local" : String.valueOf(c)));
+        }
+        return f.channel();
+    }
+
+    /** A status snapshot, taken on the core's thread. */
+    public CompletableFuture<NodeStatus> status() {
+        return onCore(core::status);
+    }
+
+    /** Status and transport counters together, taken on the core's thread in one go. */
+    CompletableFuture<StatusJson.View> statusView() {
+        return onCore(() -> new StatusJson.View(core.status(), links.stats(), io.label(),
+            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
+    }
+
+    public NodeStatus statusNow() {
+        try {
+            return status().get(10, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("core did not answer a status request", e);
+        }
+    }
+
+    public InetSocketAddress peerAddress() {
+        return (InetSocketAddress)peerServer.localAddress();
+    }
+
+    public InetSocketAddress apiAddress() {
+        return (InetSocketAddress)apiServer.localAddress();
+    }
+
+    public long nodeId() {
+        return core.nodeId();
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Leaves the fleet (peers are told), flushes, closes sockets and releases the data dir. */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /** Stops without telling peers, as a crash would; for fault tests. */
+    public void kill() {
+        stop(false);
+    }
+
+    private synchronized void stop(final boolean leave) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            onCore(() -> {
+                if (leave) {
+                    core.shutdown();
+                } else {
+                    core.shutdownSilently();
+                }
+                links.close();
+                if (peerServer != null) {
+                    peerServer.close();
+                }
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
+        }
+        if (apiServer != null) {
+            apiServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        coreGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (final IOException e) {
+            LOG.warn("could not release {}: {}", config.dataDir().resolve("vigil.lock"), e.toString());
+        }
+        terminated.countDown();
+        LOG.info("node {} stopped", NodeIds.toHex(core.nodeId()));
+    }
+
+    private CompletableFuture<Void> onCore(final Runnable action) {
+        return onCore(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> CompletableFuture<T> onCore(final java.util.function.Supplier<T> action) {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    result.complete(action.get());
+                } catch (final Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (final java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    private static Scheduler netty(final EventLoop loop) {
+        return (delayMicros, action) -> {
+            final io.netty.util.concurrent.ScheduledFuture<?> f = loop.schedule(action, delayMicros, TimeUnit.MICROSECONDS);
+            return () -> f.cancel(false);
+        };
+    }
+
+    /** Wall-clock microseconds that never go backwards (a clock stepped back stalls instead). */
+    private static final class MonotonicWallClock implements dev.vigil.daemon.core.Clock {
+        private long last;
+
+        @Override
+        public long nowMicros() {
+            final Instant now = Instant.now();
+            last = Math.max(last, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+            return last;
+        }
+    }
+
+    private static final class Slf4jNodeLog implements NodeLog {
+        @Override
+        public void info(final String message) {
+            NODE_LOG.info(message);
+        }
+
+        @Override
+        public void warn(final String message) {
+            NODE_LOG.warn(message);
+        }
+    }
+
+}

@@ -1,0 +1,88 @@
+package dev.vigil.daemon.net;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.daemon.cli.VersionProvider;
+import dev.vigil.daemon.config.NodeConfig;
+import dev.vigil.daemon.core.NodeStatus;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shape of {@code GET /v1/status}: snake_case keys, times in ms or s as named. */
+final class StatusJson {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusJson() {
+    }
+
+    /** What one status answer is made of, gathered on the core's thread. */
+    record View(NodeStatus node, List<PeerLinks.LinkStats> links, String io, double uptimeS,
+                NodeConfig config, SocketAddress peerListen, SocketAddress apiListen) {
+    }
+
+    static Map<String, Object> of(final View v) {
+        final NodeStatus s = v.node();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node_id", s.nodeId());
+        out.put("version", VersionProvider.version());
+        out.put("advertised_address", s.address());
+        final Map<String, Object> listen = new LinkedHashMap<>();
+        listen.put("peer", String.valueOf(v.peerListen()));
+        listen.put("api", String.valueOf(v.apiListen()));
+        out.put("listen", listen);
+        out.put("uptime_s", Math.round(v.uptimeS() * 1000) / 1000.0);
+        out.put("accepted", s.accepted());
+        out.put("bootstrap", v.config().core().bootstrap());
+        final List<Map<String, Object>> peers = new ArrayList<>();
+        for (final NodeStatus.PeerView p : s.peers()) {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node_id", p.nodeId());
+            m.put("address", p.address());
+            m.put("state", p.state().label);
+            m.put("alive", p.state() == dev.vigil.daemon.core.PeerState.ALIVE);
+            m.put("state_for_s", round3((s.nowMicros() - p.sinceMicros()) / 1e6));
+            m.put("last_heard_ms_ago", round3((s.nowMicros() - p.lastHeardMicros()) / 1e3));
+            m.put("rtt_ms", p.rttMicrosSmoothed() < 0 ? null : round3(p.rttMicrosSmoothed() / 1e3));
+            m.put("rtt_last_ms", p.rttMicrosLast() < 0 ? null : round3(p.rttMicrosLast() / 1e3));
+            peers.add(m);
+        }
+        out.put("peers", peers);
+        final Map<String, Object> frames = new LinkedHashMap<>();
+        frames.put("sent", s.frames().sent());
+        frames.put("received", s.frames().received());
+        frames.put("rejected", s.frames().rejected());
+        out.put("frames", frames);
+        out.put("refusals", s.refusals());
+        final Map<String, Object> transport = new LinkedHashMap<>();
+        transport.put("io", v.io());
+        long queueFull = 0;
+        long unreachable = 0;
+        final List<Map<String, Object>> links = new ArrayList<>();
+        for (final PeerLinks.LinkStats l : v.links()) {
+            queueFull += l.droppedQueueFull();
+            unreachable += l.droppedUnreachable();
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("address", l.address());
+            m.put("connected", l.connected());
+            m.put("queued", l.queued());
+            m.put("frames_sent", l.framesSent());
+            m.put("dropped_queue_full", l.droppedQueueFull());
+            m.put("dropped_unreachable", l.droppedUnreachable());
+            m.put("connect_failures", l.connectFailures());
+            links.add(m);
+        }
+        transport.put("dropped_queue_full", queueFull);
+        transport.put("dropped_unreachable", unreachable);
+        transport.put("links", links);
+        out.put("transport", transport);
+        return out;
+    }
+
+    private static double round3(final double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.vigil.simnet;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Measurements of the machine running a simulation (wall time, heap). They vary from run to
+ * run, so they are kept apart from the simulation's report, which depends on the seed alone.
+ */
+public final class HostStats {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final long startNanos = System.nanoTime();
+    private long heapPeakBytes;
+
+    /** Samples heap use; call now and then during the run. */
+    public void sample() {
+        heapPeakBytes = Math.max(heapPeakBytes, memory.getHeapMemoryUsage().getUsed());
+    }
+
+    public Map<String, Object> report(final long events, final double simS) {
+        sample();
+        final double wallS = (System.nanoTime() - startNanos) / 1e9;
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("wall_s", round(wallS));
+        out.put("heap_peak_bytes", heapPeakBytes);
+        out.put("events_per_wall_s", Math.round(events / Math.max(wallS, 1e-9)));
+        out.put("sim_to_wall_ratio", round(simS / Math.max(wallS, 1e-9)));
+        return out;
+    }
+
+    private static double round(final double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.vigil.simnet;
+
+import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.daemon.core.CoreConfig;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * A simulated fleet: the simulator, the network, the cluster CA and the hosts. Everything
+ * random (keys, placement, jitter, loss, each core's generator) is drawn from one seed.
+ */
+public final class SimFleet {
+    private static final Duration CERT_VALIDITY = Duration.ofDays(365);
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final Simulator sim = new Simulator();
+    private final SimNetwork network;
+    private final ClusterCa ca;
+    private final List<SimHost> hosts = new ArrayList<>();
+
+    public SimFleet(final long seed, final WorldMap map) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.network = new SimNetwork(sim, map, random.split());
+        this.ca = new ClusterCa(newKey());
+    }
+
+    /** The address of host {@code index}: opaque to the core, resolved by the network. */
+    public static String addressOf(final int index) {
+        return "sim-" + index + ":7400";
+    }
+
+    /** Adds a host certified by the fleet's CA, placed at random in a random region. */
+    public SimHost addHost(final Function<String, CoreConfig> configFor) {
+        return addHost(configFor, ca);
+    }
+
+    /** Adds a host whose certificate comes from {@code issuer}, which may be another CA (a rogue). */
+    public SimHost addHost(final Function<String, CoreConfig> configFor, final ClusterCa issuer) {
+        final int index = hosts.size();
+        final List<WorldMap.Region> regions = network.map().regions();
+        final WorldMap.Region region = regions.get(random.nextInt(regions.size()));
+        final double lat = region.latitudeDeg() + (random.nextDouble() - 0.5) * 4;
+        final double lon = region.longitudeDeg() + (random.nextDouble() - 0.5) * 4;
+        final PrivateKey key = newKey();
+        final Instant notBefore = Instant.ofEpochSecond(Simulator.EPOCH_MICROS / 1_000_000).minus(Duration.ofDays(1));
+        final SimHost host = new SimHost(
+            sim, network, index, region.name(), lat, lon, key,
+            issuer.issue(key.publicKey(), notBefore, CERT_VALIDITY), ca.publicKey(),
+            configFor.apply(addressOf(index)), random.nextLong());
+        network.attach(host);
+        hosts.add(host);
+        return host;
+    }
+
+    /** A CA the fleet does not trust, for refusal scenarios. Drawn from the fleet's seed. */
+    public ClusterCa foreignCa() {
+        return new ClusterCa(newKey());
+    }
+
+    private PrivateKey newKey() {
+        final byte[] secret = new byte[PrivateKey.LENGTH];
+        random.nextBytes(secret);
+        return PrivateKey.of(secret);
+    }
+
+    public Simulator sim() {
+        return sim;
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public List<SimHost> hosts() {
+        return Collections.unmodifiableList(hosts);
+    }
+
+    public SimHost host(final int index) {
+        return hosts.get(index);
+    }
+
+    /** A generator for scenario decisions, split from the fleet's seed. */
+    public SplittableRandom random() {
+        return random;
+    }
+
+    public long seed() {
+        return seed;
+    }
+}

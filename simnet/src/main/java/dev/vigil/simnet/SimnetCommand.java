@@ -1,0 +1,80 @@
+package dev.vigil.simnet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vigil simnet}: run a scenario on the simulated network. */
+@Command(name = "simnet", mixinStandardHelpOptions = true,
+    description = {
+        "Run a scenario with many node cores on a simulated network, in virtual time, from one seed.",
+        "stdout (the report) depends only on the scenario, its options and the seed: the same seed gives",
+        "byte-identical output. Host measurements (wall time, peak heap), which vary, go to stderr."})
+public final class SimnetCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "Scenario to run: ${COMPLETION-CANDIDATES}.")
+    Scenario scenario;
+
+    @Option(names = "--nodes", defaultValue = "100", description = "Number of nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for everything random in the run (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--loss", defaultValue = "0", description = "Probability that the network drops a message (default: ${DEFAULT-VALUE}).")
+    double loss;
+
+    @Option(names = "--start-spread-s", defaultValue = "1", description = "Nodes start at random within this many virtual seconds (default: ${DEFAULT-VALUE}).")
+    double startSpreadS;
+
+    @Option(names = "--time-limit-s", defaultValue = "120", description = "Give up after this many virtual seconds (default: ${DEFAULT-VALUE}).")
+    double timeLimitS;
+
+    @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
+    boolean json;
+
+    /** Scenarios this build knows. */
+    enum Scenario { join }
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 2 || nodes > 1_000_000) {
+            System.err.println("vigil simnet: --nodes must be in [2, 1000000], got " + nodes);
+            return 2;
+        }
+        if (!(loss >= 0 && loss < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
+            System.err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
+            return 2;
+        }
+        final HostStats host = new HostStats();
+        final Map<String, Object> report = switch (scenario) {
+            case join -> JoinScenario.run(new JoinScenario.Params(
+                nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6)), host);
+        };
+        final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
+        if (json) {
+            System.out.println(JSON.writeValueAsString(report));
+        } else {
+            System.out.printf("%s: %d nodes, seed %d: %s%n", report.get("scenario"), nodes, seed,
+                Boolean.TRUE.equals(report.get("converged"))
+                    ? "converged after " + report.get("converge_sim_s") + " s of simulated time"
+                    : "did NOT converge within " + timeLimitS + " s");
+            System.out.printf("frames %s (%s bytes), largest frame %s bytes (%s), peers per node %s%n",
+                report.get("frames_total"), report.get("bytes_total"), report.get("max_frame_bytes"),
+                report.get("max_frame_type"), report.get("peers_per_node"));
+            System.out.println("invariants failed: " + report.get("invariants_failed"));
+        }
+        System.err.println("{\"host\": " + new ObjectMapper().writeValueAsString(hostReport) + "}");
+        final boolean ok = Boolean.TRUE.equals(report.get("converged")) && ((List<?>)report.get("invariants_failed")).isEmpty();
+        if (!ok) {
+            System.err.println("vigil simnet: scenario failed; replay with --seed " + seed);
+        }
+        return ok ? 0 : 1;
+    }
+}

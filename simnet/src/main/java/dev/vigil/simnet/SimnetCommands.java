@@ -1,0 +1,13 @@
+package dev.vigil.simnet;
+
+import dev.vigil.daemon.cli.CommandProvider;
+
+import java.util.List;
+
+/** Contributes simnet's subcommands to {@code vigil}. */
+public final class SimnetCommands implements CommandProvider {
+    @Override
+    public List<Object> commands() {
+        return List.of(new SimnetCommand());
+    }
+}
