@@ -194,10 +194,7 @@ public final class NodeCore {
         final long senderId, final TrustStore.Trusted sender, final UnsafeBuffer frame, final int bodyOffset,
         final long now) {
         sender.leftSequence = Long.MIN_VALUE;
-        if (acceptedMicros < 0) {
-            acceptedMicros = now;
-            env.log().info("node " + selfHex + " accepted into the fleet by " + NodeIds.toHex(senderId) + " at " + sender.address);
-        }
+        markAccepted(senderId, sender.address, now);
         pendingJoins.remove(sender.address);
         rememberKnown(senderId, sender.address);
         if (JoinAcceptBody.admitted(frame, bodyOffset)) {
@@ -253,7 +250,17 @@ public final class NodeCore {
             env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " re-admitted on probe");
         }
         heard(p, now);
+        // A peer only probes nodes whose certificate it has checked: it has accepted us, even if
+        // its join-accept to us was lost.
+        markAccepted(senderId, p.address, now);
         outbox.send(p.address, MessageType.ACK, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), probeId), now);
+    }
+
+    private void markAccepted(final long byNodeId, final String byAddress, final long now) {
+        if (acceptedMicros < 0) {
+            acceptedMicros = now;
+            env.log().info("node " + selfHex + " accepted into the fleet by " + NodeIds.toHex(byNodeId) + " at " + byAddress);
+        }
     }
 
     private void onAck(final long senderId, final long probeId, final long now) {
@@ -323,11 +330,14 @@ public final class NodeCore {
         }
     }
 
-    /** Joins through the bootstrap addresses while alone; explores known nodes while short of peers. */
+    /**
+     * Joins through the bootstrap addresses while alone or not yet accepted; explores known nodes
+     * while short of peers.
+     */
     private void seekPeers(final long now) {
         final int alive = alivePeerCount();
         final List<String> bootstrap = bootstrapAddresses();
-        if (alive > 0) {
+        if (alive > 0 && acceptedMicros >= 0) {
             bootstrapBackoffMicros = 0;
         } else if (!bootstrap.isEmpty() && now >= nextBootstrapMicros) {
             for (final String address : bootstrap) {
