@@ -94,8 +94,8 @@ final class StatusCommand implements Callable<Integer> {
         });
         System.out.println("rejected: " + (rejected.length() == 0 ? "none" : rejected));
         for (final JsonNode r : s.path("refusals")) {
-            System.out.printf("  refused node %s%s: %s (%d frames)%n", r.path("nodeId").asText(),
-                r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("count").asLong());
+            System.out.printf("  refused node %s%s: %s (%d frames)%n", r.path("node_id").asText(),
+                r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("frames").asLong());
         }
     }
 }

@@ -56,7 +56,18 @@ final class StatusJson {
         frames.put("received", s.frames().received());
         frames.put("rejected", s.frames().rejected());
         out.put("frames", frames);
-        out.put("refusals", s.refusals());
+        final List<Map<String, Object>> refusals = new ArrayList<>();
+        for (final NodeStatus.Refusal r : s.refusals()) {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node_id", r.nodeId());
+            m.put("address", r.address());
+            m.put("reason", r.reason());
+            m.put("detail", r.detail());
+            m.put("frames", r.count());
+            m.put("last_s_ago", round3((s.nowMicros() - r.lastMicros()) / 1e6));
+            refusals.add(m);
+        }
+        out.put("refusals", refusals);
         final Map<String, Object> transport = new LinkedHashMap<>();
         transport.put("io", v.io());
         long queueFull = 0;

@@ -1,0 +1,445 @@
+package dev.vigil.daemon.config;
+
+import dev.vigil.daemon.core.CoreConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Loading a node's YAML file: values land where they belong, defaults fill the gaps, and every
+ * problem is a {@link ConfigException} naming the file, the field and what was expected.
+ */
+class ConfigLoaderTest {
+    /** The smallest file that loads: everything else has a default. */
+    private static final String MINIMAL = """
+        listen:
+          peer: 10.0.0.1:7400
+        identity:
+          key: node.key
+          certificate: node.cert
+          ca_public_key: ca.pub
+        """;
+
+    @TempDir
+    Path dir;
+
+    // ---- valid files ----
+
+    @Test
+    void aFullFileLoadsEveryValue() throws IOException {
+        final Path file = write("etc/vigil/node.yaml", """
+            data_dir: state
+            listen:
+              peer: 0.0.0.0:7400
+              api: 127.0.0.1:9000
+            advertise: 192.0.2.10:7400
+            bootstrap:
+              - 192.0.2.11:7400
+              - "[2001:db8::1]:7400"
+            identity:
+              key: keys/node.key
+              certificate: ./keys/../keys/node.cert
+              ca_public_key: /etc/vigil/ca.pub
+            peers:
+              max: 16
+              target: 6
+            liveness:
+              ping_interval_ms: 500
+              suspect_after_ms: 2000
+              dead_after_ms: 5000
+              forget_after_ms: 60000
+            transport:
+              send_queue_frames_max: 1024
+              reconnect_backoff_min_ms: 50
+              reconnect_backoff_max_ms: 2000
+            clock_skew_max_ms: 1500
+            """);
+        final Path etc = dir.resolve("etc/vigil").toAbsolutePath();
+
+        final NodeConfig config = ConfigLoader.load(file);
+
+        assertThat(config.file()).isEqualTo(file);
+        assertThat(config.dataDir()).isEqualTo(etc.resolve("state"));
+        assertThat(config.peerListen()).isEqualTo(new HostPort("0.0.0.0", 7400));
+        assertThat(config.apiListen()).isEqualTo(new HostPort("127.0.0.1", 9000));
+        // relative paths are taken from the file's directory, not the working directory
+        assertThat(config.keyFile()).isEqualTo(etc.resolve("keys/node.key"));
+        assertThat(config.certificateFile()).isEqualTo(etc.resolve("keys/node.cert"));
+        assertThat(config.caPublicKeyFile()).isEqualTo(Path.of("/etc/vigil/ca.pub"));
+        assertThat(config.sendQueueFramesMax()).isEqualTo(1024);
+        assertThat(config.reconnectBackoffMinMs()).isEqualTo(50);
+        assertThat(config.reconnectBackoffMaxMs()).isEqualTo(2000);
+
+        final CoreConfig core = config.core();
+        assertThat(core.advertiseAddress()).isEqualTo("192.0.2.10:7400");
+        assertThat(core.bootstrap()).containsExactly("192.0.2.11:7400", "[2001:db8::1]:7400");
+        assertThat(core.peersMax()).isEqualTo(16);
+        assertThat(core.peersTarget()).isEqualTo(6);
+        assertThat(core.pingIntervalMicros()).isEqualTo(500_000);
+        assertThat(core.suspectAfterMicros()).isEqualTo(2_000_000);
+        assertThat(core.deadAfterMicros()).isEqualTo(5_000_000);
+        assertThat(core.forgetAfterMicros()).isEqualTo(60_000_000);
+        assertThat(core.clockSkewMicrosMax()).isEqualTo(1_500_000);
+        assertThat(core.tickMicros()).isEqualTo(100_000);
+    }
+
+    @Test
+    void aMinimalFileGetsTheDocumentedDefaults() throws IOException {
+        final Path file = write("node.yaml", MINIMAL);
+        final Path here = dir.toAbsolutePath();
+
+        final NodeConfig config = ConfigLoader.load(file);
+
+        assertThat(config.dataDir()).isEqualTo(here.resolve("data"));
+        assertThat(config.keyFile()).isEqualTo(here.resolve("node.key"));
+        assertThat(config.certificateFile()).isEqualTo(here.resolve("node.cert"));
+        assertThat(config.caPublicKeyFile()).isEqualTo(here.resolve("ca.pub"));
+        assertThat(config.apiListen()).isEqualTo(new HostPort("127.0.0.1", 7480));
+        assertThat(config.sendQueueFramesMax()).isEqualTo(256);
+        assertThat(config.reconnectBackoffMinMs()).isEqualTo(100);
+        assertThat(config.reconnectBackoffMaxMs()).isEqualTo(5_000);
+        // a non-wildcard listen address is its own advertised address
+        assertThat(config.core()).isEqualTo(CoreConfig.defaults("10.0.0.1:7400", List.of()));
+    }
+
+    @Test
+    void derivedDefaultsFollowTheValuesThatAreGiven() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + """
+            peers:
+              max: 2
+            liveness:
+              ping_interval_ms: 60000
+            transport:
+              reconnect_backoff_min_ms: 10000
+            """);
+
+        final NodeConfig config = ConfigLoader.load(file);
+
+        assertThat(config.core().peersTarget()).isEqualTo(2);
+        assertThat(config.core().suspectAfterMicros()).isEqualTo(180_000_000L);
+        assertThat(config.core().deadAfterMicros()).isEqualTo(360_000_000L);
+        assertThat(config.core().forgetAfterMicros()).isEqualTo(600_000_000L);
+        assertThat(config.reconnectBackoffMaxMs()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aShortPingIntervalShortensTheTickToHalfOfIt() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "liveness:\n  ping_interval_ms: 50\n");
+
+        assertThat(ConfigLoader.load(file).core().tickMicros()).isEqualTo(25_000);
+    }
+
+    @Test
+    void emptySectionsAndEmptyValuesMeanDefaults() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "peers:\nliveness:\n  ping_interval_ms:\n");
+
+        assertThat(ConfigLoader.load(file).core()).isEqualTo(CoreConfig.defaults("10.0.0.1:7400", List.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0:7400", "[::]:7400", "*:7400"})
+    void aWildcardListenAddressWithAnAdvertisedAddressLoads(final String wildcard) throws IOException {
+        final Path file = write("node.yaml", MINIMAL.replace("10.0.0.1:7400", "\"" + wildcard + "\"")
+            + "advertise: 192.0.2.10:7400\n");
+
+        final NodeConfig config = ConfigLoader.load(file);
+
+        assertThat(config.peerListen().isWildcard()).isTrue();
+        assertThat(config.core().advertiseAddress()).isEqualTo("192.0.2.10:7400");
+    }
+
+    // ---- unknown fields ----
+
+    @Test
+    void anUnknownTopLevelFieldNamesTheFileTheFieldAndTheKnownFields() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "peerz: 3\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'peerz'")
+            .hasMessageContaining("unknown field")
+            .hasMessageContaining("expected one of: advertise, bootstrap, clock_skew_max_ms, data_dir, identity, listen, "
+                + "liveness, peers, transport");
+    }
+
+    @Test
+    void anUnknownNestedFieldNamesItsFullPathAndItsSiblings() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "liveness:\n  ping_intervall_ms: 500\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'liveness.ping_intervall_ms'")
+            .hasMessageContaining("unknown field")
+            .hasMessageContaining("expected one of: dead_after_ms, forget_after_ms, ping_interval_ms, suspect_after_ms");
+    }
+
+    @Test
+    void anUnknownIdentityFieldListsTheIdentityFields() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "  ca_key: ca.pub\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'identity.ca_key'")
+            .hasMessageContaining("expected one of: ca_public_key, certificate, key");
+    }
+
+    @Test
+    void fieldNamesAreSnakeCaseOnly() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "clockSkewMaxMs: 500\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'clockSkewMaxMs'")
+            .hasMessageContaining("clock_skew_max_ms");
+    }
+
+    // ---- wrong types ----
+
+    @Test
+    void aWordWhereAnIntegerBelongsNamesTheFieldAndWhatWasExpected() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "peers:\n  max: abc\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'peers.max'")
+            .hasMessageContaining("expected an integer (line 8)")
+            .hasMessageContaining("got 'abc'");
+    }
+
+    @Test
+    void aBooleanWhereAnIntegerBelongsIsRefused() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "clock_skew_max_ms: true\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'clock_skew_max_ms'")
+            .hasMessageContaining("an integer");
+    }
+
+    @Test
+    void aScalarWhereASectionBelongsIsRefused() throws IOException {
+        final Path file = write("node.yaml", "listen: 10.0.0.1:7400\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'listen'")
+            .hasMessageContaining("expected a mapping");
+    }
+
+    @Test
+    void aScalarWhereTheBootstrapListBelongsIsRefused() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "bootstrap: 192.0.2.1:7400\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'bootstrap'")
+            .hasMessageContaining("expected a list");
+    }
+
+    // ---- ranges ----
+
+    /** Each bounded field at its bounds loads, one past them is refused naming the field and the range. */
+    @ParameterizedTest(name = "{0} in [{1}, {2}]")
+    @CsvSource({
+        "peers.max, 1, 256",
+        "peers.target, 1, 8",
+        "liveness.ping_interval_ms, 50, 60000",
+        "liveness.suspect_after_ms, 1001, 600000",
+        "liveness.dead_after_ms, 3001, 3600000",
+        "liveness.forget_after_ms, 6000, 86400000",
+        "clock_skew_max_ms, 100, 3600000",
+        "transport.send_queue_frames_max, 1, 65536",
+        "transport.reconnect_backoff_min_ms, 1, 60000",
+        "transport.reconnect_backoff_max_ms, 100, 600000",
+    })
+    void boundedFieldsAcceptTheirRangeAndNameItWhenOutside(final String field, final long min, final long max) throws IOException {
+        assertThat(ConfigLoader.load(write("min.yaml", MINIMAL + yaml(field, min)))).isNotNull();
+        assertThat(ConfigLoader.load(write("max.yaml", MINIMAL + yaml(field, max)))).isNotNull();
+
+        for (final long outside : new long[] {min - 1, max + 1}) {
+            final Path file = write("outside.yaml", MINIMAL + yaml(field, outside));
+
+            assertThatThrownBy(() -> ConfigLoader.load(file)).as("%s: %d", field, outside)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file.toString())
+                .hasMessageContaining("field '" + field + "'")
+                .hasMessageContaining("expected an integer in [" + min + ", " + max + "], got " + outside);
+        }
+    }
+
+    @Test
+    void aPingIntervalOfFiveMillisecondsIsRefused() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "liveness:\n  ping_interval_ms: 5\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage(file + ": field 'liveness.ping_interval_ms': expected an integer in [50, 60000], got 5");
+    }
+
+    @Test
+    void rangesOfDependentFieldsFollowTheFieldsTheyDependOn() throws IOException {
+        final Path targetOverMax = write("a.yaml", MINIMAL + "peers:\n  max: 16\n  target: 17\n");
+        final Path suspectNotAfterPing = write("b.yaml", MINIMAL + "liveness:\n  ping_interval_ms: 500\n  suspect_after_ms: 500\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(targetOverMax))
+            .hasMessageContaining("field 'peers.target': expected an integer in [1, 16], got 17");
+        assertThatThrownBy(() -> ConfigLoader.load(suspectNotAfterPing))
+            .hasMessageContaining("field 'liveness.suspect_after_ms': expected an integer in [501, 600000], got 500");
+    }
+
+    // ---- required fields and addresses ----
+
+    @Test
+    void aMissingIdentityKeyIsRequired() throws IOException {
+        final Path file = write("node.yaml", MINIMAL.replace("  key: node.key\n", ""));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'identity.key'")
+            .hasMessageContaining("is required");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "'  certificate: node.cert\n', identity.certificate",
+        "'  ca_public_key: ca.pub\n', identity.ca_public_key",
+        "'  peer: 10.0.0.1:7400\n', listen.peer",
+    })
+    void otherRequiredFieldsAreNamedWhenMissing(final String line, final String field) throws IOException {
+        // listen.api stands in for listen.peer so that the listen section itself is present
+        final Path file = write("node.yaml", MINIMAL.replace(line, line.contains("peer") ? "  api: 127.0.0.1:9000\n" : ""));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field '" + field + "'")
+            .hasMessageContaining("is required");
+    }
+
+    @Test
+    void missingSectionsAreRequired() throws IOException {
+        final Path noIdentity = write("a.yaml", "listen:\n  peer: 10.0.0.1:7400\n");
+        final Path noListen = write("b.yaml", "identity:\n  key: k\n  certificate: c\n  ca_public_key: ca\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(noIdentity)).hasMessageContaining("field 'identity': is required");
+        assertThatThrownBy(() -> ConfigLoader.load(noListen)).hasMessageContaining("field 'listen': is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0:7400", "[::]:7400", "*:7400"})
+    void aWildcardListenAddressWithoutAdvertiseIsAnErrorNamingAdvertise(final String wildcard) throws IOException {
+        final Path file = write("node.yaml", MINIMAL.replace("10.0.0.1:7400", "\"" + wildcard + "\""));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'advertise'")
+            .hasMessageContaining("wildcard")
+            .hasMessageContaining(":7400");
+    }
+
+    @Test
+    void aMalformedBootstrapEntryIsNamedByItsIndex() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "bootstrap:\n  - 192.0.2.1:7400\n  - nope\n  - 192.0.2.3:7400\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'bootstrap[1]'")
+            .hasMessageContaining("expected host:port, got 'nope'");
+    }
+
+    @Test
+    void aBootstrapEntryThatIsNotAStringIsNamedByItsIndex() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "bootstrap:\n  - 192.0.2.1:7400\n  - {host: x}\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'bootstrap[1]'")
+            .hasMessageContaining("expected a string");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "'listen:\n  peer: 10.0.0.1\n', listen.peer, expected host:port",
+        "'listen:\n  peer: 10.0.0.1:7400\n  api: localhost:70000\n', listen.api, outside [1, 65535]",
+        "'listen:\n  peer: 10.0.0.1:7400\nadvertise: 2001:db8::1:7400\n', advertise, need brackets",
+    })
+    void malformedAddressesNameTheirField(final String listen, final String field, final String problem) throws IOException {
+        final Path file = write("node.yaml", listen + "identity:\n  key: k\n  certificate: c\n  ca_public_key: ca\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field '" + field + "'")
+            .hasMessageContaining(problem);
+    }
+
+    // ---- files that are not a configuration ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n\n", "# only a comment\n", "~\n", "---\n"})
+    void anEmptyFileIsAnErrorNamingTheFile(final String text) throws IOException {
+        final Path file = write("node.yaml", text);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file + ": ");
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNamingTheFile() {
+        final Path file = dir.resolve("absent.yaml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage(file + ": no such file");
+    }
+
+    @Test
+    void aDirectoryIsNotAConfigurationFile() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage(dir + ": no such file");
+    }
+
+    @Test
+    void yamlThatDoesNotParseIsNamedAsSuch() throws IOException {
+        final Path file = write("node.yaml", "listen:\n\tpeer: 10.0.0.1:7400\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("not valid YAML");
+    }
+
+    // ---- helpers ----
+
+    private Path write(final String name, final String text) throws IOException {
+        final Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** "a.b", 5 as "a:\n  b: 5\n"; "a", 5 as "a: 5\n". */
+    private static String yaml(final String field, final long value) {
+        final int dot = field.indexOf('.');
+        return dot < 0
+            ? field + ": " + value + "\n"
+            : field.substring(0, dot) + ":\n  " + field.substring(dot + 1) + ": " + value + "\n";
+    }
+}
