@@ -80,5 +80,13 @@ public final class FrameCounters {
         public long rejected(final FrameStatus reason) {
             return rejected.getOrDefault(reason.label, 0L);
         }
+
+        public long rejectedTotal() {
+            return rejected.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long receivedTotal() {
+            return received.values().stream().mapToLong(TypeCount::frames).sum();
+        }
     }
 }

@@ -148,6 +148,34 @@ public final class NodeCore {
         env.log().info("node " + selfHex + " left the fleet (told " + peers.size() + " peers)");
     }
 
+    /** Bound on probes one {@link #probeNow} command may send. */
+    public static final int PROBE_NOW_MAX = 1024;
+
+    /**
+     * Command: probe a peer {@code count} times now, outside the probe schedule (each probe is
+     * answered by an ack; only the last one is timed). Used to measure a link, e.g. by
+     * {@code vigil bench loopback}.
+     *
+     * @return how many probes were sent: 0 when the node is stopped or {@code nodeId} is not a
+     *         live peer.
+     */
+    public int probeNow(final long nodeId, final int count) {
+        if (count < 1 || count > PROBE_NOW_MAX) {
+            throw new IllegalArgumentException("probe count must be in [1, " + PROBE_NOW_MAX + "], got " + count);
+        }
+        final Peer p = peers.get(nodeId);
+        if (stopped || startedMicros < 0 || p == null || p.state == PeerState.DEAD) {
+            return 0;
+        }
+        final long now = now();
+        for (int i = 0; i < count; i++) {
+            p.probeId = ++probeCounter;
+            p.probeSentMicros = now;
+            outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), p.probeId), now);
+        }
+        return count;
+    }
+
     /** Stops reacting to anything without telling peers, as a crash would; for fault tests. */
     public void shutdownSilently() {
         stopped = true;

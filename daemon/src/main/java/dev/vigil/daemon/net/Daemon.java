@@ -157,6 +157,11 @@ public final class Daemon implements AutoCloseable {
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
     }
 
+    /** Runs {@link NodeCore#probeNow} on the core's thread. */
+    public CompletableFuture<Integer> probeNow(final long peerNodeId, final int count) {
+        return onCore(() -> core.probeNow(peerNodeId, count));
+    }
+
     public NodeStatus statusNow() {
         try {
             return status().get(10, TimeUnit.SECONDS);

@@ -53,11 +53,14 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         final Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof TooLongFrameException) {
-            // The decoder skips the oversized frame and stays in step with the stream.
+            // A length prefix above the hard bound: skipping it could mean reading gigabytes of a
+            // stream we no longer trust, so the connection goes. An honest peer reconnects.
             core.counters().reject(FrameStatus.OVERSIZED);
-            LOG.debug("oversized frame from {}: {}", ctx.channel().remoteAddress(), c.getMessage());
+            LOG.warn("closing connection from {}: length prefix above the {}-byte frame bound",
+                ctx.channel().remoteAddress(), FrameHeader.FRAME_LENGTH_MAX);
+            ctx.close();
         } else if (c instanceof CorruptedFrameException) {
-            // A negative length: the stream cannot be re-synchronised.
+            // A prefix the decoder cannot interpret: the stream cannot be re-synchronised.
             core.counters().reject(FrameStatus.BAD_LENGTH);
             LOG.warn("closing connection from {}: corrupt length prefix", ctx.channel().remoteAddress());
             ctx.close();

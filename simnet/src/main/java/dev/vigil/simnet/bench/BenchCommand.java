@@ -1,0 +1,79 @@
+package dev.vigil.simnet.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vigil bench}: measurements that belong in benchmarks, not in the test suite. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
+        + "'loopback' (signed frames per second between two daemons over TCP loopback).",
+    subcommands = {BenchCommand.Frames.class, BenchCommand.Loopback.class})
+public final class BenchCommand implements Runnable {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "frames", mixinStandardHelpOptions = true, description = "JMH benchmark of the frame path (one fork).")
+    static final class Frames implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            // The fork gets this JVM's flags (the launcher's --add-opens and friends).
+            final List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            final Options options = new OptionsBuilder()
+                .include(FrameBenchmark.class.getName())
+                .forks(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
+                .jvmArgs(jvmArgs.toArray(String[]::new))
+                .build();
+            final FrameBenchmark probe = new FrameBenchmark();
+            probe.setUp();
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("frame_bytes", probe.frameLength());
+            for (final RunResult r : new Runner(options).run()) {
+                final String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+                final Map<String, Object> m = new LinkedHashMap<>();
+                m.put("ns_per_frame", Math.round(r.getPrimaryResult().getScore()));
+                m.put("error_ns_99_9", Math.round(r.getPrimaryResult().getScoreError()));
+                out.put(name, m);
+            }
+            System.out.println(JSON.writeValueAsString(out));
+            return 0;
+        }
+    }
+
+    @Command(name = "loopback", mixinStandardHelpOptions = true,
+        description = "Two daemons on 127.0.0.1; one probes the other as fast as it keeps up. Signatures on.")
+    static final class Loopback implements Callable<Integer> {
+        @Option(names = "--seconds", defaultValue = "10", description = "Measurement time (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(LoopbackBench.run(seconds)));
+            return 0;
+        }
+    }
+}
