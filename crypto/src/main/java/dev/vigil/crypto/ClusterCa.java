@@ -16,8 +16,8 @@ public final class ClusterCa {
      * Validity is kept in whole seconds.
      */
     public Certificate issue(final PublicKey node, final Instant notBefore, final Duration validity) {
-        if (validity.isNegative() || validity.isZero()) {
-            throw new IllegalArgumentException("validity must be positive, got " + validity);
+        if (validity.getSeconds() < 1) {
+            throw new IllegalArgumentException("validity must be at least one second, got " + validity);
         }
         final long from = notBefore.getEpochSecond();
         return Certificate.issue(key, node, from, Math.addExact(from, validity.getSeconds()));

@@ -99,7 +99,13 @@ public final class KeyFiles {
         if (!Files.isRegularFile(path)) {
             throw new KeyFileException(path, "no such file");
         }
-        final String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
+        final byte[] raw = Files.readAllBytes(path);
+        for (final byte b : raw) {
+            if (b < 0) {
+                throw new KeyFileException(path, "is not a text key file (expected a '" + label + "' block)");
+            }
+        }
+        final String text = new String(raw, StandardCharsets.US_ASCII).strip();
         final String begin = "-----BEGIN " + label + "-----";
         final String end = "-----END " + label + "-----";
         if (!text.startsWith(begin) || !text.endsWith(end)) {

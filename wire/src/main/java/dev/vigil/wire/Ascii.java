@@ -21,16 +21,17 @@ final class Ascii {
     }
 
     static byte[] bytes(final String s, final int lengthMax, final String what) {
-        final byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length == 0 || bytes.length > lengthMax) {
-            throw new IllegalArgumentException(what + " length " + bytes.length + " outside [1, " + lengthMax + "]");
-        }
-        for (final byte b : bytes) {
-            if (b < 0x21 || b > 0x7E) {
+        // Check the characters, not the encoded bytes: encoding would turn non-ASCII into '?'.
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
                 throw new IllegalArgumentException(what + " must be printable ASCII without spaces: '" + s + "'");
             }
         }
-        return bytes;
+        if (s.isEmpty() || s.length() > lengthMax) {
+            throw new IllegalArgumentException(what + " length " + s.length() + " outside [1, " + lengthMax + "]");
+        }
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     static String read(final DirectBuffer buffer, final int offset, final int length) {

@@ -23,12 +23,12 @@ record ConfigFile(
     record Identity(String key, String certificate, String caPublicKey) {
     }
 
-    record Peers(Integer max, Integer target) {
+    record Peers(Long max, Long target) {
     }
 
     record Liveness(Long pingIntervalMs, Long suspectAfterMs, Long deadAfterMs, Long forgetAfterMs) {
     }
 
-    record Transport(Integer sendQueueFramesMax, Long reconnectBackoffMinMs, Long reconnectBackoffMaxMs) {
+    record Transport(Long sendQueueFramesMax, Long reconnectBackoffMinMs, Long reconnectBackoffMaxMs) {
     }
 }

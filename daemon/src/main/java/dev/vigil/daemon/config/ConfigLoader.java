@@ -1,8 +1,11 @@
 package dev.vigil.daemon.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -27,7 +30,9 @@ public final class ConfigLoader {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {
     }
@@ -38,24 +43,37 @@ public final class ConfigLoader {
         }
         final ConfigFile raw;
         try {
+            // A first look at the document's shape, so an empty file or a top-level list gets a
+            // message of its own rather than a binding error about an unnamed field.
+            final JsonNode top = YAML.readTree(file.toFile());
+            if (top == null || top.isMissingNode() || top.isNull()) {
+                throw new ConfigException(file, null, "is empty; see configs/node.example.yaml");
+            }
+            if (!top.isObject()) {
+                throw new ConfigException(file, null, "expected a mapping of fields at the top level, got a "
+                    + top.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + "; see configs/node.example.yaml");
+            }
             raw = YAML.readValue(file.toFile(), ConfigFile.class);
         } catch (final UnrecognizedPropertyException e) {
+            // No line number: for records Jackson reports where the enclosing mapping ends.
             final TreeSet<String> known = new TreeSet<>();
             e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
-            throw new ConfigException(file, path(e), "unknown field" + line(e.getLocation())
-                + "; expected one of: " + String.join(", ", known));
+            throw new ConfigException(file, path(e), "unknown field; expected one of: " + String.join(", ", known));
         } catch (final InvalidFormatException e) {
             throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType())
                 + line(e.getLocation()) + ", got '" + e.getValue() + "'");
         } catch (final MismatchedInputException e) {
             throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType()) + line(e.getLocation()));
+        } catch (final InputCoercionException e) {
+            throw new ConfigException(file, null, "number out of range" + line(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (final JsonProcessingException e) {
-            throw new ConfigException(file, null, "not valid YAML" + line(e.getLocation()) + ": " + e.getOriginalMessage());
+            final String message = e.getOriginalMessage();
+            if (message != null && message.startsWith("Duplicate field")) {
+                throw new ConfigException(file, null, message.replace("Duplicate field", "field given twice:") + line(e.getLocation()));
+            }
+            throw new ConfigException(file, null, "not valid YAML" + line(e.getLocation()) + ": " + message);
         } catch (final IOException e) {
             throw new ConfigException(file, null, "cannot be read: " + e.getMessage());
-        }
-        if (raw == null) {
-            throw new ConfigException(file, null, "is empty; see configs/node.example.yaml");
         }
         return resolve(file, raw);
     }
@@ -124,8 +142,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static int range(final Path file, final String field, final Integer value, final int fallback, final int min, final int max) {
-        return (int)range(file, field, value == null ? null : (long)value, fallback, min, max);
+    private static int range(final Path file, final String field, final Long value, final int fallback, final int min, final int max) {
+        return (int)range(file, field, value, (long)fallback, min, max);
     }
 
     private static long range(final Path file, final String field, final Long value, final long fallback, final long min, final long max) {

@@ -397,7 +397,48 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
             .isInstanceOf(ConfigException.class)
-            .hasMessageStartingWith(file + ": ");
+            .hasMessage(file + ": is empty; see configs/node.example.yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- a\n- b\n", "just a string\n"})
+    void aDocumentThatIsNotAMappingSaysSo(final String text) throws IOException {
+        final Path file = write("node.yaml", text);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file + ": expected a mapping of fields at the top level");
+    }
+
+    @Test
+    void aFieldGivenTwiceIsAnErrorNotLastOneWins() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "advertise: 1.2.3.4:1\nadvertise: 5.6.7.8:2\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file + ": ")
+            .hasMessageContaining("field given twice")
+            .hasMessageContaining("advertise");
+    }
+
+    @Test
+    void aDecimalWhereAnIntegerBelongsIsRefusedNotTruncated() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "peers:\n  max: 8.9\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'peers.max'")
+            .hasMessageContaining("an integer");
+    }
+
+    @Test
+    void aNumberBeyondThe32BitRangeIsReportedAgainstItsFieldAndRange() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "peers:\n  max: 3000000000\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'peers.max'")
+            .hasMessageContaining("[1, 256]");
     }
 
     @Test
