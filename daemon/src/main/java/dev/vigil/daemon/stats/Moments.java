@@ -1,0 +1,187 @@
+package dev.vigil.daemon.stats;
+
+import java.util.Arrays;
+
+/**
+ * Sufficient statistics of d-dimensional observations: count, mean, and the co-moment matrix
+ * C = Σ (x - mean)(x - mean)ᵀ kept as its packed upper triangle (row-major, i ≤ j). Updated by
+ * Welford's method and merged by Chan et al.'s pairwise formula, both numerically stable for
+ * large offsets and small variances. Covariance (divided by n) = C / n.
+ *
+ * <p>Merging is commutative and associative up to rounding; to get the same bits everywhere,
+ * merge many statistics in one fixed order (by contributor id, see {@link #mergeInOrder}).
+ */
+public final class Moments {
+    private final int dimension;
+    private long count;
+    private final double[] mean;
+    private final double[] comoment;
+    private final double[] delta;
+
+    public Moments(final int dimension) {
+        if (dimension < 1 || dimension > 64) {
+            throw new IllegalArgumentException("dimension must be in [1, 64], got " + dimension);
+        }
+        this.dimension = dimension;
+        this.mean = new double[dimension];
+        this.comoment = new double[packedLength(dimension)];
+        this.delta = new double[dimension];
+    }
+
+    /** Length of a packed upper triangle of a d×d matrix. */
+    public static int packedLength(final int dimension) {
+        return dimension * (dimension + 1) / 2;
+    }
+
+    /** Index of (i, j), i ≤ j, in a packed upper triangle. */
+    public static int packedIndex(final int dimension, final int i, final int j) {
+        return i * dimension - i * (i - 1) / 2 + (j - i);
+    }
+
+    /** Welford update with one observation. */
+    public void add(final double[] x) {
+        count++;
+        final double n = count;
+        for (int i = 0; i < dimension; i++) {
+            delta[i] = x[i] - mean[i];
+            mean[i] += delta[i] / n;
+        }
+        int k = 0;
+        for (int i = 0; i < dimension; i++) {
+            final double di = delta[i];
+            for (int j = i; j < dimension; j++) {
+                comoment[k++] += di * (x[j] - mean[j]);
+            }
+        }
+    }
+
+    /** Chan et al.'s merge: this becomes the statistics of both sets. */
+    public void merge(final Moments other) {
+        if (other.dimension != dimension) {
+            throw new IllegalArgumentException("dimension " + other.dimension + " != " + dimension);
+        }
+        if (other.count == 0) {
+            return;
+        }
+        if (count == 0) {
+            setTo(other);
+            return;
+        }
+        final double na = count;
+        final double nb = other.count;
+        final double n = na + nb;
+        for (int i = 0; i < dimension; i++) {
+            delta[i] = other.mean[i] - mean[i];
+        }
+        final double factor = na * nb / n;
+        int k = 0;
+        for (int i = 0; i < dimension; i++) {
+            for (int j = i; j < dimension; j++) {
+                comoment[k] += other.comoment[k] + delta[i] * delta[j] * factor;
+                k++;
+            }
+        }
+        for (int i = 0; i < dimension; i++) {
+            mean[i] += delta[i] * (nb / n);
+        }
+        count += other.count;
+    }
+
+    /** Merges {@code parts} left to right into a new object; pass them in a fixed order for reproducible bits. */
+    public static Moments mergeInOrder(final int dimension, final Iterable<Moments> parts) {
+        final Moments out = new Moments(dimension);
+        for (final Moments m : parts) {
+            out.merge(m);
+        }
+        return out;
+    }
+
+    public void setTo(final Moments other) {
+        if (other.dimension != dimension) {
+            throw new IllegalArgumentException("dimension " + other.dimension + " != " + dimension);
+        }
+        count = other.count;
+        System.arraycopy(other.mean, 0, mean, 0, dimension);
+        System.arraycopy(other.comoment, 0, comoment, 0, comoment.length);
+    }
+
+    public void clear() {
+        count = 0;
+        Arrays.fill(mean, 0);
+        Arrays.fill(comoment, 0);
+    }
+
+    public Moments copy() {
+        final Moments m = new Moments(dimension);
+        m.setTo(this);
+        return m;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double mean(final int i) {
+        return mean[i];
+    }
+
+    /** A copy of the mean vector. */
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    /** Co-moment C[i][j] (either order). */
+    public double comoment(final int i, final int j) {
+        return i <= j ? comoment[packedIndex(dimension, i, j)] : comoment[packedIndex(dimension, j, i)];
+    }
+
+    /** Covariance divided by n, packed upper triangle, into {@code out}. */
+    public void covariance(final double[] out) {
+        final double n = count;
+        for (int k = 0; k < comoment.length; k++) {
+            out[k] = count == 0 ? 0 : comoment[k] / n;
+        }
+    }
+
+    /** Variance of feature i, divided by n. */
+    public double variance(final int i) {
+        return count == 0 ? 0 : comoment[packedIndex(dimension, i, i)] / count;
+    }
+
+    /** Bytes of {@link #writeTo}: count, mean, packed co-moments. */
+    public static int encodedLength(final int dimension) {
+        return 8 + 8 * dimension + 8 * packedLength(dimension);
+    }
+
+    public void writeTo(final org.agrona.MutableDirectBuffer buffer, final int offset) {
+        int at = offset;
+        buffer.putLong(at, count, java.nio.ByteOrder.LITTLE_ENDIAN);
+        at += 8;
+        for (final double v : mean) {
+            buffer.putDouble(at, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
+        for (final double v : comoment) {
+            buffer.putDouble(at, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
+    }
+
+    public void readFrom(final org.agrona.DirectBuffer buffer, final int offset) {
+        int at = offset;
+        count = buffer.getLong(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+        at += 8;
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = buffer.getDouble(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
+        for (int i = 0; i < comoment.length; i++) {
+            comoment[i] = buffer.getDouble(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
+    }
+}
