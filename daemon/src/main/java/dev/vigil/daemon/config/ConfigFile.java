@@ -15,9 +15,18 @@ record ConfigFile(
     Peers peers,
     Liveness liveness,
     Transport transport,
-    Long clockSkewMaxMs) {
+    Long clockSkewMaxMs,
+    List<FeatureEntry> features,
+    Detection detection) {
 
-    record Listen(String peer, String api) {
+    record Listen(String peer, String api, String otlp) {
+    }
+
+    record FeatureEntry(String name, String transform) {
+    }
+
+    record Detection(Long bucketSeconds, Long baselineBuckets, Long lagBuckets, Long coldObservations, Double inflation,
+                     Double suspectAt, Double alarmAt, Double varianceFloor, Long agentsMax, Long futureSkewSecondsMax) {
     }
 
     record Identity(String key, String certificate, String caPublicKey) {

@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.daemon.core.CoreConfig;
+import dev.vigil.daemon.detect.DetectionConfig;
+import dev.vigil.daemon.detect.Feature;
+import dev.vigil.daemon.detect.FeatureSchema;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,6 +86,7 @@ public final class ConfigLoader {
         final ConfigFile.Listen listen = require(file, "listen", raw.listen());
         final HostPort peerListen = hostPort(file, "listen.peer", require(file, "listen.peer", listen.peer()));
         final HostPort apiListen = listen.api() == null ? HostPort.parse("127.0.0.1:7480") : hostPort(file, "listen.api", listen.api());
+        final HostPort otlpListen = listen.otlp() == null ? null : hostPort(file, "listen.otlp", listen.otlp());
         final String advertise;
         if (raw.advertise() != null) {
             advertise = hostPort(file, "advertise", raw.advertise()).toString();
@@ -119,12 +123,80 @@ public final class ConfigLoader {
         final long backoffMinMs = range(file, "transport.reconnect_backoff_min_ms", t.reconnectBackoffMinMs(), 100, 1, 60_000);
         final long backoffMaxMs = range(file, "transport.reconnect_backoff_max_ms", t.reconnectBackoffMaxMs(), Math.max(5_000, backoffMinMs), backoffMinMs, 600_000);
         final long tickMicros = Math.min(d.tickMicros(), pingMs * 1000 / 2);
+        final FeatureSchema schema = schema(file, raw.features());
+        final DetectionConfig detection = detection(file, raw.detection());
         final CoreConfig core = new CoreConfig(
             advertise, bootstrap, peersMax, peersTarget, tickMicros, pingMs * 1000, suspectMs * 1000, deadMs * 1000,
             forgetMs * 1000, d.joinRetryMicrosMin(), d.joinRetryMicrosMax(), skewMs * 1000,
-            Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), d.schemaHash());
-        return new NodeConfig(file, dataDir, peerListen, apiListen, keyFile, certificateFile, caFile, core,
-            queueMax, backoffMinMs, backoffMaxMs);
+            Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
+        return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
+            queueMax, backoffMinMs, backoffMaxMs, schema, detection);
+    }
+
+    private static FeatureSchema schema(final Path file, final List<ConfigFile.FeatureEntry> entries) {
+        if (entries == null) {
+            return FeatureSchema.agentDefault();
+        }
+        if (entries.isEmpty() || entries.size() > FeatureSchema.FEATURES_MAX) {
+            throw new ConfigException(file, "features", "expected 1 to " + FeatureSchema.FEATURES_MAX + " features, got " + entries.size());
+        }
+        final List<Feature> features = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            final ConfigFile.FeatureEntry e = entries.get(i);
+            final String field = "features[" + i + "]";
+            if (e == null || e.name() == null) {
+                throw new ConfigException(file, field + ".name", "is required");
+            }
+            final int known = FeatureSchema.agentDefault().indexOf(e.name());
+            final Feature catalog = known < 0 ? null : FeatureSchema.agentDefault().feature(known);
+            final Feature.Transform transform;
+            if (e.transform() == null) {
+                transform = catalog != null ? catalog.transform() : Feature.Transform.IDENTITY;
+            } else {
+                try {
+                    transform = Feature.Transform.valueOf(e.transform().toUpperCase(java.util.Locale.ROOT));
+                } catch (final IllegalArgumentException ex) {
+                    throw new ConfigException(file, field + ".transform", "expected identity or log1p, got '" + e.transform() + "'");
+                }
+            }
+            features.add(catalog != null
+                ? new Feature(catalog.name(), transform, catalog.unit(), catalog.source(), catalog.description())
+                : new Feature(e.name(), transform, "", "custom: JSON ingest only", "operator-defined feature"));
+        }
+        try {
+            return new FeatureSchema(features);
+        } catch (final IllegalArgumentException ex) {
+            throw new ConfigException(file, "features", ex.getMessage());
+        }
+    }
+
+    private static DetectionConfig detection(final Path file, final ConfigFile.Detection raw) {
+        final DetectionConfig d = DetectionConfig.defaults();
+        if (raw == null) {
+            return d;
+        }
+        final int bucketSeconds = range(file, "detection.bucket_seconds", raw.bucketSeconds(), d.bucketSeconds(), 1, 86_400);
+        final int baselineBuckets = range(file, "detection.baseline_buckets", raw.baselineBuckets(), d.baselineBuckets(), 2, 10_080);
+        final int lagBuckets = range(file, "detection.lag_buckets", raw.lagBuckets(), Math.min(d.lagBuckets(), baselineBuckets - 1), 0, baselineBuckets - 1);
+        final int cold = range(file, "detection.cold_observations", raw.coldObservations(), d.coldObservations(), 2, 1_000_000);
+        final double inflation = real(file, "detection.inflation", raw.inflation(), d.inflation(), 1.01, 100);
+        final double suspectAt = real(file, "detection.suspect_at", raw.suspectAt(), d.suspectAt(), 0.1, 1e6);
+        final double alarmAt = real(file, "detection.alarm_at", raw.alarmAt(), Math.max(d.alarmAt(), 2 * suspectAt), suspectAt + 1e-9, 1e6);
+        final double floor = real(file, "detection.variance_floor", raw.varianceFloor(), d.varianceFloor(), 0, 1e6);
+        final int agentsMax = range(file, "detection.agents_max", raw.agentsMax(), d.agentsMax(), 1, 10_000_000);
+        final long skewS = range(file, "detection.future_skew_seconds_max", raw.futureSkewSecondsMax(), d.futureSkewSecondsMax(), 0, 86_400);
+        return new DetectionConfig(bucketSeconds, baselineBuckets, lagBuckets, cold, inflation, d.llrMax(), d.llrMin(),
+            suspectAt, alarmAt, floor, d.excludeQuantile(), agentsMax, skewS);
+    }
+
+    private static double real(final Path file, final String field, final Double value, final double fallback, final double min, final double max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value >= min && value <= max)) {
+            throw new ConfigException(file, field, "expected a number in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
     }
 
     private static <T> T require(final Path file, final String field, final T value) {
@@ -180,6 +252,9 @@ public final class ConfigLoader {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
         }
         if (List.class.isAssignableFrom(type)) {
             return "a list";

@@ -1,23 +1,28 @@
 package dev.vigil.daemon.config;
 
 import dev.vigil.daemon.core.CoreConfig;
+import dev.vigil.daemon.detect.DetectionConfig;
+import dev.vigil.daemon.detect.FeatureSchema;
 
 import java.nio.file.Path;
 
 /**
  * A node's configuration after defaults, validation and path resolution (relative paths are
- * taken from the config file's directory).
+ * taken from the config file's directory). {@code otlpListen} is null when OTLP ingest is off.
  */
 public record NodeConfig(
     Path file,
     Path dataDir,
     HostPort peerListen,
     HostPort apiListen,
+    HostPort otlpListen,
     Path keyFile,
     Path certificateFile,
     Path caPublicKeyFile,
     CoreConfig core,
     int sendQueueFramesMax,
     long reconnectBackoffMinMs,
-    long reconnectBackoffMaxMs) {
+    long reconnectBackoffMaxMs,
+    FeatureSchema schema,
+    DetectionConfig detection) {
 }

@@ -1,6 +1,9 @@
 package dev.vigil.daemon.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.ingest.ObservationBatch;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -23,13 +26,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The daemon's HTTP API: {@code GET /healthz} and {@code GET /v1/status}. */
+/**
+ * The daemon's HTTP API: {@code GET /healthz}, {@code GET /v1/status},
+ * {@code POST /v1/observations}, {@code GET /v1/agents}, {@code GET /v1/agents/{id}}.
+ */
 final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    /** Requests carry no bodies yet; anything larger is refused before it is buffered. */
-    static final int REQUEST_BYTES_MAX = 64 * 1024;
+    /** Largest request body (an observation batch); a larger one is answered 413 before it is buffered. */
+    static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
+    /** Refused rows listed in one ingest answer; {@code refused_total} counts them all. */
+    static final int REFUSALS_LISTED_MAX = 100;
 
     private ApiServer() {
     }
@@ -62,28 +72,109 @@ final class ApiServer {
                 return;
             }
             final String path = new QueryStringDecoder(request.uri()).path();
-            final boolean known = path.equals("/healthz") || path.equals("/v1/status");
-            if (!known) {
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path + " (try /healthz or /v1/status)"));
-                return;
-            }
-            if (!request.method().equals(HttpMethod.GET)) {
-                respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers GET only"));
-                return;
-            }
+            final HttpMethod method = request.method();
             if (path.equals("/healthz")) {
-                final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
-                r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
-                send(ctx, keepAlive, r);
-                return;
+                if (get(ctx, keepAlive, method, path)) {
+                    final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+                    send(ctx, keepAlive, r);
+                }
+            } else if (path.equals("/v1/status")) {
+                if (get(ctx, keepAlive, method, path)) {
+                    reply(ctx, keepAlive, daemon.statusView().thenApply(StatusJson::of));
+                }
+            } else if (path.equals("/v1/observations")) {
+                if (!method.equals(HttpMethod.POST)) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers POST only"));
+                } else {
+                    ingest(ctx, keepAlive, request);
+                }
+            } else if (path.equals("/v1/agents")) {
+                if (get(ctx, keepAlive, method, path)) {
+                    reply(ctx, keepAlive, daemon.onDetector(d -> Map.of("agents", d.agents())));
+                }
+            } else if (path.startsWith("/v1/agents/") && path.length() > "/v1/agents/".length()) {
+                if (get(ctx, keepAlive, method, path)) {
+                    final String id = QueryStringDecoder.decodeComponent(path.substring("/v1/agents/".length()));
+                    daemon.onDetector(d -> d.agent(id)).whenComplete((detail, failure) -> ctx.executor().execute(() -> {
+                        if (failure != null) {
+                            respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                        } else if (detail == null) {
+                            respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no agent '" + id + "'"));
+                        } else {
+                            respond(ctx, keepAlive, HttpResponseStatus.OK, detail);
+                        }
+                    }));
+                }
+            } else {
+                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path
+                    + " (try /healthz, /v1/status, /v1/observations, /v1/agents)"));
             }
-            daemon.statusView().whenComplete((view, failure) -> ctx.executor().execute(() -> {
+        }
+
+        private static boolean get(final ChannelHandlerContext ctx, final boolean keepAlive, final HttpMethod method, final String path) {
+            if (method.equals(HttpMethod.GET)) {
+                return true;
+            }
+            respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers GET only"));
+            return false;
+        }
+
+        private static void reply(final ChannelHandlerContext ctx, final boolean keepAlive,
+                                  final java.util.concurrent.CompletableFuture<?> body) {
+            body.whenComplete((value, failure) -> ctx.executor().execute(() -> {
                 if (failure != null) {
                     respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
                 } else {
-                    respond(ctx, keepAlive, HttpResponseStatus.OK, StatusJson.of(view));
+                    respond(ctx, keepAlive, HttpResponseStatus.OK, value);
                 }
+            }));
+        }
+
+        /**
+         * Validates on this thread, scores on the core's. 200 when at least one row was accepted
+         * (refused rows listed), 400 when every row was refused, 400/413 for a body that cannot
+         * be taken at all.
+         */
+        private void ingest(final ChannelHandlerContext ctx, final boolean keepAlive, final FullHttpRequest request) {
+            final byte[] body = ByteBufUtil.getBytes(request.content());
+            final java.time.Instant now = java.time.Instant.now();
+            final ObservationBatch batch;
+            try {
+                batch = ObservationBatch.parse(body, daemon.config().schema(),
+                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000,
+                    daemon.config().detection().futureSkewSecondsMax() * 1_000_000L);
+            } catch (final ObservationBatch.Rejected e) {
+                respond(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
+                return;
+            }
+            daemon.observe(batch.rows()).whenComplete((outcomes, failure) -> ctx.executor().execute(() -> {
+                if (failure != null) {
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                    return;
+                }
+                final List<ObservationBatch.Refusal> refused = new ArrayList<>(batch.refusals());
+                int accepted = 0;
+                for (int i = 0; i < outcomes.size(); i++) {
+                    final Detector.Outcome o = outcomes.get(i);
+                    final ObservationBatch.Row row = batch.rows().get(i);
+                    if (o.accepted()) {
+                        accepted++;
+                    } else if (o == Detector.Outcome.REFUSED_AGENTS_FULL) {
+                        refused.add(new ObservationBatch.Refusal(row.index(), "agent",
+                            "this node already tracks detection.agents_max agents (" + daemon.config().detection().agentsMax() + ")"));
+                    } else {
+                        refused.add(new ObservationBatch.Refusal(row.index(), "ts", "older than the agent's baseline window"));
+                    }
+                }
+                refused.sort(java.util.Comparator.comparingInt(ObservationBatch.Refusal::row));
+                final Map<String, Object> out = new java.util.LinkedHashMap<>();
+                out.put("accepted", accepted);
+                out.put("refused_total", refused.size());
+                out.put("refused", refused.subList(0, Math.min(refused.size(), REFUSALS_LISTED_MAX)));
+                final boolean allRefused = accepted == 0 && !refused.isEmpty();
+                respond(ctx, keepAlive, allRefused ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK, out);
             }));
         }
 

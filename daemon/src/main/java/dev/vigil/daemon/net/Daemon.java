@@ -14,6 +14,8 @@ import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.ingest.ObservationBatch;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -32,6 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +58,7 @@ public final class Daemon implements AutoCloseable {
     private final EventLoop loop;
     private final EventLoopGroup apiGroup;
     private final NodeCore core;
+    private final Detector detector;
     private final PeerLinks links;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -76,6 +81,7 @@ public final class Daemon implements AutoCloseable {
         final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
         this.core = new NodeCore(config.core(), key, certificate, caKey, env);
+        this.detector = new Detector(config.schema(), config.detection());
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -153,13 +159,29 @@ public final class Daemon implements AutoCloseable {
 
     /** Status and transport counters together, taken on the core's thread in one go. */
     CompletableFuture<StatusJson.View> statusView() {
-        return onCore(() -> new StatusJson.View(core.status(), links.stats(), io.label(),
+        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
     }
 
     /** Runs {@link NodeCore#probeNow} on the core's thread. */
     public CompletableFuture<Integer> probeNow(final long peerNodeId, final int count) {
         return onCore(() -> core.probeNow(peerNodeId, count));
+    }
+
+    /** Scores a validated batch on the core's thread; the outcomes are in row order. */
+    public CompletableFuture<List<Detector.Outcome>> observe(final List<ObservationBatch.Row> rows) {
+        return onCore(() -> {
+            final List<Detector.Outcome> outcomes = new ArrayList<>(rows.size());
+            for (final ObservationBatch.Row r : rows) {
+                outcomes.add(detector.observe(r.agent(), r.role(), r.tsMicros(), r.raw()));
+            }
+            return outcomes;
+        });
+    }
+
+    /** Runs a read of the detector on the core's thread. */
+    public <T> CompletableFuture<T> onDetector(final java.util.function.Function<Detector, T> read) {
+        return onCore(() -> read.apply(detector));
     }
 
     public NodeStatus statusNow() {

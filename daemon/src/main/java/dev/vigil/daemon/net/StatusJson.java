@@ -14,13 +14,14 @@ import java.util.Map;
 
 /** The JSON shape of {@code GET /v1/status}: snake_case keys, times in ms or s as named. */
 final class StatusJson {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private StatusJson() {
     }
 
     /** What one status answer is made of, gathered on the core's thread. */
-    record View(NodeStatus node, List<PeerLinks.LinkStats> links, String io, double uptimeS,
+    record View(NodeStatus node, dev.vigil.daemon.detect.Detector.Counters detection, List<PeerLinks.LinkStats> links, String io, double uptimeS,
                 NodeConfig config, SocketAddress peerListen, SocketAddress apiListen) {
     }
 
@@ -90,6 +91,20 @@ final class StatusJson {
         transport.put("dropped_unreachable", unreachable);
         transport.put("links", links);
         out.put("transport", transport);
+        final dev.vigil.daemon.detect.Detector.Counters c = v.detection();
+        final Map<String, Object> detection = new LinkedHashMap<>();
+        detection.put("schema_hash", String.format("%08x", v.config().schema().hash()));
+        detection.put("features", v.config().schema().size());
+        detection.put("agents", c.agents());
+        detection.put("suspect", c.suspect());
+        detection.put("alarmed", c.alarmed());
+        detection.put("observations", c.observations());
+        detection.put("scored", c.scored());
+        detection.put("excluded_from_baseline", c.excludedFromBaseline());
+        detection.put("refused_too_old", c.refusedTooOld());
+        detection.put("refused_agents_full", c.refusedAgentsFull());
+        detection.put("alarms_raised", c.alarmsRaised());
+        out.put("detection", detection);
         return out;
     }
 

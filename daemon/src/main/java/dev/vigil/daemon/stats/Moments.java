@@ -152,6 +152,17 @@ public final class Moments {
         return count == 0 ? 0 : comoment[packedIndex(dimension, i, i)] / count;
     }
 
+    /**
+     * Adds {@code variance} to every feature's variance (count · variance to each diagonal
+     * co-moment): a floor that stands for measurement resolution, so a feature that happened to
+     * be constant does not make the smallest change look infinitely unlikely.
+     */
+    public void inflateVariance(final double variance) {
+        for (int i = 0; i < dimension; i++) {
+            comoment[packedIndex(dimension, i, i)] += count * variance;
+        }
+    }
+
     /** Bytes of {@link #writeTo}: count, mean, packed co-moments. */
     public static int encodedLength(final int dimension) {
         return 8 + 8 * dimension + 8 * packedLength(dimension);

@@ -1,0 +1,22 @@
+package dev.vigil.daemon.detect;
+
+import java.util.List;
+
+/**
+ * One piece of evidence against an agent: an observation (or, for drift, a recent window) that
+ * pushed its CUSUM up, with the features that stood out most.
+ *
+ * @param tsMicros    when (observation timestamp)
+ * @param kind        "observation" (against the agent's baseline) or "drift" (recent behaviour
+ *                    against the cohort of agents with the same role)
+ * @param baseline    what it was scored against: "own", "cohort:ROLE", "fleet"
+ * @param d2          squared Mahalanobis distance
+ * @param llr         clipped log-likelihood ratio added to the CUSUM
+ * @param cusum       the CUSUM after it
+ * @param top         the features with the largest standardised deviation, largest first
+ */
+public record Evidence(long tsMicros, String kind, String baseline, double d2, double llr, double cusum, List<Deviation> top) {
+    /** A feature's value against the baseline, in baseline standard deviations. */
+    public record Deviation(String feature, double value, double mean, double z) {
+    }
+}
