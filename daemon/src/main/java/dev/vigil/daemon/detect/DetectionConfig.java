@@ -53,7 +53,7 @@ public record DetectionConfig(
     }
 
     public static DetectionConfig defaults() {
-        return new DetectionConfig(60, 1440, 60, 180, 1.5, 6.0, -6.0, 12.0, 30.0, 0.01, 0.999, 100_000, 300);
+        return new DetectionConfig(60, 1440, 60, 180, 1.5, 4.0, -4.0, 20.0, 60.0, 0.01, 0.999, 100_000, 300);
     }
 
     private static void require(final boolean ok, final String message) {
