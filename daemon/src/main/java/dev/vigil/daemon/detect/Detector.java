@@ -31,6 +31,8 @@ public final class Detector {
     private static final int EVIDENCE_MAX = 8;
     private static final int SCORES_MAX = 32;
     private static final int TOP_FEATURES = 3;
+    /** A warm agent's lagged baseline is refitted every this many bucket moves. */
+    private static final int REFIT_BUCKETS = 5;
     private static final String ALL = "";
 
     /** What became of one observation. */
@@ -106,7 +108,7 @@ public final class Detector {
         observations++;
         final double[] x = raw.clone();
         schema.transform(x);
-        if (a.window.advanceTo(tsMicros)) {
+        if (a.window.advanceTo(tsMicros) && a.refitDue()) {
             a.refit();
         }
         final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, Cohort::new);
@@ -288,6 +290,7 @@ public final class Detector {
         final BucketWindow window = new BucketWindow(d, config.baselineBuckets(), bucketMicros);
         final Moments reference = new Moments(d);
         long referenceCount;
+        long refitBucket = Long.MIN_VALUE / 2;
         Gaussian model;
         double cusum;
         AgentStatus status = AgentStatus.NORMAL;
@@ -305,8 +308,17 @@ public final class Detector {
             this.id = id;
         }
 
-        /** The lagged baseline changes only when the newest bucket moves: refit then. */
+        /**
+         * The lagged baseline changes only when the newest bucket moves. A cold agent refits at
+         * every move; a warm one every {@link #REFIT_BUCKETS} moves, since an hour-old baseline
+         * gains little from being a minute fresher and a refit merges up to a day of buckets.
+         */
+        boolean refitDue() {
+            return referenceCount < config.coldObservations() || window.newest() - refitBucket >= REFIT_BUCKETS;
+        }
+
         void refit() {
+            refitBucket = window.newest();
             window.mergeOlderThan(config.lagBuckets(), reference);
             referenceCount = reference.count();
             if (referenceCount < 2) {

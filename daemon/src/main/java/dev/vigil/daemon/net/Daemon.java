@@ -16,6 +16,9 @@ import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.ingest.ObservationBatch;
+import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
+import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
+import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -66,6 +69,7 @@ public final class Daemon implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private Channel peerServer;
     private Channel apiServer;
+    private OtlpHttpServer otlpServer;
     private boolean closed;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
@@ -136,10 +140,22 @@ public final class Daemon implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childHandler(new ApiServer.Initializer(this))
             .bind(config.apiListen().socketAddress()), "listen.api", config.apiListen().toString());
+        if (config.otlpListen() != null) {
+            // Span windows live on the core's thread, so finished windows go straight to the detector.
+            final SpanWindows windows = new SpanWindows(config.schema(),
+                (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw));
+            try {
+                otlpServer = OtlpHttpServer.bind(apiGroup, io.serverChannel(), config.otlpListen().socketAddress(), windows,
+                    OtlpHttpServer.Limits.defaults(), loop, Daemon::wallMicros);
+            } catch (final IOException e) {
+                throw new ConfigException(config.file(), "listen.otlp", "cannot listen on " + config.otlpListen() + ": " + e.getMessage());
+            }
+        }
         onCore(core::start).join();
-        LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, {} transport",
+        LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
             VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
-            config.core().advertiseAddress(), apiServer.localAddress(), io.label());
+            config.core().advertiseAddress(), apiServer.localAddress(),
+            otlpServer == null ? "off" : otlpServer.localAddress(), io.label());
     }
 
     private Channel await(final io.netty.channel.ChannelFuture f, final String field, final String address) throws IOException {
@@ -159,7 +175,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Status and transport counters together, taken on the core's thread in one go. */
     CompletableFuture<StatusJson.View> statusView() {
-        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), links.stats(), io.label(),
+        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
     }
 
@@ -197,6 +213,26 @@ public final class Daemon implements AutoCloseable {
 
     public InetSocketAddress peerAddress() {
         return (InetSocketAddress)peerServer.localAddress();
+    }
+
+    /** The OTLP/HTTP listener's address, or null when OTLP ingest is off. */
+    public InetSocketAddress otlpAddress() {
+        return otlpServer == null ? null : otlpServer.localAddress();
+    }
+
+    /** OTLP ingest counters, or null when OTLP ingest is off. Any thread. */
+    OtlpIngestStats otlpStats() {
+        return otlpServer == null ? null : otlpServer.stats();
+    }
+
+    /** Emits every OTLP window that has closed by {@code nowMicros} (tests; a timer does it otherwise). */
+    public CompletableFuture<Integer> flushOtlp(final long nowMicros) {
+        return otlpServer == null ? CompletableFuture.completedFuture(0) : otlpServer.flush(nowMicros);
+    }
+
+    static long wallMicros() {
+        final Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     public InetSocketAddress apiAddress() {
@@ -243,6 +279,9 @@ public final class Daemon implements AutoCloseable {
             }).get(5, TimeUnit.SECONDS);
         } catch (final Exception e) {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
+        }
+        if (otlpServer != null) {
+            otlpServer.close();
         }
         if (apiServer != null) {
             apiServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

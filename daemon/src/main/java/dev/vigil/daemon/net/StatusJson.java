@@ -21,7 +21,8 @@ final class StatusJson {
     }
 
     /** What one status answer is made of, gathered on the core's thread. */
-    record View(NodeStatus node, dev.vigil.daemon.detect.Detector.Counters detection, List<PeerLinks.LinkStats> links, String io, double uptimeS,
+    record View(NodeStatus node, dev.vigil.daemon.detect.Detector.Counters detection,
+                dev.vigil.daemon.ingest.otlp.OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io, double uptimeS,
                 NodeConfig config, SocketAddress peerListen, SocketAddress apiListen) {
     }
 
@@ -105,6 +106,7 @@ final class StatusJson {
         detection.put("refused_agents_full", c.refusedAgentsFull());
         detection.put("alarms_raised", c.alarmsRaised());
         out.put("detection", detection);
+        out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());
         return out;
     }
 

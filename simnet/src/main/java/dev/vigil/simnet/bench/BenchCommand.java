@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
 /** {@code vigil bench}: measurements that belong in benchmarks, not in the test suite. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
+        + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms).",
-    subcommands = {BenchCommand.Frames.class, BenchCommand.Loopback.class, BenchCommand.Detection.class})
+    subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Loopback.class,
+        BenchCommand.Detection.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -40,29 +42,51 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            // The fork gets this JVM's flags (the launcher's --add-opens and friends).
-            final List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-            final Options options = new OptionsBuilder()
-                .include(FrameBenchmark.class.getName())
-                .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
-                .jvmArgs(jvmArgs.toArray(String[]::new))
-                .build();
             final FrameBenchmark probe = new FrameBenchmark();
             probe.setUp();
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("frame_bytes", probe.frameLength());
-            for (final RunResult r : new Runner(options).run()) {
-                final String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("ns_per_frame", Math.round(r.getPrimaryResult().getScore()));
-                m.put("error_ns_99_9", Math.round(r.getPrimaryResult().getScoreError()));
-                out.put(name, m);
-            }
+            out.putAll(jmh(FrameBenchmark.class, iterations, "ns_per_frame"));
             System.out.println(JSON.writeValueAsString(out));
             return 0;
         }
+    }
+
+    @Command(name = "scoring", mixinStandardHelpOptions = true,
+        description = "JMH: ns per observation for update + score (kernel) and the detector's whole path (observe), d = 10 and 16.")
+    static final class Scoring implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(jmh(ScoringBenchmark.class, iterations, "ns_per_observation")));
+            return 0;
+        }
+    }
+
+    /** Runs one JMH class in one fork with this JVM's flags (the launcher's --add-opens and friends). */
+    static Map<String, Object> jmh(final Class<?> benchmark, final int iterations, final String unit) throws Exception {
+        final List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        final Options options = new OptionsBuilder()
+            .include(benchmark.getName())
+            .forks(1)
+            .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
+            .jvmArgs(jvmArgs.toArray(String[]::new))
+            .build();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        for (final RunResult r : new Runner(options).run()) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            for (final String key : r.getParams().getParamsKeys()) {
+                name += " " + key + "=" + r.getParams().getParam(key);
+            }
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put(unit, Math.round(r.getPrimaryResult().getScore()));
+            m.put("error_ns_99_9", Math.round(r.getPrimaryResult().getScoreError()));
+            out.put(name, m);
+        }
+        return out;
     }
 
     @Command(name = "loopback", mixinStandardHelpOptions = true,
