@@ -4,9 +4,16 @@ import java.util.Arrays;
 
 /**
  * Sufficient statistics of d-dimensional observations: count, mean, and the co-moment matrix
- * C = Σ (x - mean)(x - mean)ᵀ kept as its packed upper triangle (row-major, i ≤ j). Updated by
- * Welford's method and merged by Chan et al.'s pairwise formula, both numerically stable for
- * large offsets and small variances. Covariance (divided by n) = C / n.
+ * C = Σ (x - mean)(x - mean)ᵀ kept as its packed upper triangle (row-major, i ≤ j). Covariance
+ * (divided by n) = C / n.
+ *
+ * <p>Precision far from zero: the statistics are kept relative to a shift K, the first
+ * observation, so Welford's update runs on y = x − K. For data near K (within a factor of two)
+ * x − K is exact (Sterbenz), the running mean of y is of the size of the spread rather than of
+ * the data, and co-moments keep full relative precision even for 1e9 + noise of 1e-3; a plain
+ * (count, mean, co-moment) state loses about log10(|mean|/σ) digits there. Merging converts the
+ * other side's mean to this side's shift (K_b − K_a, again exact for nearby shifts) and applies
+ * Chan et al.'s formula.
  *
  * <p>Merging is commutative and associative up to rounding; to get the same bits everywhere,
  * merge many statistics in one fixed order (by contributor id, see {@link #mergeInOrder}).
@@ -14,7 +21,8 @@ import java.util.Arrays;
 public final class Moments {
     private final int dimension;
     private long count;
-    private final double[] mean;
+    private final double[] shift;
+    private final double[] mean; // of x − shift
     private final double[] comoment;
     private final double[] delta;
 
@@ -23,6 +31,7 @@ public final class Moments {
             throw new IllegalArgumentException("dimension must be in [1, 64], got " + dimension);
         }
         this.dimension = dimension;
+        this.shift = new double[dimension];
         this.mean = new double[dimension];
         this.comoment = new double[packedLength(dimension)];
         this.delta = new double[dimension];
@@ -40,17 +49,20 @@ public final class Moments {
 
     /** Welford update with one observation. */
     public void add(final double[] x) {
+        if (count == 0) {
+            System.arraycopy(x, 0, shift, 0, dimension);
+        }
         count++;
         final double n = count;
         for (int i = 0; i < dimension; i++) {
-            delta[i] = x[i] - mean[i];
+            delta[i] = (x[i] - shift[i]) - mean[i];
             mean[i] += delta[i] / n;
         }
         int k = 0;
         for (int i = 0; i < dimension; i++) {
             final double di = delta[i];
             for (int j = i; j < dimension; j++) {
-                comoment[k++] += di * (x[j] - mean[j]);
+                comoment[k++] += di * ((x[j] - shift[j]) - mean[j]);
             }
         }
     }
@@ -71,7 +83,8 @@ public final class Moments {
         final double nb = other.count;
         final double n = na + nb;
         for (int i = 0; i < dimension; i++) {
-            delta[i] = other.mean[i] - mean[i];
+            // other's mean on this shift, minus this mean; the shift difference is exact for nearby shifts
+            delta[i] = (other.shift[i] - shift[i]) + (other.mean[i] - mean[i]);
         }
         final double factor = na * nb / n;
         int k = 0;
@@ -101,12 +114,14 @@ public final class Moments {
             throw new IllegalArgumentException("dimension " + other.dimension + " != " + dimension);
         }
         count = other.count;
+        System.arraycopy(other.shift, 0, shift, 0, dimension);
         System.arraycopy(other.mean, 0, mean, 0, dimension);
         System.arraycopy(other.comoment, 0, comoment, 0, comoment.length);
     }
 
     public void clear() {
         count = 0;
+        Arrays.fill(shift, 0);
         Arrays.fill(mean, 0);
         Arrays.fill(comoment, 0);
     }
@@ -126,12 +141,16 @@ public final class Moments {
     }
 
     public double mean(final int i) {
-        return mean[i];
+        return shift[i] + mean[i];
     }
 
-    /** A copy of the mean vector. */
+    /** The mean vector (a new array). */
     public double[] mean() {
-        return mean.clone();
+        final double[] m = new double[dimension];
+        for (int i = 0; i < dimension; i++) {
+            m[i] = shift[i] + mean[i];
+        }
+        return m;
     }
 
     /** Co-moment C[i][j] (either order). */
@@ -163,15 +182,19 @@ public final class Moments {
         }
     }
 
-    /** Bytes of {@link #writeTo}: count, mean, packed co-moments. */
+    /** Bytes of {@link #writeTo}: count, shift, mean relative to the shift, packed co-moments. */
     public static int encodedLength(final int dimension) {
-        return 8 + 8 * dimension + 8 * packedLength(dimension);
+        return 8 + 16 * dimension + 8 * packedLength(dimension);
     }
 
     public void writeTo(final org.agrona.MutableDirectBuffer buffer, final int offset) {
         int at = offset;
         buffer.putLong(at, count, java.nio.ByteOrder.LITTLE_ENDIAN);
         at += 8;
+        for (final double v : shift) {
+            buffer.putDouble(at, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
         for (final double v : mean) {
             buffer.putDouble(at, v, java.nio.ByteOrder.LITTLE_ENDIAN);
             at += 8;
@@ -186,6 +209,10 @@ public final class Moments {
         int at = offset;
         count = buffer.getLong(at, java.nio.ByteOrder.LITTLE_ENDIAN);
         at += 8;
+        for (int i = 0; i < shift.length; i++) {
+            shift[i] = buffer.getDouble(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+            at += 8;
+        }
         for (int i = 0; i < mean.length; i++) {
             mean[i] = buffer.getDouble(at, java.nio.ByteOrder.LITTLE_ENDIAN);
             at += 8;

@@ -196,14 +196,16 @@ class GaussianProperties {
     }
 
     /** Statistics with exactly the given count, mean and packed co-moments, through the codec. */
+    /** Statistics with the given count, mean (as the shift, relative mean 0) and co-moments. */
     private static Moments moments(final int d, final long count, final double[] mean, final double[] comoment) {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Moments.encodedLength(d)]);
         buffer.putLong(0, count, java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < d; i++) {
             buffer.putDouble(8 + 8 * i, mean[i], java.nio.ByteOrder.LITTLE_ENDIAN);
+            buffer.putDouble(8 + 8 * d + 8 * i, 0.0, java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         for (int k = 0; k < comoment.length; k++) {
-            buffer.putDouble(8 + 8 * d + 8 * k, comoment[k], java.nio.ByteOrder.LITTLE_ENDIAN);
+            buffer.putDouble(8 + 16 * d + 8 * k, comoment[k], java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         final Moments m = new Moments(d);
         m.readFrom(buffer, 0);

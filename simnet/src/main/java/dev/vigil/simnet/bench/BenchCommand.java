@@ -21,9 +21,10 @@ import java.util.concurrent.Callable;
     description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
         + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
+        + "'ingest' (observations/s through POST /v1/observations, spans/s through OTLP protobuf), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Loopback.class,
-        BenchCommand.Detection.class})
+        BenchCommand.Ingest.class, BenchCommand.Detection.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -98,6 +99,19 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(JSON.writeValueAsString(LoopbackBench.run(seconds)));
+            return 0;
+        }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "One daemon on loopback: JSON observation batches of 1,000 rows, then OTLP protobuf requests of 1,000 spans.")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--requests", defaultValue = "200", description = "Requests per path, a tenth of them warm-up (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(IngestBench.run(Math.max(10, requests))));
             return 0;
         }
     }
