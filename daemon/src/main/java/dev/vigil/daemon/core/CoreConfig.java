@@ -54,7 +54,7 @@ public record CoreConfig(
         require(knownMax >= 1, "knownMax must be positive");
     }
 
-    /** Defaults for a node at {@code advertiseAddress} joining through {@code bootstrap}. */
+    /** Defaults for a node at {@code advertiseAddress} joining through {@code bootstrap}, with the default feature schema. */
     public static CoreConfig defaults(final String advertiseAddress, final List<String> bootstrap) {
         return new CoreConfig(
             advertiseAddress, bootstrap,
@@ -63,7 +63,7 @@ public record CoreConfig(
             500_000, 10_000_000,
             30_000_000,
             1024, 64,
-            0);
+            dev.vigil.daemon.detect.FeatureSchema.agentDefault().hash());
     }
 
     /** A copy with different liveness timing (tests and simnet use short timeouts). */

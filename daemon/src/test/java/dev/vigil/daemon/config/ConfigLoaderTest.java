@@ -169,8 +169,8 @@ class ConfigLoaderTest {
             .hasMessageStartingWith(file.toString())
             .hasMessageContaining("field 'peerz'")
             .hasMessageContaining("unknown field")
-            .hasMessageContaining("expected one of: advertise, bootstrap, clock_skew_max_ms, data_dir, identity, listen, "
-                + "liveness, peers, transport");
+            .hasMessageContaining("expected one of: advertise, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
+                + "identity, listen, liveness, peers, transport");
     }
 
     @Test
@@ -386,6 +386,15 @@ class ConfigLoaderTest {
             .hasMessageStartingWith(file.toString())
             .hasMessageContaining("field '" + field + "'")
             .hasMessageContaining(problem);
+    }
+
+    @Test
+    void theShippedExampleLoads() {
+        final NodeConfig c = ConfigLoader.load(Path.of("../configs/node.example.yaml"));
+        assertThat(c.otlpListen()).hasToString("127.0.0.1:4318");
+        assertThat(c.schema().size()).isEqualTo(10);
+        assertThat(c.detection()).isEqualTo(dev.vigil.daemon.detect.DetectionConfig.defaults());
+        assertThat(c.core().bootstrap()).hasSize(2);
     }
 
     // ---- files that are not a configuration ----
