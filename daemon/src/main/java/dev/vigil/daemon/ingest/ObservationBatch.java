@@ -25,7 +25,6 @@ import java.util.Map;
 public final class ObservationBatch {
     /** Bound on rows per request; a larger batch is refused whole (413). */
     public static final int ROWS_MAX = 10_000;
-    public static final int AGENT_ID_LENGTH_MAX = 128;
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -116,14 +115,14 @@ public final class ObservationBatch {
             return new Refusal(i, "agent", "required string");
         }
         final String agentId = agent.asText();
-        if (!printable(agentId, AGENT_ID_LENGTH_MAX)) {
-            return new Refusal(i, "agent", "must be 1 to " + AGENT_ID_LENGTH_MAX + " printable ASCII characters");
+        if (!AgentIds.isValidId(agentId)) {
+            return new Refusal(i, "agent", "must be 1 to " + AgentIds.ID_LENGTH_MAX + " printable ASCII characters");
         }
         String role = null;
         final JsonNode roleNode = node.get("role");
         if (roleNode != null && !roleNode.isNull()) {
-            if (!roleNode.isTextual() || !printable(roleNode.asText(), 64)) {
-                return new Refusal(i, "role", "must be 1 to 64 printable ASCII characters");
+            if (!roleNode.isTextual() || !AgentIds.isValidRole(roleNode.asText())) {
+                return new Refusal(i, "role", "must be 1 to " + AgentIds.ROLE_LENGTH_MAX + " printable ASCII characters");
             }
             role = roleNode.asText();
         }
@@ -183,18 +182,6 @@ public final class ObservationBatch {
         return new Row(i, agentId, role, tsMicros, raw);
     }
 
-    private static boolean printable(final String s, final int lengthMax) {
-        if (s.isEmpty() || s.length() > lengthMax) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            final char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static String names(final FeatureSchema schema) {
         final StringBuilder b = new StringBuilder();

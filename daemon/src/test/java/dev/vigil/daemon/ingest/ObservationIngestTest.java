@@ -2,26 +2,19 @@ package dev.vigil.daemon.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +32,7 @@ class ObservationIngestTest {
 
     @BeforeEach
     void start() throws Exception {
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(dir.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(dir.resolve("node.crt"), ca.issue(key.publicKey(), Instant.now().minusSeconds(5), Duration.ofDays(1)), false);
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        Files.writeString(dir.resolve("node.yaml"), String.join("\n",
-            "listen:", "  peer: 127.0.0.1:" + freePort(), "  api: 127.0.0.1:" + freePort(),
-            "identity:", "  key: node.key", "  certificate: node.crt", "  ca_public_key: ca.pub",
-            "detection:", "  agents_max: 5", ""));
-        daemon = Daemon.start(ConfigLoader.load(dir.resolve("node.yaml")));
+        daemon = LocalDaemons.startAlone(dir, false, "detection:", "  agents_max: 5");
     }
 
     @AfterEach
@@ -167,9 +151,4 @@ class ObservationIngestTest {
         assertThat(JSON.readTree(post("[" + row("agent-0", now - 5, features("")) + "]").body()).path("accepted").asInt()).isEqualTo(1);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

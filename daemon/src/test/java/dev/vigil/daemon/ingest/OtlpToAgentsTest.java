@@ -2,11 +2,8 @@ package dev.vigil.daemon.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -20,15 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -46,15 +39,7 @@ class OtlpToAgentsTest {
 
     @BeforeEach
     void start() throws Exception {
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(dir.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(dir.resolve("node.crt"), ca.issue(key.publicKey(), Instant.now().minusSeconds(5), Duration.ofDays(1)), false);
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        Files.writeString(dir.resolve("node.yaml"), String.join("\n",
-            "listen:", "  peer: 127.0.0.1:" + freePort(), "  api: 127.0.0.1:" + freePort(), "  otlp: 127.0.0.1:" + freePort(),
-            "identity:", "  key: node.key", "  certificate: node.crt", "  ca_public_key: ca.pub", ""));
-        daemon = Daemon.start(ConfigLoader.load(dir.resolve("node.yaml")));
+        daemon = LocalDaemons.startAlone(dir, true);
     }
 
     @AfterEach
@@ -103,9 +88,4 @@ class OtlpToAgentsTest {
         assertThat(planner.path("otlp").isObject()).isTrue();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

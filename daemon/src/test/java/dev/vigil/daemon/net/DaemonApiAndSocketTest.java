@@ -2,10 +2,6 @@ package dev.vigil.daemon.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.wire.FrameStatus;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,11 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,15 +32,7 @@ class DaemonApiAndSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(dir.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(dir.resolve("node.crt"), ca.issue(key.publicKey(), Instant.now().minusSeconds(5), Duration.ofDays(1)), false);
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        Files.writeString(dir.resolve("node.yaml"), String.join("\n",
-            "listen:", "  peer: 127.0.0.1:" + freePort(), "  api: 127.0.0.1:" + freePort(),
-            "identity:", "  key: node.key", "  certificate: node.crt", "  ca_public_key: ca.pub", ""));
-        daemon = Daemon.start(ConfigLoader.load(dir.resolve("node.yaml")));
+        daemon = LocalDaemons.startAlone(dir, false);
     }
 
     @AfterEach
@@ -123,9 +107,4 @@ class DaemonApiAndSocketTest {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(length).array();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,12 +1,9 @@
 package dev.vigil.simnet.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -16,15 +13,12 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +41,7 @@ public final class IngestBench {
 
     public static Map<String, Object> run(final int requests) throws Exception {
         final Path dir = Files.createTempDirectory("vigil-bench-ingest-");
-        try (Daemon daemon = start(dir)) {
+        try (Daemon daemon = LocalDaemons.startAlone(dir, true)) {
             final HttpClient http = HttpClient.newHttpClient();
             final SplittableRandom random = new SplittableRandom(5);
             final long startS = Instant.now().getEpochSecond() - 6 * 3600;
@@ -157,21 +151,4 @@ public final class IngestBench {
         }
     }
 
-    private static Daemon start(final Path dir) throws IOException {
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(dir.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(dir.resolve("node.crt"), ca.issue(key.publicKey(), Instant.now().minusSeconds(60), Duration.ofDays(1)), false);
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        Files.writeString(dir.resolve("node.yaml"), String.join("\n",
-            "listen:", "  peer: 127.0.0.1:" + freePort(), "  api: 127.0.0.1:" + freePort(), "  otlp: 127.0.0.1:" + freePort(),
-            "identity:", "  key: node.key", "  certificate: node.crt", "  ca_public_key: ca.pub", ""));
-        return Daemon.start(ConfigLoader.load(dir.resolve("node.yaml")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,21 +1,14 @@
 package dev.vigil.simnet.bench;
 
 import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.PeerState;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
 import dev.vigil.wire.MessageType;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +28,10 @@ public final class LoopbackBench {
 
     public static Map<String, Object> run(final double seconds) throws Exception {
         final Path dir = Files.createTempDirectory("vigil-bench-");
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        final int portA = freePort();
-        try (Daemon a = start(dir, "a", ca, portA, null); Daemon b = start(dir, "b", ca, freePort(), "127.0.0.1:" + portA)) {
+        final ClusterCa ca = LocalDaemons.newCa(dir);
+        try (Daemon a = LocalDaemons.start(dir, ca, "a", null, false);
+             Daemon b = LocalDaemons.start(dir, ca, "b", "127.0.0.1:" + a.peerAddress().getPort(), false,
+                 "transport:", "  send_queue_frames_max: 8192")) {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!(alive(a, b) && alive(b, a))) {
                 if (System.nanoTime() > deadline) {
@@ -92,31 +85,4 @@ public final class LoopbackBench {
         return s.frames().received().get(type.label).frames();
     }
 
-    private static Daemon start(final Path dir, final String name, final ClusterCa ca, final int port,
-                                 final String bootstrap) throws IOException {
-        final Path home = Files.createDirectories(dir.resolve(name));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(home.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(home.resolve("node.crt"),
-            ca.issue(key.publicKey(), Instant.now().minusSeconds(60), Duration.ofDays(1)), false);
-        Files.writeString(home.resolve("node.yaml"), String.join("\n",
-            "listen:",
-            "  peer: 127.0.0.1:" + port,
-            "  api: 127.0.0.1:" + freePort(),
-            "bootstrap: " + (bootstrap == null ? "[]" : "[\"" + bootstrap + "\"]"),
-            "identity:",
-            "  key: node.key",
-            "  certificate: node.crt",
-            "  ca_public_key: ../ca.pub",
-            "transport:",
-            "  send_queue_frames_max: 8192",
-            ""));
-        return Daemon.start(ConfigLoader.load(home.resolve("node.yaml")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

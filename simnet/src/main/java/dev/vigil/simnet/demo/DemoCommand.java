@@ -3,12 +3,9 @@ package dev.vigil.simnet.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vigil.crypto.ClusterCa;
-import dev.vigil.crypto.KeyFiles;
-import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
 import dev.vigil.simnet.fleet.AgentSpec;
 import dev.vigil.simnet.fleet.FleetParams;
 import dev.vigil.simnet.fleet.SyntheticFleet;
@@ -17,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,8 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
         final PrintStream progress = json ? System.err : System.out;
         final Path dir = Files.createTempDirectory("vigil-demo-");
         final long t0 = System.nanoTime();
-        try (Daemon daemon = startDaemon(dir)) {
+        try (Daemon daemon = LocalDaemons.startAlone(dir, false)) {
             final String api = "http://127.0.0.1:" + daemon.apiAddress().getPort();
             progress.printf("vigil demo: daemon %s up, API %s, data dir %s%n",
                 dev.vigil.crypto.NodeIds.toHex(daemon.nodeId()), api, dir);
@@ -109,25 +103,6 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             deleteTree(dir);
         }
-    }
-
-    private static Daemon startDaemon(final Path dir) throws IOException {
-        final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
-        final PrivateKey key = PrivateKey.generate(new SecureRandom());
-        KeyFiles.writePrivateKey(dir.resolve("node.key"), key, false);
-        KeyFiles.writeCertificate(dir.resolve("node.crt"), ca.issue(key.publicKey(), Instant.now().minusSeconds(60), Duration.ofDays(1)), false);
-        KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), false);
-        Files.writeString(dir.resolve("node.yaml"), String.join("\n",
-            "data_dir: data",
-            "listen:",
-            "  peer: 127.0.0.1:" + freePort(),
-            "  api: 127.0.0.1:" + freePort(),
-            "identity:",
-            "  key: node.key",
-            "  certificate: node.crt",
-            "  ca_public_key: ca.pub",
-            ""));
-        return Daemon.start(ConfigLoader.load(dir.resolve("node.yaml")));
     }
 
     /** Posts every window's observations in batches; prints progress ten times. */
@@ -266,11 +241,6 @@ public final class DemoCommand implements Callable<Integer> {
         return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void deleteTree(final Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {

@@ -1,5 +1,6 @@
 package dev.vigil.daemon.ingest.otlp;
 
+import dev.vigil.daemon.ingest.AgentIds;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -31,8 +32,8 @@ import java.util.List;
  * are ignored as if absent and counted in {@link Extraction#attributesIgnored()}.
  */
 final class SpanExtractor {
-    static final int AGENT_LENGTH_MAX = 128;
-    static final int ROLE_LENGTH_MAX = 64;
+    static final int AGENT_LENGTH_MAX = AgentIds.ID_LENGTH_MAX;
+    static final int ROLE_LENGTH_MAX = AgentIds.ROLE_LENGTH_MAX;
 
     static final String GEN_AI_AGENT_ID = "gen_ai.agent.id";
     static final String GEN_AI_AGENT_NAME = "gen_ai.agent.name";
@@ -80,7 +81,7 @@ final class SpanExtractor {
                         refused.add(SpanRefusal.NO_AGENT_KEY, 1);
                         continue;
                     }
-                    if (!printableAscii(agent, AGENT_LENGTH_MAX)) {
+                    if (!AgentIds.isValidId(agent)) {
                         refused.add(SpanRefusal.INVALID_AGENT_KEY, 1);
                         continue;
                     }
@@ -92,7 +93,7 @@ final class SpanExtractor {
                         continue;
                     }
                     String role = first(span.role, resource.role, resource.vigilRole, null, null);
-                    if (role != null && !printableAscii(role, ROLE_LENGTH_MAX)) {
+                    if (role != null && !AgentIds.isValidRole(role)) {
                         rolesInvalid++;
                         role = null;
                     }
@@ -111,18 +112,6 @@ final class SpanExtractor {
         return a != null ? a : b != null ? b : c != null ? c : d != null ? d : e;
     }
 
-    static boolean printableAscii(final String s, final int lengthMax) {
-        if (s.isEmpty() || s.length() > lengthMax) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            final char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** The attributes of interest of one span or resource; reused, so one scan allocates nothing. */
     private static final class Attributes {

@@ -1,5 +1,7 @@
 package dev.vigil.daemon.ingest.otlp;
 
+import dev.vigil.daemon.ingest.AgentIds;
+
 /**
  * What one span contributes to its agent's window: the attributes the feature schema is computed
  * from, already looked up and validated. Absent text attributes are null, absent counts 0.
@@ -23,10 +25,10 @@ public record SpanFacts(String agent, String role, long startNanos, long endNano
     public static final String OPERATION_EXECUTE_TOOL = "execute_tool";
 
     public SpanFacts {
-        if (agent == null || !SpanExtractor.printableAscii(agent, SpanExtractor.AGENT_LENGTH_MAX)) {
+        if (agent == null || !AgentIds.isValidId(agent)) {
             throw new IllegalArgumentException("agent key must be 1 to " + SpanExtractor.AGENT_LENGTH_MAX + " printable ASCII characters");
         }
-        if (role != null && !SpanExtractor.printableAscii(role, SpanExtractor.ROLE_LENGTH_MAX)) {
+        if (role != null && !AgentIds.isValidRole(role)) {
             throw new IllegalArgumentException("role must be null or 1 to " + SpanExtractor.ROLE_LENGTH_MAX + " printable ASCII characters");
         }
         if (startNanos <= 0 || endNanos < startNanos) {
