@@ -218,6 +218,13 @@ public final class Detector {
 
     // ---------------------------------------------------------------- views
 
+    /** The agent's storable state (see {@link AgentRecord}), or null when unknown. */
+    public AgentRecord record(final String agentId) {
+        final Agent a = agents.get(agentId);
+        return a == null ? null : new AgentRecord(a.id, a.role, a.status, a.cusum, a.observations, a.excluded,
+            a.lastTsMicros, a.statusSinceMicros, a.alarmedMicros);
+    }
+
     /** One line per agent, ordered by id. */
     public List<AgentSummary> agents() {
         final List<AgentSummary> out = new ArrayList<>(agents.size());
