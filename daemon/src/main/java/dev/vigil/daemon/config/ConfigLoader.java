@@ -159,8 +159,9 @@ public final class ConfigLoader {
                     throw new ConfigException(file, field + ".transform", "expected identity or log1p, got '" + e.transform() + "'");
                 }
             }
-            features.add(catalog != null
-                ? new Feature(catalog.name(), transform, catalog.unit(), catalog.source(), catalog.description())
+            features.add(catalog != null && catalog.transform() == transform
+                ? catalog
+                : catalog != null ? new Feature(catalog.name(), transform, catalog.unit(), catalog.source(), catalog.description())
                 : new Feature(e.name(), transform, "", "custom: JSON ingest only", "operator-defined feature"));
         }
         try {

@@ -35,12 +35,13 @@ public record AgentRecord(String id, String role, AgentStatus status, double cus
     public static final int LENGTH = 256;
     private static final int ID_OFFSET = 56;
     private static final int ROLE_OFFSET = 184;
-    private static final int ID_MAX = 128;
-    private static final int ROLE_MAX = 64;
+    private static final int ID_MAX = AgentIds.ID_LENGTH_MAX;
+    private static final int ROLE_MAX = AgentIds.ROLE_LENGTH_MAX;
 
     public AgentRecord {
-        if (id == null || id.isEmpty() || id.length() > ID_MAX || (role != null && (role.isEmpty() || role.length() > ROLE_MAX))) {
-            throw new IllegalArgumentException("agent id must be 1 to " + ID_MAX + " and role 1 to " + ROLE_MAX + " characters");
+        if (!AgentIds.isValidId(id) || (role != null && !AgentIds.isValidRole(role))) {
+            throw new IllegalArgumentException("agent id must be 1 to " + ID_MAX + " and role 1 to " + ROLE_MAX
+                + " printable ASCII characters");
         }
     }
 

@@ -13,14 +13,17 @@ package dev.vigil.daemon.detect;
  *                               scored against its cohort (same role, else all agents)
  * @param inflation              k of the alternative hypothesis: x ~ N(μ, k²Σ)
  * @param llrMax                 per-observation log-likelihood ratio is clipped to [llrMin, llrMax]
- * @param llrMin                 lower clip: bounds how fast old evidence is forgotten
+ * @param llrMin                 lower clip; the default, -∞, leaves the LLR its natural minimum
+ *                               −d·ln k, so it stays an exact log-likelihood ratio
  * @param suspectAt              CUSUM level at which an agent becomes suspect
  * @param alarmAt                CUSUM level at which an agent is alarmed
  * @param varianceFloor          added to every feature's baseline variance (transformed units: 0.01
  *                               is a 10 % change of a log-scaled feature); see {@code Moments.inflateVariance}
  * @param excludeQuantile        observations whose D² is above this χ²_d quantile do not enter the
  *                               agent's own baseline (poisoning resistance)
- * @param agentsMax              bound on tracked agents; observations of further agents are refused
+ * @param agentsMax              bound on tracked agents (each costs up to about 110 KB at ten
+ *                               features); at the bound the agent silent longest is forgotten if
+ *                               silent for a whole window, else new agents are refused
  * @param futureSkewSecondsMax   observations stamped further in the future are refused
  */
 public record DetectionConfig(
@@ -53,7 +56,7 @@ public record DetectionConfig(
     }
 
     public static DetectionConfig defaults() {
-        return new DetectionConfig(60, 1440, 60, 180, 1.5, 4.0, -4.0, 20.0, 60.0, 0.01, 0.999, 100_000, 300);
+        return new DetectionConfig(60, 1440, 60, 180, 1.5, 4.0, Double.NEGATIVE_INFINITY, 20.0, 60.0, 0.01, 0.999, 10_000, 300);
     }
 
     private static void require(final boolean ok, final String message) {

@@ -58,6 +58,7 @@ public final class Detector {
     private long excluded;
     private long refusedTooOld;
     private long refusedAgentsFull;
+    private long evicted;
     private long alarms;
 
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
@@ -68,7 +69,7 @@ public final class Detector {
         this.excludeD2 = ChiSquare.quantile(d, config.excludeQuantile());
         this.llrOffset = -d * Math.log(config.inflation());
         this.llrSlope = 0.5 * (1 - 1 / (config.inflation() * config.inflation()));
-        cohorts.put(ALL, new Cohort(ALL));
+        cohorts.put(ALL, new Cohort());
     }
 
     public FeatureSchema schema() {
@@ -91,7 +92,7 @@ public final class Detector {
     public Outcome observe(final String agentId, final String role, final long tsMicros, final double[] raw) {
         Agent a = agents.get(agentId);
         if (a == null) {
-            if (agents.size() >= config.agentsMax()) {
+            if (agents.size() >= config.agentsMax() && !evictSilentAgent(tsMicros)) {
                 refusedAgentsFull++;
                 return Outcome.REFUSED_AGENTS_FULL;
             }
@@ -111,7 +112,7 @@ public final class Detector {
         if (a.window.advanceTo(tsMicros) && a.refitDue()) {
             a.refit();
         }
-        final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, Cohort::new);
+        final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, r -> new Cohort());
         final Cohort all = cohorts.get(ALL);
         if (roleCohort != null) {
             roleCohort.advanceTo(tsMicros);
@@ -167,6 +168,26 @@ public final class Detector {
         return outcome;
     }
 
+    /**
+     * At the agent bound, makes room by forgetting the agent silent the longest, if it has been
+     * silent for longer than the baseline window (its baseline is empty by now anyway). Alarmed
+     * agents are never forgotten. O(agents), and only at the bound.
+     */
+    private boolean evictSilentAgent(final long tsMicros) {
+        Agent stalest = null;
+        for (final Agent a : agents.values()) {
+            if (a.status != AgentStatus.ALARMED && (stalest == null || a.lastTsMicros < stalest.lastTsMicros)) {
+                stalest = a;
+            }
+        }
+        if (stalest == null || tsMicros - stalest.lastTsMicros <= config.baselineBuckets() * bucketMicros) {
+            return false;
+        }
+        agents.remove(stalest.id);
+        evicted++;
+        return true;
+    }
+
     private void updateStatus(final Agent a, final long tsMicros) {
         final AgentStatus before = a.status;
         if (a.status != AgentStatus.ALARMED && a.cusum >= config.alarmAt()) {
@@ -183,14 +204,14 @@ public final class Detector {
                 a.alarmedMicros = tsMicros;
                 a.alarmEvidence = List.copyOf(a.evidence);
             }
-            a.transitions.addLast(new Transition(tsMicros, before, a.status, a.cusum));
-            if (a.transitions.size() > EVIDENCE_MAX) {
-                a.transitions.removeFirst();
-            }
+            a.addTransition(new Transition(tsMicros, before, a.status, a.cusum));
         }
     }
 
-    /** Operator command: an alarmed or suspect agent goes back to normal with a fresh CUSUM. */
+    /**
+     * Operator command: an alarmed or suspect agent goes back to normal with a fresh CUSUM. (No
+     * API reaches it yet; until one does, an alarm stays until the daemon restarts.)
+     */
     public boolean release(final String agentId, final long tsMicros) {
         final Agent a = agents.get(agentId);
         if (a == null) {
@@ -198,7 +219,7 @@ public final class Detector {
         }
         a.cusum = 0;
         if (a.status != AgentStatus.NORMAL) {
-            a.transitions.addLast(new Transition(tsMicros, a.status, AgentStatus.NORMAL, 0));
+            a.addTransition(new Transition(tsMicros, a.status, AgentStatus.NORMAL, 0));
             a.status = AgentStatus.NORMAL;
             a.statusSinceMicros = tsMicros;
         }
@@ -214,6 +235,22 @@ public final class Detector {
         }
         all.sort(Comparator.comparingDouble((Evidence.Deviation v) -> -Math.abs(v.z())).thenComparing(Evidence.Deviation::feature));
         return List.copyOf(all.subList(0, Math.min(TOP_FEATURES, d)));
+    }
+
+    /** The baseline model: the statistics with the variance floor on the diagonal, ridged only if singular. */
+    private Gaussian fitFloored(final Moments m) {
+        final Moments floored = m.copy();
+        floored.inflateVariance(config.varianceFloor());
+        return Gaussian.fit(floored, Gaussian.Ridge.WHEN_SINGULAR);
+    }
+
+    /**
+     * A window whose newest {@code lag} + one coarse bucket are kept one by one and whose older
+     * buckets are rolled up into roughly hourly ones.
+     */
+    private BucketWindow newWindow(final int lag) {
+        final int rollup = Math.max(1, 3600 / config.bucketSeconds());
+        return new BucketWindow(d, config.baselineBuckets(), bucketMicros, Math.min(config.baselineBuckets(), lag + rollup), rollup);
     }
 
     // ---------------------------------------------------------------- views
@@ -257,12 +294,13 @@ public final class Detector {
             suspect += a.status == AgentStatus.SUSPECT ? 1 : 0;
             alarmed += a.status == AgentStatus.ALARMED ? 1 : 0;
         }
-        return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull, alarms);
+        return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull,
+            evicted, alarms);
     }
 
     /** Detector-wide counts. */
     public record Counters(int agents, int suspect, int alarmed, long observations, long scored, long excludedFromBaseline,
-                           long refusedTooOld, long refusedAgentsFull, long alarmsRaised) {
+                           long refusedTooOld, long refusedAgentsFull, long evictedSilent, long alarmsRaised) {
     }
 
     /** One agent in a list. */
@@ -294,7 +332,7 @@ public final class Detector {
     private final class Agent {
         final String id;
         String role;
-        final BucketWindow window = new BucketWindow(d, config.baselineBuckets(), bucketMicros);
+        final BucketWindow window = newWindow(config.lagBuckets());
         final Moments reference = new Moments(d);
         long referenceCount;
         long refitBucket = Long.MIN_VALUE / 2;
@@ -332,15 +370,20 @@ public final class Detector {
                 model = null;
                 return;
             }
-            final Moments floored = reference.copy();
-            floored.inflateVariance(config.varianceFloor());
-            model = Gaussian.fit(floored, Gaussian.Ridge.WHEN_SINGULAR);
+            model = fitFloored(reference);
         }
 
         void recordScore(final long tsMicros, final double d2, final double llr, final String baseline) {
             scores.addLast(new Score(tsMicros, d2, llr, baseline));
             if (scores.size() > SCORES_MAX) {
                 scores.removeFirst();
+            }
+        }
+
+        void addTransition(final Transition t) {
+            transitions.addLast(t);
+            if (transitions.size() > EVIDENCE_MAX) {
+                transitions.removeFirst();
             }
         }
 
@@ -360,17 +403,13 @@ public final class Detector {
 
     /** Everyone with one role (or everyone): a baseline for agents too young to have their own. */
     private final class Cohort {
-        final String role;
-        final BucketWindow window = new BucketWindow(d, config.baselineBuckets(), bucketMicros);
+        final BucketWindow window = newWindow(0);
         final Moments fitted = new Moments(d);
         long added;
         long addedAtFit;
         boolean bucketMoved;
         Gaussian model;
 
-        Cohort(final String role) {
-            this.role = role;
-        }
 
         void advanceTo(final long tsMicros) {
             if (window.accepts(tsMicros)) {
@@ -392,9 +431,7 @@ public final class Detector {
                 addedAtFit = added;
                 bucketMoved = false;
                 if (fitted.count() >= config.coldObservations()) {
-                    final Moments floored = fitted.copy();
-                    floored.inflateVariance(config.varianceFloor());
-                    model = Gaussian.fit(floored, Gaussian.Ridge.WHEN_SINGULAR);
+                    model = fitFloored(fitted);
                 } else {
                     model = null;
                 }

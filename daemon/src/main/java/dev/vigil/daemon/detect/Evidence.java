@@ -3,12 +3,11 @@ package dev.vigil.daemon.detect;
 import java.util.List;
 
 /**
- * One piece of evidence against an agent: an observation (or, for drift, a recent window) that
- * pushed its CUSUM up, with the features that stood out most.
+ * One piece of evidence against an agent: an observation that pushed its CUSUM up, with the
+ * features that stood out most.
  *
  * @param tsMicros    when (observation timestamp)
- * @param kind        "observation" (against the agent's baseline) or "drift" (recent behaviour
- *                    against the cohort of agents with the same role)
+ * @param kind        what was scored: "observation" (the only kind so far)
  * @param baseline    what it was scored against: "own", "cohort:ROLE", "fleet"
  * @param d2          squared Mahalanobis distance
  * @param llr         clipped log-likelihood ratio added to the CUSUM

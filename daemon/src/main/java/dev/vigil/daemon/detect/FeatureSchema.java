@@ -43,7 +43,7 @@ public final class FeatureSchema {
         new Feature(OUTPUT_TOKENS_PER_OP, Feature.Transform.LOG1P, "tokens",
             "gen_ai.usage.output_tokens", "mean output (completion) tokens per operation"),
         new Feature(ERROR_RATE, Feature.Transform.IDENTITY, "fraction",
-            "error.type, or span status ERROR", "fraction of the window's spans that failed"),
+            "error.type, or span status ERROR", "fraction of the window's spans that failed", 0, 1),
         new Feature(LATENCY_MS_MEAN, Feature.Transform.LOG1P, "ms",
             "span duration (end - start)", "mean duration of GenAI operation spans"),
         new Feature(DISTINCT_HOSTS, Feature.Transform.LOG1P, "count",

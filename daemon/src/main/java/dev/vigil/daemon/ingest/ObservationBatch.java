@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vigil.daemon.core.WallClock;
+import dev.vigil.daemon.detect.AgentIds;
 import dev.vigil.daemon.detect.Feature;
 import dev.vigil.daemon.detect.FeatureSchema;
 
@@ -137,12 +139,16 @@ public final class ObservationBatch {
             }
             tsMicros = Math.round(seconds * 1e6);
         } else if (ts.isTextual()) {
+            final Instant t;
             try {
-                final Instant t = Instant.parse(ts.asText());
-                tsMicros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
-            } catch (final DateTimeParseException | ArithmeticException e) {
+                t = Instant.parse(ts.asText());
+            } catch (final DateTimeParseException e) {
                 return new Refusal(i, "ts", "not an RFC 3339 time: '" + ts.asText() + "'");
             }
+            if (t.getEpochSecond() < 0 || t.getEpochSecond() > 1e11) {
+                return new Refusal(i, "ts", "time out of range: " + ts.asText());
+            }
+            tsMicros = WallClock.micros(t);
         } else {
             return new Refusal(i, "ts", "must be epoch seconds or an RFC 3339 time");
         }
@@ -168,8 +174,9 @@ public final class ObservationBatch {
                 return new Refusal(i, "features." + f.getKey(), "must be a finite number");
             }
             final Feature feature = schema.feature(index);
-            if (feature.transform() == Feature.Transform.LOG1P && v.asDouble() < 0) {
-                return new Refusal(i, "features." + f.getKey(), "must be >= 0 (" + feature.unit() + ")");
+            if (!(v.asDouble() >= feature.min() && v.asDouble() <= feature.max())) {
+                return new Refusal(i, "features." + f.getKey(), "must be in [" + feature.min() + ", " + feature.max() + "]"
+                    + (feature.unit().isEmpty() ? "" : " (" + feature.unit() + ")") + ", got " + v.asText());
             }
             raw[index] = v.asDouble();
             seen[index] = true;

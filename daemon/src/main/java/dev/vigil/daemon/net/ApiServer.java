@@ -1,6 +1,7 @@
 package dev.vigil.daemon.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import io.netty.buffer.ByteBufUtil;
@@ -71,7 +72,14 @@ final class ApiServer {
                 respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("malformed HTTP request"));
                 return;
             }
-            final String path = new QueryStringDecoder(request.uri()).path();
+            final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            final String path;
+            try {
+                path = uri.path();
+            } catch (final IllegalArgumentException e) {
+                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("malformed percent-encoding in " + uri.rawPath()));
+                return;
+            }
             final HttpMethod method = request.method();
             if (path.equals("/healthz")) {
                 if (get(ctx, keepAlive, method, path)) {
@@ -96,7 +104,8 @@ final class ApiServer {
                 }
             } else if (path.startsWith("/v1/agents/") && path.length() > "/v1/agents/".length()) {
                 if (get(ctx, keepAlive, method, path)) {
-                    final String id = QueryStringDecoder.decodeComponent(path.substring("/v1/agents/".length()));
+                    // path() is decoded once already; decoding again would turn "a%2541" into "aA"
+                    final String id = path.substring("/v1/agents/".length());
                     daemon.onDetector(d -> d.agent(id)).whenComplete((detail, failure) -> ctx.executor().execute(() -> {
                         if (failure != null) {
                             respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
@@ -134,16 +143,15 @@ final class ApiServer {
 
         /**
          * Validates on this thread, scores on the core's. 200 when at least one row was accepted
-         * (refused rows listed), 400 when every row was refused, 400/413 for a body that cannot
-         * be taken at all.
+         * (refused rows listed), 400 when every row was refused for what it holds, 503 when every
+         * row was refused because the node tracks as many agents as it may, 400/413 for a body
+         * that cannot be taken at all.
          */
         private void ingest(final ChannelHandlerContext ctx, final boolean keepAlive, final FullHttpRequest request) {
             final byte[] body = ByteBufUtil.getBytes(request.content());
-            final java.time.Instant now = java.time.Instant.now();
             final ObservationBatch batch;
             try {
-                batch = ObservationBatch.parse(body, daemon.config().schema(),
-                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000,
+                batch = ObservationBatch.parse(body, daemon.config().schema(), WallClock.micros(),
                     daemon.config().detection().futureSkewSecondsMax() * 1_000_000L);
             } catch (final ObservationBatch.Rejected e) {
                 respond(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
@@ -156,12 +164,14 @@ final class ApiServer {
                 }
                 final List<ObservationBatch.Refusal> refused = new ArrayList<>(batch.refusals());
                 int accepted = 0;
+                int full = 0;
                 for (int i = 0; i < outcomes.size(); i++) {
                     final Detector.Outcome o = outcomes.get(i);
                     final ObservationBatch.Row row = batch.rows().get(i);
                     if (o.accepted()) {
                         accepted++;
                     } else if (o == Detector.Outcome.REFUSED_AGENTS_FULL) {
+                        full++;
                         refused.add(new ObservationBatch.Refusal(row.index(), "agent",
                             "this node already tracks detection.agents_max agents (" + daemon.config().detection().agentsMax() + ")"));
                     } else {
@@ -173,8 +183,12 @@ final class ApiServer {
                 out.put("accepted", accepted);
                 out.put("refused_total", refused.size());
                 out.put("refused", refused.subList(0, Math.min(refused.size(), REFUSALS_LISTED_MAX)));
-                final boolean allRefused = accepted == 0 && !refused.isEmpty();
-                respond(ctx, keepAlive, allRefused ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK, out);
+                if (accepted == 0 && !refused.isEmpty() && full == refused.size()) {
+                    // Nothing wrong with the rows: this node is at capacity. Retry later, or elsewhere.
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, out);
+                } else {
+                    respond(ctx, keepAlive, accepted == 0 && !refused.isEmpty() ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK, out);
+                }
             }));
         }
 

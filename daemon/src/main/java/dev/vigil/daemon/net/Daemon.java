@@ -14,6 +14,7 @@ import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
+import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
@@ -143,10 +144,13 @@ public final class Daemon implements AutoCloseable {
         if (config.otlpListen() != null) {
             // Span windows live on the core's thread, so finished windows go straight to the detector.
             final SpanWindows windows = new SpanWindows(config.schema(),
-                (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw));
+                (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw),
+                SpanWindows.Config.defaults()
+                    .withAgentsMax(config.detection().agentsMax())
+                    .withFutureSkewSecondsMax((int)config.detection().futureSkewSecondsMax()));
             try {
                 otlpServer = OtlpHttpServer.bind(apiGroup, io.serverChannel(), config.otlpListen().socketAddress(), windows,
-                    OtlpHttpServer.Limits.defaults(), loop, Daemon::wallMicros);
+                    OtlpHttpServer.Limits.defaults(), loop, WallClock::micros);
             } catch (final IOException e) {
                 throw new ConfigException(config.file(), "listen.otlp", "cannot listen on " + config.otlpListen() + ": " + e.getMessage());
             }
@@ -230,11 +234,6 @@ public final class Daemon implements AutoCloseable {
         return otlpServer == null ? CompletableFuture.completedFuture(0) : otlpServer.flush(nowMicros);
     }
 
-    static long wallMicros() {
-        final Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
-
     public InetSocketAddress apiAddress() {
         return (InetSocketAddress)apiServer.localAddress();
     }
@@ -281,6 +280,12 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
         }
         if (otlpServer != null) {
+            // Spans answered 200 sit in open windows: hand them all to the detector before closing.
+            try {
+                otlpServer.flush(Long.MAX_VALUE / 2).get(5, TimeUnit.SECONDS);
+            } catch (final Exception e) {
+                LOG.warn("open OTLP windows could not be flushed at shutdown: {}", e.toString());
+            }
             otlpServer.close();
         }
         if (apiServer != null) {
@@ -339,7 +344,7 @@ public final class Daemon implements AutoCloseable {
         @Override
         public long nowMicros() {
             final Instant now = Instant.now();
-            last = Math.max(last, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+            last = Math.max(last, WallClock.micros(now));
             return last;
         }
     }

@@ -65,6 +65,18 @@ public final class LocalDaemons {
         return start(dir, newCa(dir), "node", null, otlp, extraYaml);
     }
 
+    /** Deletes a folder and everything in it. */
+    public static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** A port free at the moment of asking (another process may still take it before it is bound). */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

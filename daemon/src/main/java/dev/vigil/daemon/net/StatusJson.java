@@ -104,6 +104,7 @@ final class StatusJson {
         detection.put("excluded_from_baseline", c.excludedFromBaseline());
         detection.put("refused_too_old", c.refusedTooOld());
         detection.put("refused_agents_full", c.refusedAgentsFull());
+        detection.put("evicted_silent", c.evictedSilent());
         detection.put("alarms_raised", c.alarmsRaised());
         out.put("detection", detection);
         out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());

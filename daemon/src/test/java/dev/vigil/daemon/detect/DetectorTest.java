@@ -133,6 +133,54 @@ class DetectorTest {
         assertThat(arl).as("average run length at h = %s", h).isGreaterThan(Math.exp(h));
     }
 
+    /**
+     * What observe() does with each score: clip, accumulate, and change status at the levels. The
+     * detector's own record of scores (the last 32) replays to its CUSUM exactly.
+     */
+    @Test
+    void observeAccumulatesClippedScoresAndMovesStatusAtTheConfiguredLevels() {
+        final Detector d = new Detector(schema, DetectionConfig.defaults());
+        final DetectionConfig c = d.config();
+        long ts = feed(d, "a", T0, 3 * 360, 1.0);
+        // from a clean slate: 10 normal windows, then shifted ones until alarmed (at most 22 more)
+        d.release("a", ts);
+        double s = 0;
+        AgentStatus expected = AgentStatus.NORMAL;
+        for (int i = 0; i < 32 && d.agent("a").summary().status() != AgentStatus.ALARMED; i++) {
+            d.observe("a", "coder", ts += WINDOW, normal(i < 10 ? 1.0 : 3.0));
+            final Detector.Score last = d.agent("a").lastScores().get(d.agent("a").lastScores().size() - 1);
+            assertThat(last.llr()).isBetween(Math.max(c.llrMin(), d.llr(0)), c.llrMax());
+            assertThat(last.llr()).isEqualTo(Math.max(c.llrMin(), Math.min(c.llrMax(), d.llr(last.d2()))));
+            s = Math.max(0, s + last.llr());
+            assertThat(d.agent("a").summary().cusum()).isEqualTo(s);
+            if (expected != AgentStatus.ALARMED && s >= c.alarmAt()) {
+                expected = AgentStatus.ALARMED;
+            } else if (expected == AgentStatus.NORMAL && s >= c.suspectAt()) {
+                expected = AgentStatus.SUSPECT;
+            } else if (expected == AgentStatus.SUSPECT && s == 0) {
+                expected = AgentStatus.NORMAL;
+            }
+            assertThat(d.agent("a").summary().status()).isEqualTo(expected);
+        }
+        assertThat(expected).isEqualTo(AgentStatus.ALARMED);
+    }
+
+    @Test
+    void atTheAgentBoundTheAgentSilentForAWholeWindowMakesRoom() {
+        final DetectionConfig c = DetectionConfig.defaults();
+        final Detector d = new Detector(schema, new DetectionConfig(c.bucketSeconds(), c.baselineBuckets(), c.lagBuckets(),
+            c.coldObservations(), c.inflation(), c.llrMax(), c.llrMin(), c.suspectAt(), c.alarmAt(), c.varianceFloor(),
+            c.excludeQuantile(), 2, c.futureSkewSecondsMax()));
+        d.observe("old", null, T0, normal(1));
+        d.observe("busy", null, T0, normal(1));
+        assertThat(d.observe("new", null, T0 + 3_600_000_000L, normal(1))).isEqualTo(Detector.Outcome.REFUSED_AGENTS_FULL);
+        final long dayLater = T0 + 25 * 3_600_000_000L;
+        d.observe("busy", null, dayLater, normal(1));
+        assertThat(d.observe("new", null, dayLater, normal(1)).accepted()).isTrue();
+        assertThat(d.agent("old")).isNull();
+        assertThat(d.counters().evictedSilent()).isEqualTo(1);
+    }
+
     @Test
     void chiSquareQuantilesAreCloseToTables() {
         assertThat(ChiSquare.quantile(10, 0.999)).isCloseTo(29.588, org.assertj.core.data.Percentage.withPercentage(1));

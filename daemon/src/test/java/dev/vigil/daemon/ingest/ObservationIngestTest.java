@@ -43,7 +43,8 @@ class ObservationIngestTest {
     private static String features(final String extra) {
         final StringBuilder b = new StringBuilder("{");
         for (final var f : FeatureSchema.agentDefault().features()) {
-            b.append(b.length() == 1 ? "" : ", ").append('"').append(f.name()).append("\": 1.5");
+            b.append(b.length() == 1 ? "" : ", ").append('"').append(f.name()).append("\": ")
+                .append(f.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : "1.5");
         }
         return b.append(extra).append('}').toString();
     }
@@ -73,7 +74,7 @@ class ObservationIngestTest {
         assertThat(agents.path("agents")).hasSize(2);
         assertThat(agents.path("agents").get(0).path("agent").asText()).isEqualTo("a1");
         final JsonNode a1 = get("/v1/agents/a1");
-        assertThat(a1.path("summary").path("status").asText()).isEqualTo("NORMAL");
+        assertThat(a1.path("summary").path("status").asText()).isEqualTo("normal");
         assertThat(a1.path("baseline")).hasSize(FeatureSchema.agentDefault().size());
         assertThat(get("/v1/agents/nobody").path("_status").asInt()).isEqualTo(404);
     }
@@ -85,7 +86,7 @@ class ObservationIngestTest {
         rows.add(row("bad", now - 50, features(", \"telepathy\": 3")));                      // 1 unknown feature
         rows.add(row("bad", now - 50, "{\"ops_per_min\": 3}"));                              // 2 missing features
         rows.add(row("bad", now - 50, features("").replace("\"bytes_out\": 1.5", "\"bytes_out\": \"NaN\""))); // 3 not a number
-        rows.add(row("bad", now - 50, features("").replace("\"bytes_out\": 1.5", "\"bytes_out\": -4"))); // 4 negative count
+        rows.add(row("bad", now - 50, features("").replace("\"error_rate\": 0.1", "\"error_rate\": 3"))); // 4 a rate above 1
         rows.add(row("bad", now + 3600, features("")));                                      // 5 future
         rows.add("{\"ts\": " + now + ", \"features\": " + features("") + "}");               // 6 no agent
         rows.add("{\"agent\": \"x\", \"ts\": \"yesterday\", \"features\": " + features("") + "}"); // 7 bad ts
@@ -103,7 +104,7 @@ class ObservationIngestTest {
             x -> assertThat(x).startsWith("1 features.telepathy: unknown feature"),
             x -> assertThat(x).startsWith("2 features.tool_calls_per_min: missing"),
             x -> assertThat(x).startsWith("3 features.bytes_out: must be a finite number"),
-            x -> assertThat(x).startsWith("4 features.bytes_out: must be >= 0"),
+            x -> assertThat(x).startsWith("4 features.error_rate: must be in [0.0, 1.0] (fraction), got 3"),
             x -> assertThat(x).startsWith("5 ts: is ").contains("s in the future; at most 300 s allowed"),
             x -> assertThat(x).startsWith("6 agent: required"),
             x -> assertThat(x).startsWith("7 ts: not an RFC 3339 time"),

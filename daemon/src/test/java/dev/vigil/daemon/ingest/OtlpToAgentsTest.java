@@ -55,8 +55,9 @@ class OtlpToAgentsTest {
             .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "support-bot"))))
             .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
         final Tracer tracer = provider.get("test");
-        // Two minutes ago, in whole 10 s windows: both windows are closed when we flush.
-        final long base = (Instant.now().getEpochSecond() - 120) / 10 * 10;
+        // A minute ahead (the daemon's own periodic flush cannot close these windows during the
+        // test; 300 s of future skew are allowed), in whole 10 s windows.
+        final long base = (Instant.now().getEpochSecond() + 60) / 10 * 10;
         for (int w = 0; w < 2; w++) {
             for (final String agent : new String[] {"planner", "coder"}) {
                 final long startNanos = TimeUnit.SECONDS.toNanos(base + 10L * w) + 1_000_000;
@@ -76,7 +77,8 @@ class OtlpToAgentsTest {
         assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
         provider.close();
 
-        assertThat(daemon.flushOtlp(Instant.now().getEpochSecond() * 1_000_000L).get(5, TimeUnit.SECONDS)).isEqualTo(5);
+        // flush as if 2 minutes past the spans: both windows (and their grace) are over
+        assertThat(daemon.flushOtlp((base + 120) * 1_000_000L).get(5, TimeUnit.SECONDS)).isEqualTo(5);
         final HttpClient http = HttpClient.newHttpClient();
         final JsonNode agents = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/agents")).build(), HttpResponse.BodyHandlers.ofString()).body());

@@ -5,6 +5,7 @@ import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -49,9 +50,11 @@ public final class IngestBench {
             for (int r = 0; r < requests; r++) {
                 json.add(observations(r, startS, random));
             }
+            // Spans end within the next minutes, so no window closes (and no span is late) during the run.
+            final long spansStartS = Instant.now().getEpochSecond() + 30;
             final List<byte[]> otlp = new ArrayList<>(requests);
             for (int r = 0; r < requests; r++) {
-                otlp.add(spans(r, startS, random));
+                otlp.add(spans(r, spansStartS, requests, random));
             }
             final URI observationsUri = URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/observations");
             final URI tracesUri = URI.create("http://127.0.0.1:" + daemon.otlpAddress().getPort() + "/v1/traces");
@@ -70,16 +73,16 @@ public final class IngestBench {
             out.put("requests_measured", measured);
             out.put("observations_per_s", Math.round(measured * ROWS / jsonS));
             out.put("otlp_spans_per_s", Math.round(measured * ROWS / otlpS));
+            final com.fasterxml.jackson.databind.JsonNode status = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+            out.put("otlp", status.path("otlp"));
             out.put("detection", new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/status")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("detection"));
             return out;
         } finally {
-            try (var paths = Files.walk(dir)) {
-                for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            LocalDaemons.deleteTree(dir);
         }
     }
 
@@ -99,7 +102,7 @@ public final class IngestBench {
         return b.append(']').toString();
     }
 
-    private static byte[] spans(final int request, final long startS, final SplittableRandom random) {
+    private static byte[] spans(final int request, final long startS, final int requests, final SplittableRandom random) {
         final ScopeSpans.Builder scope = ScopeSpans.newBuilder();
         final byte[] traceId = new byte[16];
         final byte[] spanId = new byte[8];
@@ -107,7 +110,8 @@ public final class IngestBench {
             final int n = request * ROWS + i;
             random.nextBytes(traceId);
             random.nextBytes(spanId);
-            final long startNanos = (startS + n / 20) * 1_000_000_000L;
+            // spread over 120 s, whatever the request count
+            final long startNanos = startS * 1_000_000_000L + (long)n * 120_000_000_000L / ((long)requests * ROWS);
             scope.addSpans(Span.newBuilder()
                 .setTraceId(com.google.protobuf.ByteString.copyFrom(traceId))
                 .setSpanId(com.google.protobuf.ByteString.copyFrom(spanId))
@@ -135,8 +139,8 @@ public final class IngestBench {
         for (final String body : bodies) {
             final HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("content-type", type)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IOException(uri + " answered " + r.statusCode() + ": " + r.body());
+            if (r.statusCode() != 200 || new ObjectMapper().readTree(r.body()).path("refused_total").asInt() != 0) {
+                throw new IOException(uri + " did not take every row: " + r.statusCode() + " " + r.body());
             }
         }
     }
@@ -145,8 +149,9 @@ public final class IngestBench {
         for (final byte[] body : bodies) {
             final HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).header("content-type", "application/x-protobuf")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new IOException(uri + " answered " + r.statusCode());
+            final ExportTraceServiceResponse response = ExportTraceServiceResponse.parseFrom(r.body());
+            if (r.statusCode() != 200 || response.getPartialSuccess().getRejectedSpans() != 0) {
+                throw new IOException(uri + " did not take every span: " + r.statusCode() + " " + response);
             }
         }
     }

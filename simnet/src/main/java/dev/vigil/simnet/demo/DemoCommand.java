@@ -79,8 +79,10 @@ public final class DemoCommand implements Callable<Integer> {
                 dev.vigil.crypto.NodeIds.toHex(daemon.nodeId()), api, dir);
             final FleetParams d = FleetParams.defaults(seed);
             final long durationS = Math.round(hours * 3600);
-            // The simulated hours end now, so every timestamp is in the past, as real reports would be.
-            final long startMicros = (Instant.now().getEpochSecond() - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
+            // The simulated hours end at the last midnight UTC: every timestamp is in the past, as real
+            // reports would be, and the fleet's daily rhythm (by UTC hour) is the same on every run.
+            final long midnightS = Instant.now().getEpochSecond() / 86_400 * 86_400;
+            final long startMicros = (midnightS - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
             final SyntheticFleet fleet = new SyntheticFleet(new FleetParams(seed, agents, compromised, d.windowSeconds(),
                 startMicros, durationS, Math.min(d.compromiseEarliestSeconds(), durationS / 4)));
             progress.printf("fleet: %d agents, %d compromised (modes hidden until the end), %.1f simulated hours, seed %d%n",
@@ -101,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            deleteTree(dir);
+            LocalDaemons.deleteTree(dir);
         }
     }
 
@@ -114,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         final StringBuilder body = new StringBuilder(batch * 400);
         final int[] rows = {0};
         long sent = 0;
-        final int windows = fleet.params().windows() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int)fleet.params().windows();
+        final long windows = fleet.params().windows();
         int nextReport = 1;
         while (fleet.hasNext()) {
             fleet.nextWindow((agent, windowEndMicros, raw, compromisedNow) -> {
@@ -127,13 +129,14 @@ public final class DemoCommand implements Callable<Integer> {
                 body.append("}}");
                 rows[0]++;
             });
-            if (rows[0] >= batch || !fleet.hasNext()) {
+            // post before the next window could push the batch past the API's row bound
+            if (rows[0] >= batch || rows[0] + agents > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX || !fleet.hasNext()) {
                 sent += post(http, ingest, body.append(']').toString(), rows[0]);
                 body.setLength(0);
                 rows[0] = 0;
             }
             final int done = fleet.windowsGenerated();
-            if (done * 10L >= (long)nextReport * windows) {
+            if (done * 10L >= nextReport * windows) {
                 final JsonNode status = get(http, URI.create(api + "/v1/status")).path("detection");
                 final long simulated = Math.min((fleet.nowMicros() - startMicros) / 1_000_000L, (long)(hours * 3600));
                 progress.printf("[%3d%%] simulated %s of %s  %,d observations  %d suspect, %d alarmed%n", nextReport * 10,
@@ -178,7 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
         final Map<String, Long> alarmed = new TreeMap<>();
         final List<Map<String, Object>> flagged = new ArrayList<>();
         for (final JsonNode a : get(http, URI.create(api + "/v1/agents")).path("agents")) {
-            if (!"ALARMED".equals(a.path("status").asText())) {
+            if (!"alarmed".equals(a.path("status").asText())) {
                 continue;
             }
             final String id = a.path("agent").asText();
@@ -242,11 +245,4 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
 
-    private static void deleteTree(final Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -124,7 +124,7 @@ public final class OtlpHttpServer implements AutoCloseable {
      */
     public static OtlpHttpServer bind(final EventLoopGroup group, final Class<? extends ServerChannel> channelClass,
                                       final InetSocketAddress listen, final SpanWindows windows, final Limits limits) throws IOException {
-        return bind(group, channelClass, listen, windows, limits, group.next(), OtlpHttpServer::wallClockMicros);
+        return bind(group, channelClass, listen, windows, limits, group.next(), dev.vigil.daemon.core.WallClock::micros);
     }
 
     /**
@@ -227,8 +227,4 @@ public final class OtlpHttpServer implements AutoCloseable {
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
-    static long wallClockMicros() {
-        final Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
 }

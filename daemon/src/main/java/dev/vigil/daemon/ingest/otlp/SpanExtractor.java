@@ -1,6 +1,6 @@
 package dev.vigil.daemon.ingest.otlp;
 
-import dev.vigil.daemon.ingest.AgentIds;
+import dev.vigil.daemon.detect.AgentIds;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

@@ -1,6 +1,6 @@
 package dev.vigil.daemon.ingest.otlp;
 
-import dev.vigil.daemon.ingest.AgentIds;
+import dev.vigil.daemon.detect.AgentIds;
 
 /**
  * What one span contributes to its agent's window: the attributes the feature schema is computed

@@ -1,4 +1,4 @@
-package dev.vigil.daemon.ingest;
+package dev.vigil.daemon.detect;
 
 /**
  * What an agent id and a role may be, the same for every ingest path: 1 to
