@@ -44,6 +44,7 @@ public final class NodeCore {
     private final CoreConfig config;
     private final PrivateKey key;
     private final byte[] certificateBytes;
+    private final byte[] advertiseBytes;
     private final long selfId;
     private final String selfHex;
     private final NodeEnv env;
@@ -77,6 +78,7 @@ public final class NodeCore {
         this.config = config;
         this.key = key;
         this.certificateBytes = certificate.encoded();
+        this.advertiseBytes = config.advertiseAddress().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         this.selfId = key.nodeId();
         this.selfHex = NodeIds.toHex(selfId);
         this.env = env;
@@ -171,7 +173,7 @@ public final class NodeCore {
         for (int i = 0; i < count; i++) {
             p.probeId = ++probeCounter;
             p.probeSentMicros = now;
-            outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), p.probeId), now);
+            outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), p.probeId), now);
         }
         return count;
     }
@@ -281,7 +283,7 @@ public final class NodeCore {
         // A peer only probes nodes whose certificate it has checked: it has accepted us, even if
         // its join-accept to us was lost.
         markAccepted(senderId, p.address, now);
-        outbox.send(p.address, MessageType.ACK, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), probeId), now);
+        outbox.send(p.address, MessageType.ACK, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), probeId), now);
     }
 
     private void markAccepted(final long byNodeId, final String byAddress, final long now) {
@@ -343,7 +345,7 @@ public final class NodeCore {
                 p.probeId = ++probeCounter;
                 p.probeSentMicros = now;
                 p.nextPingMicros = now + config.pingIntervalMicros();
-                outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(), outbox.bodyOffset(), p.probeId), now);
+                outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), p.probeId), now);
             }
         }
     }
@@ -438,14 +440,12 @@ public final class NodeCore {
             pendingJoins.remove(pendingJoins.keySet().iterator().next());
         }
         pendingJoins.put(address, now);
-        final int bodyLength = JoinBody.encode(outbox.body(), outbox.bodyOffset(), certificateBytes, config.advertiseAddress());
+        final int bodyLength = JoinBody.encode(
+            outbox.body(JoinBody.bodyLength(certificateBytes, advertiseBytes)), outbox.bodyOffset(), certificateBytes, config.advertiseAddress());
         outbox.send(address, MessageType.JOIN, bodyLength, now);
     }
 
     private void sendAccept(final String address, final long joinerId, final boolean admitted, final long now) {
-        final UnsafeBuffer body = outbox.body();
-        final int bodyOffset = outbox.bodyOffset();
-        int bodyLength = JoinAcceptBody.encodeStart(body, bodyOffset, admitted, certificateBytes, config.advertiseAddress());
         // Candidates in id order (peers first, then the address book), then a seeded random pick.
         sampleIds.clear();
         sampleAddresses.clear();
@@ -463,15 +463,22 @@ public final class NodeCore {
         }
         final int n = sampleIds.size();
         final int take = Math.min(n, JoinAcceptBody.SAMPLE_MAX);
+        int bodyLengthMax = JoinAcceptBody.CERTIFICATE_OFFSET + certificateBytes.length + advertiseBytes.length;
         for (int i = 0; i < take; i++) {
             swap(i, i + env.random().nextInt(n - i));
+            bodyLengthMax += JoinAcceptBody.SAMPLE_ENTRY_FIXED_LENGTH + sampleAddresses.get(i).length();
+        }
+        final UnsafeBuffer body = outbox.body(bodyLengthMax);
+        final int bodyOffset = outbox.bodyOffset();
+        int bodyLength = JoinAcceptBody.encodeStart(body, bodyOffset, admitted, certificateBytes, config.advertiseAddress());
+        for (int i = 0; i < take; i++) {
             bodyLength = JoinAcceptBody.appendSample(body, bodyOffset, bodyLength, sampleIds.getLong(i), sampleAddresses.get(i));
         }
         outbox.send(address, MessageType.JOIN_ACCEPT, bodyLength, now);
     }
 
     private void sendLeave(final String address, final int reason, final long now) {
-        outbox.send(address, MessageType.LEAVE, LeaveBody.encode(outbox.body(), outbox.bodyOffset(), reason), now);
+        outbox.send(address, MessageType.LEAVE, LeaveBody.encode(outbox.body(LeaveBody.LENGTH), outbox.bodyOffset(), reason), now);
     }
 
     private void swap(final int i, final int j) {

@@ -12,7 +12,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sends less than one frame per microsecond on average, which signing speed guarantees).
  */
 final class Outbox {
-    private final byte[] scratch = new byte[FrameHeader.FRAME_LENGTH_MAX];
+    /** Most frames (probes, leaves) fit; a join-accept with a full sample grows it once to a few KiB. */
+    private static final int SCRATCH_BYTES_INITIAL = 256;
+    private byte[] scratch = new byte[SCRATCH_BYTES_INITIAL];
     private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
     private final PrivateKey key;
     private final long selfId;
@@ -33,8 +35,20 @@ final class Outbox {
         this.sequence = bootMicros;
     }
 
-    /** The scratch buffer a message encoder writes the body into, at {@link #bodyOffset()}. */
-    UnsafeBuffer body() {
+    /**
+     * The scratch buffer a message encoder writes the body into, at {@link #bodyOffset()}, with
+     * room for a body of {@code bodyLengthMax} bytes. The scratch grows to the largest frame this
+     * node has built (simnet runs thousands of cores, so each holds only what it needs).
+     */
+    UnsafeBuffer body(final int bodyLengthMax) {
+        if (bodyLengthMax < 0 || bodyLengthMax > FrameHeader.BODY_LENGTH_MAX) {
+            throw new IllegalArgumentException("body length " + bodyLengthMax + " outside [0, " + FrameHeader.BODY_LENGTH_MAX + "]");
+        }
+        final int frameLength = FrameHeader.FRAME_LENGTH_MIN + bodyLengthMax;
+        if (frameLength > scratch.length) {
+            scratch = new byte[Math.min(FrameHeader.FRAME_LENGTH_MAX, Math.max(frameLength, 2 * scratch.length))];
+            buffer.wrap(scratch);
+        }
         return buffer;
     }
 
