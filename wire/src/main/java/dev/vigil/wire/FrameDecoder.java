@@ -51,6 +51,7 @@ public final class FrameDecoder {
             case JOIN_ACCEPT -> JoinAcceptBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case PING, ACK -> ProbeBody.isWellFormed(bodyLength);
             case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case STAT_UPDATE -> StatUpdateBody.isWellFormed(buffer, bodyOffset, bodyLength);
         };
         return wellFormed ? FrameStatus.OK : FrameStatus.MALFORMED_BODY;
     }

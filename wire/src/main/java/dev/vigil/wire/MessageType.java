@@ -10,7 +10,9 @@ public enum MessageType {
     JOIN_ACCEPT(2),
     PING(3),
     ACK(4),
-    LEAVE(5);
+    LEAVE(5),
+    // aggregation: 32..47
+    STAT_UPDATE(32);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -128,6 +128,9 @@ public final class NodeCore {
             case PING -> onPing(senderId, sender, FrameHeader.sequence(frame, offset), ProbeBody.probeId(frame, bodyOffset), now);
             case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset), now);
             case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
+            case STAT_UPDATE -> {
+                // Verified and counted; no node consumes statistics until the aggregation tree is built.
+            }
         }
     }
 
