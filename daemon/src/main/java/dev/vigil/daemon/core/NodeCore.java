@@ -4,6 +4,8 @@ import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.tree.Vivaldi;
+import dev.vigil.daemon.tree.VivaldiCoordinate;
 import dev.vigil.wire.FrameHeader;
 import dev.vigil.wire.FrameStatus;
 import dev.vigil.wire.JoinAcceptBody;
@@ -35,7 +37,8 @@ import java.util.TreeMap;
  * certificate and a random sample of other nodes. A joiner that was not admitted, or that wants
  * more peers, joins nodes from the sample. Peers ping each other every ping interval; silence
  * makes a peer suspect, then dead; dead peers are re-joined with backoff so a restarted node is
- * found again, and forgotten after a while.
+ * found again, and forgotten after a while. Pings and acks carry the sender's Vivaldi coordinate,
+ * and each measured round trip refines this node's own.
  */
 public final class NodeCore {
     private static final int REFUSALS_MAX = 16;
@@ -56,6 +59,7 @@ public final class NodeCore {
     private final LinkedHashMap<String, NodeStatus.Refusal> refusals = new LinkedHashMap<>();
     private final TrustStore trust;
     private final FrameGate gate;
+    private final Vivaldi vivaldi;
     private final LongArrayList sampleIds = new LongArrayList();
     private final List<String> sampleAddresses = new ArrayList<>();
 
@@ -84,6 +88,7 @@ public final class NodeCore {
         this.env = env;
         this.trust = new TrustStore(config.trustedMax(), peers::containsKey);
         this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
+        this.vivaldi = new Vivaldi(env.random());
     }
 
     // ---------------------------------------------------------------- inputs
@@ -125,8 +130,10 @@ public final class NodeCore {
         switch (MessageType.of(FrameHeader.type(frame, offset))) {
             case JOIN -> onJoin(senderId, sender, now);
             case JOIN_ACCEPT -> onJoinAccept(senderId, sender, frame, bodyOffset, now);
-            case PING -> onPing(senderId, sender, FrameHeader.sequence(frame, offset), ProbeBody.probeId(frame, bodyOffset), now);
-            case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset), now);
+            case PING -> onPing(senderId, sender, FrameHeader.sequence(frame, offset), ProbeBody.probeId(frame, bodyOffset),
+                VivaldiCoordinate.tryReadFrom(frame, bodyOffset + ProbeBody.COORDINATE_OFFSET), now);
+            case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset),
+                VivaldiCoordinate.tryReadFrom(frame, bodyOffset + ProbeBody.COORDINATE_OFFSET), now);
             case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
             case STAT_UPDATE -> {
                 // Verified and counted; no node consumes statistics until the aggregation tree is built.
@@ -176,7 +183,7 @@ public final class NodeCore {
         for (int i = 0; i < count; i++) {
             p.probeId = ++probeCounter;
             p.probeSentMicros = now;
-            outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), p.probeId), now);
+            sendProbe(p.address, MessageType.PING, p.probeId, now);
         }
         return count;
     }
@@ -269,7 +276,8 @@ public final class NodeCore {
     }
 
     private void onPing(
-        final long senderId, final TrustStore.Trusted sender, final long sequence, final long probeId, final long now) {
+        final long senderId, final TrustStore.Trusted sender, final long sequence, final long probeId,
+        final VivaldiCoordinate coordinate, final long now) {
         Peer p = peers.get(senderId);
         if (p == null) {
             if (sequence < sender.leftSequence || sender.address == null) {
@@ -283,10 +291,21 @@ public final class NodeCore {
             env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " re-admitted on probe");
         }
         heard(p, now);
+        if (coordinate != null) {
+            p.coordinate = coordinate;
+        }
         // A peer only probes nodes whose certificate it has checked: it has accepted us, even if
         // its join-accept to us was lost.
         markAccepted(senderId, p.address, now);
-        outbox.send(p.address, MessageType.ACK, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), probeId), now);
+        sendProbe(p.address, MessageType.ACK, probeId, now);
+    }
+
+    /** A ping or ack: the probe id and this node's current network coordinate. */
+    private void sendProbe(final String address, final MessageType type, final long probeId, final long now) {
+        final UnsafeBuffer body = outbox.body(ProbeBody.LENGTH);
+        final int length = ProbeBody.encode(body, outbox.bodyOffset(), probeId);
+        vivaldi.coordinate().writeTo(body, outbox.bodyOffset() + ProbeBody.COORDINATE_OFFSET);
+        outbox.send(address, type, length, now);
     }
 
     private void markAccepted(final long byNodeId, final String byAddress, final long now) {
@@ -296,15 +315,22 @@ public final class NodeCore {
         }
     }
 
-    private void onAck(final long senderId, final long probeId, final long now) {
+    private void onAck(final long senderId, final long probeId, final VivaldiCoordinate coordinate, final long now) {
         final Peer p = peers.get(senderId);
         if (p == null) {
             return;
         }
         heard(p, now);
+        if (coordinate != null) {
+            p.coordinate = coordinate;
+        }
         if (p.probeSentMicros >= 0 && probeId == p.probeId) {
-            p.recordRtt(now - p.probeSentMicros);
+            final long rttMicros = now - p.probeSentMicros;
+            p.recordRtt(rttMicros);
             p.probeSentMicros = -1;
+            if (coordinate != null) {
+                vivaldi.observe(coordinate, rttMicros);
+            }
         }
     }
 
@@ -348,7 +374,7 @@ public final class NodeCore {
                 p.probeId = ++probeCounter;
                 p.probeSentMicros = now;
                 p.nextPingMicros = now + config.pingIntervalMicros();
-                outbox.send(p.address, MessageType.PING, ProbeBody.encode(outbox.body(ProbeBody.LENGTH), outbox.bodyOffset(), p.probeId), now);
+                sendProbe(p.address, MessageType.PING, p.probeId, now);
             }
         }
     }
@@ -602,11 +628,11 @@ public final class NodeCore {
         for (final Peer p : peers.values()) {
             views.add(new NodeStatus.PeerView(
                 NodeIds.toHex(p.nodeId), p.address, p.state, p.sinceMicros, p.lastHeardMicros,
-                p.rttMicrosSmoothed, p.rttMicrosLast));
+                p.rttMicrosSmoothed, p.rttMicrosLast, p.coordinate));
         }
         return new NodeStatus(
             selfHex, config.advertiseAddress(), now, startedMicros, acceptedMicros >= 0, acceptedMicros, stopped,
-            List.copyOf(views), counters.snapshot(), List.copyOf(refusals.values()));
+            vivaldi.coordinate(), List.copyOf(views), counters.snapshot(), List.copyOf(refusals.values()));
     }
 
     /** Counters shared with the transport, which counts frames it could not even delimit. */

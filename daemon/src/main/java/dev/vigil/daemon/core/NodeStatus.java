@@ -1,5 +1,7 @@
 package dev.vigil.daemon.core;
 
+import dev.vigil.daemon.tree.VivaldiCoordinate;
+
 import java.util.List;
 
 /**
@@ -13,6 +15,7 @@ import java.util.List;
  * @param accepted      whether some node has accepted this one into the fleet (a node with no
  *                      bootstrap addresses founds the fleet and is accepted from the start)
  * @param acceptedMicros when that first happened, or -1
+ * @param coordinate    this node's Vivaldi network coordinate
  * @param peers         ordered by node id
  * @param refusals      the most recent distinct refused senders, newest last
  */
@@ -24,14 +27,15 @@ public record NodeStatus(
     boolean accepted,
     long acceptedMicros,
     boolean stopped,
+    VivaldiCoordinate coordinate,
     List<PeerView> peers,
     FrameCounters.Snapshot frames,
     List<Refusal> refusals) {
 
-    /** One peer as this node sees it. */
+    /** One peer as this node sees it; {@code coordinate} is the peer's own, or null before it told us. */
     public record PeerView(
         String nodeId, String address, PeerState state, long sinceMicros, long lastHeardMicros,
-        long rttMicrosSmoothed, long rttMicrosLast) {
+        long rttMicrosSmoothed, long rttMicrosLast, VivaldiCoordinate coordinate) {
     }
 
     /** A sender whose frames were refused for a reason worth an operator's attention. */

@@ -15,6 +15,8 @@ final class Peer {
     long nextPingMicros;
     long rejoinBackoffMicros;
     long nextRejoinMicros;
+    /** The peer's own network coordinate as it last told us, or null. */
+    dev.vigil.daemon.tree.VivaldiCoordinate coordinate;
 
     Peer(final long nodeId, final String address, final long nowMicros) {
         this.nodeId = nodeId;

@@ -38,6 +38,7 @@ final class StatusJson {
         out.put("listen", listen);
         out.put("uptime_s", Math.round(v.uptimeS() * 1000) / 1000.0);
         out.put("accepted", s.accepted());
+        out.put("coordinate", coordinate(s.coordinate()));
         out.put("bootstrap", v.config().core().bootstrap());
         final List<Map<String, Object>> peers = new ArrayList<>();
         for (final NodeStatus.PeerView p : s.peers()) {
@@ -50,6 +51,7 @@ final class StatusJson {
             m.put("last_heard_ms_ago", round3((s.nowMicros() - p.lastHeardMicros()) / 1e3));
             m.put("rtt_ms", p.rttMicrosSmoothed() < 0 ? null : round3(p.rttMicrosSmoothed() / 1e3));
             m.put("rtt_last_ms", p.rttMicrosLast() < 0 ? null : round3(p.rttMicrosLast() / 1e3));
+            m.put("rtt_predicted_ms", p.coordinate() == null ? null : round3(s.coordinate().distanceMs(p.coordinate())));
             peers.add(m);
         }
         out.put("peers", peers);
@@ -109,6 +111,15 @@ final class StatusJson {
         out.put("detection", detection);
         out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());
         return out;
+    }
+
+    private static Map<String, Object> coordinate(final dev.vigil.daemon.tree.VivaldiCoordinate c) {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("x_ms", round3(c.xMs()));
+        m.put("y_ms", round3(c.yMs()));
+        m.put("height_ms", round3(c.heightMs()));
+        m.put("error", round3(c.error()));
+        return m;
     }
 
     private static double round3(final double x) {
