@@ -41,7 +41,6 @@ import java.util.TreeMap;
  * and each measured round trip refines this node's own.
  */
 public final class NodeCore {
-    private static final int REFUSALS_MAX = 16;
     private static final int PENDING_JOINS_MAX = 64;
 
     private final CoreConfig config;
@@ -56,7 +55,7 @@ public final class NodeCore {
     private final TreeMap<Long, Peer> peers = new TreeMap<>();
     private final TreeMap<Long, String> known = new TreeMap<>();
     private final LinkedHashMap<String, Long> pendingJoins = new LinkedHashMap<>();
-    private final LinkedHashMap<String, NodeStatus.Refusal> refusals = new LinkedHashMap<>();
+    private final Refusals refusals;
     private final TrustStore trust;
     private final FrameGate gate;
     private final Vivaldi vivaldi;
@@ -89,6 +88,7 @@ public final class NodeCore {
         this.trust = new TrustStore(config.trustedMax(), peers::containsKey);
         this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
         this.vivaldi = new Vivaldi(env.random());
+        this.refusals = new Refusals(env.log());
     }
 
     // ---------------------------------------------------------------- inputs
@@ -119,7 +119,7 @@ public final class NodeCore {
         final long now = now();
         final FrameStatus status = gate.admit(bytes, offset, length, now);
         if (!status.ok()) {
-            noteRefusal(status, bytes, offset, length, now);
+            refusals.note(status, gate.view(), offset, gate.certificateProblem, now);
             return;
         }
         final UnsafeBuffer frame = gate.view();
@@ -584,41 +584,6 @@ public final class NodeCore {
         return env.clock().nowMicros();
     }
 
-    /**
-     * Remembers refusals that point at a misconfigured or hostile node (bad or expired
-     * certificate, bad signature, schema or clock trouble) and logs the first of each kind per
-     * claimed sender. Structural garbage is only counted: it names no one.
-     */
-    private void noteRefusal(
-        final FrameStatus status, final byte[] bytes, final int offset, final int length, final long now) {
-        switch (status) {
-            case BAD_CERTIFICATE, CERTIFICATE_EXPIRED, BAD_SIGNATURE, SCHEMA_MISMATCH, CLOCK_SKEW -> {
-            }
-            default -> {
-                return;
-            }
-        }
-        final UnsafeBuffer frame = gate.view();
-        final String claimed = NodeIds.toHex(FrameHeader.sender(frame, offset));
-        final MessageType type = MessageType.of(FrameHeader.type(frame, offset));
-        final String address = type == MessageType.JOIN ? JoinBody.address(frame, FrameHeader.bodyOffset(offset))
-            : type == MessageType.JOIN_ACCEPT ? JoinAcceptBody.address(frame, FrameHeader.bodyOffset(offset)) : null;
-        final String detail = gate.certificateProblem != null
-            ? "certificate " + gate.certificateProblem.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            : status.label;
-        final String key = claimed + "/" + status.label;
-        final NodeStatus.Refusal previous = refusals.remove(key);
-        final long count = previous == null ? 1 : previous.count() + 1;
-        refusals.put(key, new NodeStatus.Refusal(claimed, address, status.label, detail, count, now));
-        if (refusals.size() > REFUSALS_MAX) {
-            refusals.remove(refusals.keySet().iterator().next());
-        }
-        if (previous == null) {
-            env.log().warn("refused " + (type == null ? "frame" : type.label) + " from node " + claimed
-                + (address != null ? " at " + address : "") + ": " + detail + " (further refusals of this node are counted, not logged)");
-        }
-    }
-
     // ---------------------------------------------------------------- views
 
     /** A snapshot for the status API and tests. */
@@ -632,7 +597,7 @@ public final class NodeCore {
         }
         return new NodeStatus(
             selfHex, config.advertiseAddress(), now, startedMicros, acceptedMicros >= 0, acceptedMicros, stopped,
-            vivaldi.coordinate(), List.copyOf(views), counters.snapshot(), List.copyOf(refusals.values()));
+            vivaldi.coordinate(), List.copyOf(views), counters.snapshot(), refusals.list());
     }
 
     /** Counters shared with the transport, which counts frames it could not even delimit. */
