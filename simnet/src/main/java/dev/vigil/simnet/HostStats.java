@@ -19,6 +19,10 @@ public final class HostStats {
         heapPeakBytes = Math.max(heapPeakBytes, memory.getHeapMemoryUsage().getUsed());
     }
 
+    public long heapPeakBytes() {
+        return heapPeakBytes;
+    }
+
     public Map<String, Object> report(final long events, final double simS) {
         sample();
         final double wallS = (System.nanoTime() - startNanos) / 1e9;

@@ -8,6 +8,8 @@ import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.Scheduler;
+import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.tree.TreeConfig;
 
 import java.util.SplittableRandom;
 
@@ -30,6 +32,8 @@ public final class SimHost {
     private final PublicKey caKey;
     private final long seed;
     private CoreConfig config;
+    private TreeConfig treeConfig = TreeConfig.defaults(FeatureSchema.agentDefault().size());
+    private java.util.function.Consumer<NodeCore> onStart = core -> { };
     private NodeLog log = NodeLog.DISCARD;
     private long clockSkewMicros;
     private NodeCore core;
@@ -73,8 +77,9 @@ public final class SimHost {
             (to, frame, offset, length) -> network.send(this, to, frame, offset, length),
             new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * ++starts)),
             log);
-        core = new NodeCore(config, key, certificate, caKey, env);
+        core = new NodeCore(config, treeConfig, key, certificate, caKey, env);
         core.start();
+        onStart.accept(core);
     }
 
     /** Stops at once: no leave, timers and in-flight frames to it are lost (kill -9). */
@@ -141,6 +146,16 @@ public final class SimHost {
             throw new IllegalArgumentException("a host keeps its address " + address);
         }
         this.config = config;
+    }
+
+    /** Takes effect at the next start. */
+    public void setTreeConfig(final TreeConfig treeConfig) {
+        this.treeConfig = treeConfig;
+    }
+
+    /** Runs right after every (re)start, e.g. to give the new core its statistics. */
+    public void setOnStart(final java.util.function.Consumer<NodeCore> onStart) {
+        this.onStart = onStart;
     }
 
     /** Takes effect at the next start. */

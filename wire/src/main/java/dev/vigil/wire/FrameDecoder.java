@@ -40,18 +40,27 @@ public final class FrameDecoder {
         if (type == null) {
             return FrameStatus.UNKNOWN_TYPE;
         }
-        if (FrameHeader.flags(buffer, offset) != 0) {
-            // v1 defines no header flags; a set bit means a sender we do not understand.
+        final int flags = FrameHeader.flags(buffer, offset);
+        int bodyOffset = FrameHeader.bodyOffset(offset);
+        int bodyLength = FrameHeader.bodyLength(length);
+        if (flags == FrameHeader.FLAG_INTRODUCTION && type.introducible()) {
+            final int introduction = Introduction.length(buffer, bodyOffset, bodyLength);
+            if (introduction < 0) {
+                return FrameStatus.MALFORMED_BODY;
+            }
+            bodyOffset += introduction;
+            bodyLength -= introduction;
+        } else if (flags != 0) {
+            // a flag v1 does not define, or an introduction on a type that never carries one
             return FrameStatus.MALFORMED_BODY;
         }
-        final int bodyOffset = FrameHeader.bodyOffset(offset);
-        final int bodyLength = FrameHeader.bodyLength(length);
         final boolean wellFormed = switch (type) {
             case JOIN -> JoinBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case JOIN_ACCEPT -> JoinAcceptBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case PING, ACK -> ProbeBody.isWellFormed(bodyLength);
             case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case STAT_UPDATE -> StatUpdateBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            default -> TreeBodies.isWellFormed(type, buffer, bodyOffset, bodyLength);
         };
         return wellFormed ? FrameStatus.OK : FrameStatus.MALFORMED_BODY;
     }

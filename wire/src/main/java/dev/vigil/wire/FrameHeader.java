@@ -58,6 +58,12 @@ public final class FrameHeader {
      */
     public static final int FRAME_LENGTH_MAX = 16 * 1024;
     public static final int BODY_LENGTH_MAX = FRAME_LENGTH_MAX - FRAME_LENGTH_MIN;
+    /**
+     * Header flag: the body starts with an {@link Introduction} (the sender's certificate and
+     * address) and the message body follows it. Only types that may reach a node which has never
+     * seen the sender ({@link MessageType#introducible()}) may set it; v1 defines no other flag.
+     */
+    public static final int FLAG_INTRODUCTION = 1;
 
     private FrameHeader() {
     }

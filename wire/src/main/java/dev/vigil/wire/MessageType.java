@@ -11,6 +11,19 @@ public enum MessageType {
     PING(3),
     ACK(4),
     LEAVE(5),
+    // tree: 16..31 (bodies in TreeBodies)
+    TREE_DESCEND(16),
+    TREE_REFER(17),
+    TREE_ADMIT(18),
+    TREE_VIEW(19),
+    TREE_MERGE(20),
+    TREE_PING(21),
+    TREE_ACK(22),
+    TREE_PING_REQ(23),
+    TREE_SUSPECT(24),
+    TREE_ANNOUNCE(25),
+    TREE_CHALLENGE(26),
+    TREE_BASELINE(27),
     // aggregation: 32..47
     STAT_UPDATE(32);
 
@@ -29,6 +42,14 @@ public enum MessageType {
     MessageType(final int code) {
         this.code = code;
         this.label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Whether a frame of this type may carry an {@link Introduction}: tree and aggregation
+     * messages go to cluster members and heads that may not have seen the sender's certificate.
+     */
+    public boolean introducible() {
+        return code >= 16;
     }
 
     /** @return the type with this code, or {@code null} when the code is not a v1 type. */

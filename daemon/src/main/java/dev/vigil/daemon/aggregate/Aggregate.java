@@ -160,6 +160,31 @@ public final class Aggregate {
         return sha.digest();
     }
 
+    /** The held summary of {@code contributorId}, or {@code null}. */
+    public Summary held(final long contributorId) {
+        return latest.get(contributorId);
+    }
+
+    /** Held summaries in merge order (ascending unsigned contributor id); a read-only view. */
+    public java.util.Collection<Summary> summaries() {
+        return java.util.Collections.unmodifiableCollection(latest.values());
+    }
+
+    /**
+     * The merge of the held summaries that {@code excluded} does not reject, in the same order as
+     * {@link #merged()}: what a head sends up when some contributors are quarantined. Bits equal
+     * {@link #merged()} when nothing is excluded.
+     */
+    public Moments mergedExcluding(final java.util.function.LongPredicate excluded) {
+        final List<Moments> parts = new ArrayList<>(latest.size());
+        for (final Summary s : latest.values()) {
+            if (!excluded.test(s.contributorId())) {
+                parts.add(s.momentsView());
+            }
+        }
+        return Moments.mergeInOrder(dimension, parts);
+    }
+
     /** The held version of {@code contributorId}, or -1 when none is held. */
     public long version(final long contributorId) {
         final Summary held = latest.get(contributorId);

@@ -6,6 +6,7 @@ import dev.vigil.crypto.PublicKey;
 import dev.vigil.wire.FrameDecoder;
 import dev.vigil.wire.FrameHeader;
 import dev.vigil.wire.FrameStatus;
+import dev.vigil.wire.Introduction;
 import dev.vigil.wire.JoinAcceptBody;
 import dev.vigil.wire.JoinBody;
 import dev.vigil.wire.MessageType;
@@ -30,6 +31,9 @@ final class FrameGate {
     TrustStore.Trusted sender;
     CertificateStatus certificateProblem;
     Certificate presentedCertificate;
+    /** Where the message body starts and how long it is, past any introduction. */
+    int bodyOffset;
+    int bodyLength;
 
     FrameGate(
         final PublicKey caKey, final long selfId, final int schemaHash, final long clockSkewMicrosMax,
@@ -83,13 +87,24 @@ final class FrameGate {
         }
         final MessageType type = MessageType.of(FrameHeader.type(view, offset));
         final int bodyOffset = FrameHeader.bodyOffset(offset);
+        this.bodyOffset = bodyOffset;
+        this.bodyLength = FrameHeader.bodyLength(length);
+        final boolean introduced = (FrameHeader.flags(view, offset) & FrameHeader.FLAG_INTRODUCTION) != 0;
         TrustStore.Trusted known = trust.get(senderId);
         PublicKey key;
         String address = null;
-        if (type == MessageType.JOIN || type == MessageType.JOIN_ACCEPT) {
+        if (type == MessageType.JOIN || type == MessageType.JOIN_ACCEPT || introduced) {
             final int certOffset;
             final int certLength;
-            if (type == MessageType.JOIN) {
+            if (introduced) {
+                // FrameDecoder checked the introduction's structure
+                final int introductionLength = Introduction.length(view, bodyOffset, this.bodyLength);
+                certOffset = Introduction.certificateOffset(bodyOffset);
+                certLength = Introduction.certificateLength(view, bodyOffset);
+                address = Introduction.address(view, bodyOffset);
+                this.bodyOffset += introductionLength;
+                this.bodyLength -= introductionLength;
+            } else if (type == MessageType.JOIN) {
                 certOffset = JoinBody.certificateOffset(bodyOffset);
                 certLength = JoinBody.certificateLength(view, bodyOffset);
                 address = JoinBody.address(view, bodyOffset);

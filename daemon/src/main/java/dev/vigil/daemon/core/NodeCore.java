@@ -4,6 +4,8 @@ import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.tree.TreeConfig;
+import dev.vigil.daemon.tree.TreeNode;
 import dev.vigil.daemon.tree.Vivaldi;
 import dev.vigil.daemon.tree.VivaldiCoordinate;
 import dev.vigil.wire.FrameHeader;
@@ -13,6 +15,7 @@ import dev.vigil.wire.JoinBody;
 import dev.vigil.wire.LeaveBody;
 import dev.vigil.wire.MessageType;
 import dev.vigil.wire.ProbeBody;
+import dev.vigil.wire.WireWriter;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -62,6 +65,10 @@ public final class NodeCore {
     private final LongArrayList sampleIds = new LongArrayList();
     private final List<String> sampleAddresses = new ArrayList<>();
 
+    private final TreeNode tree;
+    private final byte[] introduction;
+    private final WireWriter treeWriter = new WireWriter();
+    private boolean treeIntroduce;
     private Outbox outbox;
     private Scheduler.Timer tickTimer;
     private long startedMicros = -1;
@@ -75,6 +82,12 @@ public final class NodeCore {
     public NodeCore(
         final CoreConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
         final NodeEnv env) {
+        this(config, TreeConfig.defaults(dev.vigil.daemon.detect.FeatureSchema.agentDefault().size()), key, certificate, caKey, env);
+    }
+
+    public NodeCore(
+        final CoreConfig config, final TreeConfig treeConfig, final PrivateKey key, final Certificate certificate,
+        final PublicKey caKey, final NodeEnv env) {
         if (certificate.nodeId() != key.nodeId() || !certificate.publicKey().equals(key.publicKey())) {
             throw new IllegalArgumentException("certificate " + certificate + " is not for key " + key);
         }
@@ -85,9 +98,14 @@ public final class NodeCore {
         this.selfId = key.nodeId();
         this.selfHex = NodeIds.toHex(selfId);
         this.env = env;
-        this.trust = new TrustStore(config.trustedMax(), peers::containsKey);
-        this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
         this.vivaldi = new Vivaldi(env.random());
+        this.tree = new TreeNode(treeConfig, selfId, config.advertiseAddress(), bootstrapAddresses(config),
+            vivaldi, env.random(), env.log(), new TreeOutbox());
+        final byte[] intro = new byte[JoinBody.bodyLength(certificateBytes, advertiseBytes)];
+        this.introduction = java.util.Arrays.copyOf(intro,
+            dev.vigil.wire.Introduction.encode(new UnsafeBuffer(intro), 0, certificateBytes, config.advertiseAddress()));
+        this.trust = new TrustStore(config.trustedMax(), id -> peers.containsKey(id) || tree.knows(id));
+        this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
         this.refusals = new Refusals(env.log());
     }
 
@@ -108,7 +126,31 @@ public final class NodeCore {
             env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " joining through " + bootstrapAddresses());
         }
         seekPeers(now);
+        tree.setNow(now);
+        tree.start(now);
         tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
+    }
+
+    /** Writes tree message bodies into the outbox's scratch, with or without an introduction. */
+    private final class TreeOutbox implements TreeNode.Outbox {
+        @Override
+        public WireWriter begin(final int bodyLengthMax, final boolean introduce) {
+            treeIntroduce = introduce;
+            if (introduce) {
+                return treeWriter.wrap(outbox.introducedBody(introduction, bodyLengthMax), outbox.bodyOffset() + introduction.length);
+            }
+            return treeWriter.wrap(outbox.body(bodyLengthMax), outbox.bodyOffset());
+        }
+
+        @Override
+        public void send(final String address, final MessageType type, final WireWriter body) {
+            final long now = now();
+            if (treeIntroduce) {
+                outbox.sendIntroduced(address, type, introduction.length, body.length(), now);
+            } else {
+                outbox.send(address, type, body.length(), now);
+            }
+        }
     }
 
     /** Takes in one frame as delimited by the transport. Never throws for any byte string. */
@@ -135,8 +177,10 @@ public final class NodeCore {
             case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset),
                 VivaldiCoordinate.tryReadFrom(frame, bodyOffset + ProbeBody.COORDINATE_OFFSET), now);
             case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
-            case STAT_UPDATE -> {
-                // Verified and counted; no node consumes statistics until the aggregation tree is built.
+            default -> {
+                tree.setNow(now);
+                tree.onMessage(MessageType.of(FrameHeader.type(frame, offset)), senderId, sender.address, frame,
+                    gate.bodyOffset, gate.bodyLength, now);
             }
         }
     }
@@ -148,6 +192,8 @@ public final class NodeCore {
             return;
         }
         final long now = now();
+        tree.setNow(now);
+        tree.shutdown(now);
         for (final Peer p : peers.values()) {
             if (p.state != PeerState.DEAD) {
                 sendLeave(p.address, LeaveBody.REASON_SHUTDOWN, now);
@@ -206,6 +252,8 @@ public final class NodeCore {
         probePeers(now);
         rejoinDeadPeers(now);
         seekPeers(now);
+        tree.setNow(now);
+        tree.onTick(now);
         tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
     }
 
@@ -557,6 +605,10 @@ public final class NodeCore {
     }
 
     private List<String> bootstrapAddresses() {
+        return bootstrapAddresses(config);
+    }
+
+    private static List<String> bootstrapAddresses(final CoreConfig config) {
         final List<String> addresses = new ArrayList<>(config.bootstrap().size());
         for (final String address : config.bootstrap()) {
             if (!address.equals(config.advertiseAddress())) {
@@ -630,5 +682,20 @@ public final class NodeCore {
 
     public boolean isStopped() {
         return stopped;
+    }
+
+    /** This node's own statistics (its agents' current window) for the tree; sent up at the next flush. */
+    public void publishLocalSummary(final dev.vigil.daemon.stats.Moments moments, final long agentCount) {
+        if (stopped || startedMicros < 0) {
+            return;
+        }
+        final long now = now();
+        tree.setNow(now);
+        tree.setLocalSummary(moments, agentCount, now);
+    }
+
+    /** This node's part of the fleet tree (same thread as the core). */
+    public TreeNode tree() {
+        return tree;
     }
 }

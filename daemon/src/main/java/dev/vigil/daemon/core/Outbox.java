@@ -58,8 +58,28 @@ final class Outbox {
 
     /** Seals the body just written into a frame and sends it. */
     void send(final String address, final MessageType type, final int bodyLength, final long nowMicros) {
+        seal(address, type, 0, bodyLength, nowMicros);
+    }
+
+    /**
+     * Like {@link #body(int)}, for a frame that introduces this node: writes the introduction
+     * ({@code introduction}, already encoded) first. The message body goes at
+     * {@link #bodyOffset()} + {@code introduction.length}; send with {@link #sendIntroduced}.
+     */
+    UnsafeBuffer introducedBody(final byte[] introduction, final int bodyLengthMax) {
+        final UnsafeBuffer b = body(introduction.length + bodyLengthMax);
+        b.putBytes(bodyOffset(), introduction);
+        return b;
+    }
+
+    void sendIntroduced(final String address, final MessageType type, final int introductionLength, final int bodyLength,
+                        final long nowMicros) {
+        seal(address, type, FrameHeader.FLAG_INTRODUCTION, introductionLength + bodyLength, nowMicros);
+    }
+
+    private void seal(final String address, final MessageType type, final int flags, final int bodyLength, final long nowMicros) {
         final int length = FrameHeader.write(
-            buffer, 0, type.code, 0, bodyLength, schemaHash, selfId, ++sequence, hlc.tick(nowMicros));
+            buffer, 0, type.code, flags, bodyLength, schemaHash, selfId, ++sequence, hlc.tick(nowMicros));
         key.sign(scratch, 0, FrameHeader.signedLength(length), scratch, FrameHeader.signatureOffset(0, length));
         counters.sent(type.code, length);
         transport.send(address, scratch, 0, length);

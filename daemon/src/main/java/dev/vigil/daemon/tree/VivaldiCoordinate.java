@@ -31,6 +31,8 @@ public record VivaldiCoordinate(double xMs, double yMs, double heightMs, double 
     public static final int HEIGHT_OFFSET = Y_OFFSET + Double.BYTES;
     public static final int ERROR_OFFSET = HEIGHT_OFFSET + Double.BYTES;
     public static final int ENCODED_LENGTH = ERROR_OFFSET + Double.BYTES;
+    /** A coordinate that knows nothing yet: the origin with the initial error; stands in for one a peer sent malformed. */
+    public static final VivaldiCoordinate ORIGIN = new VivaldiCoordinate(0.0, 0.0, Vivaldi.HEIGHT_MS_MIN_DEFAULT, Vivaldi.ERROR_INITIAL);
 
     /**
      * Predicted round-trip time to {@code other} in ms: the Euclidean distance between the positions

@@ -1,0 +1,25 @@
+package dev.vigil.daemon.tree;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where this node sits in the fleet tree, for {@code GET /v1/tree} and {@code vigil status}.
+ *
+ * @param depth      levels in the tree as this node knows it (top level + 1)
+ * @param levels     this node's cluster at every level it belongs to, level 0 first
+ * @param fleetNodes leaf nodes the fleet baseline covers (0 before one arrives)
+ */
+public record TreeStatus(
+    String nodeId, boolean placed, boolean root, String rootId, int depth, int b, List<Level> levels,
+    long fleetNodes, long fleetObservations, List<String> quarantined, Map<String, Long> counters, List<String> refusals) {
+
+    /** One cluster: its head, members with coordinates and predicted RTT from this node, and its aggregate's coverage. */
+    public record Level(int level, String headId, boolean head, long epoch, int size, List<Member> members,
+                        List<String> headChain, int contributors, long leaves, long agents) {
+    }
+
+    public record Member(String nodeId, String address, String state, long incarnation, VivaldiCoordinate coordinate,
+                         double predictedRttMs) {
+    }
+}
