@@ -1,5 +1,6 @@
 package dev.vigil.simnet;
 
+import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.detect.FeatureSchema;
@@ -35,7 +36,8 @@ public final class TreeScenario {
 
     /** Inputs of one run. */
     public record Params(Kind kind, int nodes, long seed, int b, double loss, long startSpreadMicros, long timeLimitMicros,
-                         double churnFraction, long churnMicros, int propagationSamples, long steadyMicros) {
+                         double churnFraction, long churnMicros, int propagationSamples, long steadyMicros,
+                         SignatureScheme signatures) {
         public Params {
             if (nodes < 2) {
                 throw new IllegalArgumentException("tree scenarios need at least 2 nodes, got " + nodes);
@@ -44,12 +46,27 @@ public final class TreeScenario {
 
         public static Params of(final Kind kind, final int nodes, final long seed) {
             return new Params(kind, nodes, seed, TreeRules.B_DEFAULT, 0, 5_000_000, 120_000_000, 0.10, 30_000_000, 100,
-                10_000_000);
+                10_000_000, SignatureScheme.ED25519);
         }
 
         public Params withB(final int newB) {
             return new Params(kind, nodes, seed, newB, loss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
-                propagationSamples, steadyMicros);
+                propagationSamples, steadyMicros, signatures);
+        }
+
+        public Params withSignatures(final SignatureScheme scheme) {
+            return new Params(kind, nodes, seed, b, loss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
+                propagationSamples, steadyMicros, scheme);
+        }
+
+        public Params withLoss(final double newLoss) {
+            return new Params(kind, nodes, seed, b, newLoss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
+                propagationSamples, steadyMicros, signatures);
+        }
+
+        public Params withTimeLimitMicros(final long micros) {
+            return new Params(kind, nodes, seed, b, loss, startSpreadMicros, micros, churnFraction, churnMicros,
+                propagationSamples, steadyMicros, signatures);
         }
     }
 
@@ -69,7 +86,7 @@ public final class TreeScenario {
     private TreeScenario(final Params params, final HostStats host) {
         this.params = params;
         this.host = host;
-        this.fleet = new SimFleet(params.seed(), WorldMap.defaultMap());
+        this.fleet = new SimFleet(params.seed(), WorldMap.defaultMap(), params.signatures());
         this.sim = fleet.sim();
         fleet.network().setLoss(params.loss());
     }
@@ -98,6 +115,7 @@ public final class TreeScenario {
         out.put("nodes", params.nodes());
         out.put("seed", params.seed());
         out.put("b", params.b());
+        out.put("signatures", params.signatures() == SignatureScheme.ED25519 ? "ed25519" : "simulated");
         final long convergedAt = runUntilConverged(Simulator.EPOCH_MICROS + params.timeLimitMicros());
         out.put("converged", convergedAt >= 0);
         out.put("converge_sim_s", convergedAt < 0 ? null : seconds(convergedAt - Simulator.EPOCH_MICROS));
@@ -272,7 +290,12 @@ public final class TreeScenario {
                         }
                         long expected = 0;
                         for (final long m : t.membersAt(level)) {
-                            expected += level == 0 ? 1 : byId.get(m).core().tree().leavesAt(level - 1);
+                            final long theirs = level == 0 ? 1 : byId.get(m).core().tree().leavesAt(level - 1);
+                            expected += theirs;
+                            if (level > 0 && problems.size() < 8 && !t.describeContribution(level, m).contains("leaves " + theirs + ",")) {
+                                problems.add("member " + byId.get(m).index() + " covers " + theirs + ": head holds "
+                                    + t.describeContribution(level, m) + "; member: " + byId.get(m).core().tree().describeContribution(level, m));
+                            }
                         }
                         if (expected != t.leavesAt(level) && problems.size() < 8) {
                             problems.add("level " + level + " head " + h.index() + " aggregate covers " + t.leavesAt(level)

@@ -160,6 +160,14 @@ public final class Aggregate {
         return sha.digest();
     }
 
+    /**
+     * The contributor was admitted again (after it was removed): its next summary is taken even if
+     * its version is not newer than the one held when it was removed (it re-sends what it had).
+     */
+    public void readmit(final long contributorId) {
+        departed.remove(contributorId);
+    }
+
     /** The held summary of {@code contributorId}, or {@code null}. */
     public Summary held(final long contributorId) {
         return latest.get(contributorId);

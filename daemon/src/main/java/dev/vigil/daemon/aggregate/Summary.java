@@ -123,7 +123,7 @@ public final class Summary {
     }
 
     /** Whether both summaries carry bit-identical statistics and counts (ids and versions aside). */
-    boolean sameContent(final Summary other) {
+    public boolean sameContent(final Summary other) {
         return level == other.level && agentCount == other.agentCount && contributorCount == other.contributorCount
             && Arrays.equals(encodedStatistics(moments), encodedStatistics(other.moments));
     }

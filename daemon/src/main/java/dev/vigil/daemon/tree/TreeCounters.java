@@ -28,6 +28,8 @@ public final class TreeCounters {
     long challengesReceived;
     long quarantined;
     long outliers;
+    long relocations;
+    long refreshCorrections;
 
     /** Counter name (lower case, dashes) to value, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -55,6 +57,8 @@ public final class TreeCounters {
         m.put("challenges-received", challengesReceived);
         m.put("quarantined", quarantined);
         m.put("outliers-excluded", outliers);
+        m.put("relocations", relocations);
+        m.put("refresh-corrections", refreshCorrections);
         return m;
     }
 

@@ -62,9 +62,13 @@ public final class TreeNode {
     private static final int DESCENT_CANDIDATES_PROBED = 32;
     private static final long INTRODUCE_AGAIN_MICROS = 30_000_000;
     private static final int LOCAL_HEALTH_MAX = 8;
+    /** A newly placed node checks once, this long after, whether its coordinates now find a much nearer cluster. */
+    private static final long RELOCATE_AFTER_MICROS = 8_000_000;
     private static final int LIFEGUARD_K = 3;
     /** A contributor whose mean is this many scaled MADs from its siblings' median is quarantined. */
     static final double OUTLIER_MADS = 50.0;
+    /** ... and at least this many times the siblings' median (plus one) away from it. */
+    static final double OUTLIER_TIMES = 100.0;
 
     /** One member of a cluster as this node knows it. */
     static final class Member {
@@ -74,6 +78,8 @@ public final class TreeNode {
         long incarnation;
         int state = TreeBodies.STATE_ALIVE;
         long suspectSinceMicros;
+        /** Smoothed round trip measured by this node (0: not yet). */
+        long rttMicros;
         final Set<Long> suspectors = new HashSet<>();
 
         Member(final long id, final String address, final VivaldiCoordinate coordinate) {
@@ -99,6 +105,8 @@ public final class TreeNode {
         final Aggregate contributions;
         long changedMicros;
         long viewReceivedMicros;
+        /** When a placed member checks once whether a much nearer cluster exists (0: done). */
+        long relocateAtMicros;
         boolean viewDirty;
         long viewSentMicros;
         // SWIM
@@ -157,6 +165,9 @@ public final class TreeNode {
         String bestAddress;
         long bestRttMicros = Long.MAX_VALUE;
         long probeDeadlineMicros;
+        final Map<Long, Long> rtts = new HashMap<>();
+        /** Placed already: only move if a cluster is much nearer than our head. */
+        boolean relocating;
 
         Seek(final int level) {
             this.level = level;
@@ -193,7 +204,10 @@ public final class TreeNode {
     private Observer observer;
     /** Contributors excluded from merges (implausible or forged), by id; reported in the status. */
     private final Set<Long> quarantined = new HashSet<>();
-    private final Map<Long, long[]> indirect = new HashMap<>(); // probe id we sent -> {asker id, asker probe id}
+    private final Map<Long, long[]> indirect = new HashMap<>();
+    /** Pings a head sends a member it just admitted, to measure the round trip for splits: probe id -> member. */
+    private final Map<Long, Long> measureProbes = new HashMap<>();
+    private final Map<Long, Long> measureSent = new HashMap<>(); // probe id we sent -> {asker id, asker probe id}
     private final Map<Long, String> indirectAskers = new HashMap<>();
     /** Test hook for the lying-head scenario: the factor a forging head multiplies its upward count by. */
     private double forgeFactor = 1.0;
@@ -299,6 +313,14 @@ public final class TreeNode {
                     startSeek(l, 0, now);
                 }
                 continue;
+            }
+            if (l == 0 && !c.isHead() && seeks[0] == null && c.relocateAtMicros > 0 && now >= c.relocateAtMicros) {
+                c.relocateAtMicros = 0;
+                final Seek s = new Seek(0);
+                s.relocating = true;
+                s.backoffMicros = config.seekBackoffMaxMicros();
+                s.deadlineMicros = now;
+                seeks[0] = s;
             }
             probe(c, now);
             expireSuspicions(c, now);
@@ -510,20 +532,25 @@ public final class TreeNode {
         if (candidates.isEmpty()) {
             return;
         }
-        if (level - 1 == s.level) {
-            // last step: measure round trips to the candidates and take the nearest
-            startProbing(s, candidates, level - 1, now);
-        } else {
-            final Member next = nearestByCoordinate(candidates);
-            s.askedAddress = next.address;
-            sendDescend(next.address, s.level, level - 1, now);
-            s.deadlineMicros = now + config.seekTimeoutMicros();
+        // measure round trips to the candidates and take the nearest (coordinates only order them:
+        // inside a region they predict a few milliseconds at best)
+        if (s.relocating && level - 1 == s.level && levels[s.level] != null) {
+            final Cluster current = levels[s.level];
+            boolean headListed = false;
+            for (final Member m : candidates) {
+                headListed |= m.id == current.headId;
+            }
+            if (!headListed && current.headAddress != null) {
+                candidates.add(new Member(current.headId, current.headAddress, VivaldiCoordinate.ORIGIN));
+            }
         }
+        startProbing(s, candidates, level - 1, now);
     }
 
     private void startProbing(final Seek s, final List<Member> candidates, final int level, final long now) {
         s.probing.clear();
         s.probeSent.clear();
+        s.rtts.clear();
         s.probingLevel = level;
         s.bestId = 0;
         s.bestAddress = null;
@@ -552,6 +579,7 @@ public final class TreeNode {
             final NodeRef ref = s.probing.remove(probeId);
             if (ref != null && ref.id() == fromId) {
                 final long rtt = now - s.probeSent.remove(probeId);
+                s.rtts.put(ref.id(), rtt);
                 if (rtt < s.bestRttMicros) {
                     s.bestRttMicros = rtt;
                     s.bestId = ref.id();
@@ -572,7 +600,22 @@ public final class TreeNode {
             return;
         }
         s.askedAddress = s.bestAddress;
-        sendAdmit(s.bestAddress, s.level, s.replaces, now);
+        if (s.probingLevel != s.level) {
+            sendDescend(s.bestAddress, s.level, s.probingLevel, now);
+        } else if (s.relocating) {
+            final Cluster current = levels[s.level];
+            final long headRtt = s.rtts.getOrDefault(current == null ? 0L : current.headId, Long.MAX_VALUE);
+            if (current == null || current.isHead() || s.bestId == current.headId || 2 * s.bestRttMicros >= headRtt) {
+                seeks[s.level] = null; // where we are is good enough
+                return;
+            }
+            counters.relocations++;
+            log.info("tree: " + hex(selfId) + " moves to " + hex(s.bestId) + "'s level " + s.level + " cluster ("
+                + s.bestRttMicros / 1000.0 + " ms instead of " + headRtt / 1000.0 + " ms to its head)");
+            sendAdmit(s.bestAddress, s.level, 0, now);
+        } else {
+            sendAdmit(s.bestAddress, s.level, s.replaces, now);
+        }
         s.deadlineMicros = now + config.seekTimeoutMicros();
     }
 
@@ -634,9 +677,18 @@ public final class TreeNode {
         if (m == null) {
             m = new Member(senderId, senderAddress, coordinate);
             c.members.put(senderId, m);
+            c.contributions.readmit(senderId);
             membershipChanged(c, now);
             counters.admitted++;
             adoptEarly(c, now);
+            if (measureProbes.size() > 256) {
+                measureProbes.clear();
+                measureSent.clear();
+            }
+            final long probeId = ++probeCounter;
+            measureProbes.put(probeId, senderId);
+            measureSent.put(probeId, now);
+            sendPing(senderAddress, TreeBodies.LEVEL_ANY, probeId, 0, senderId, now);
         } else {
             m.address = senderAddress;
             m.coordinate = coordinate;
@@ -840,6 +892,9 @@ public final class TreeNode {
         c.members.clear();
         for (final Member m : listed) {
             c.members.put(m.id, m);
+            if (!before.contains(m.id)) {
+                c.contributions.readmit(m.id);
+            }
             if (m.id == head) {
                 headAddress = m.address;
             }
@@ -872,6 +927,9 @@ public final class TreeNode {
             root = new NodeRef(head, c.headAddress);
         }
         if (seeks[level] != null) {
+            if (!seeks[level].relocating && level == 0) {
+                c.relocateAtMicros = now + RELOCATE_AFTER_MICROS;
+            }
             seeks[level] = null;
             counters.joined++;
         }
@@ -974,7 +1032,8 @@ public final class TreeNode {
     private void split(final Cluster c, final long now) {
         final int half = (config.b() + 1) / 2;
         final Map<Long, VivaldiCoordinate> coordinates = coordinatesOf(c);
-        final TreeRules.Split split = TreeRules.twoMeans(c.memberIds(), coordinates::get, half);
+        final TreeRules.Split split = c.level == 0 ? splitByMeasuredRtt(c, half, coordinates)
+            : TreeRules.twoMeans(c.memberIds(), coordinates::get, half);
         final long[] keep = contains(split.first(), selfId) ? split.first() : split.second();
         final long[] away = keep == split.first() ? split.second() : split.first();
         final long newHead = TreeRules.medoid(away, RttFunction.predicted(coordinates::get));
@@ -996,6 +1055,7 @@ public final class TreeNode {
         if (parent != null && parent.isHead() && !parent.members.containsKey(newHead)) {
             // we head the level above too: the new head is a member there at once
             parent.members.put(newHead, new Member(newHead, newHeadAddress, newHeadMember.coordinate));
+            parent.contributions.readmit(newHead);
             membershipChanged(parent, now);
         }
         log.info("tree: " + hex(selfId) + " splits its level " + c.level + " cluster: keeps " + keep.length
@@ -1013,6 +1073,49 @@ public final class TreeNode {
             }
         }
         c.viewDirty = true;
+    }
+
+    /**
+     * A leaf split by what this head measured: members sorted by round trip from the head, cut at
+     * the widest relative gap that leaves both halves legal (a region boundary, when there is one).
+     * Coordinates learned in the first seconds cannot tell regions apart well enough; a measured
+     * round trip can. Without a real gap (one region) it falls back to 2-means on coordinates.
+     */
+    private TreeRules.Split splitByMeasuredRtt(final Cluster c, final int half, final Map<Long, VivaldiCoordinate> coordinates) {
+        final List<Member> sorted = new ArrayList<>(c.members.values());
+        final VivaldiCoordinate self = vivaldi.coordinate();
+        final Map<Long, Double> rttMs = new HashMap<>();
+        for (final Member m : sorted) {
+            rttMs.put(m.id, m.id == selfId ? 0.0 : m.rttMicros > 0 ? m.rttMicros / 1000.0 : self.distanceMs(m.coordinate));
+        }
+        sorted.sort((a, b) -> {
+            final int byRtt = Double.compare(rttMs.get(a.id), rttMs.get(b.id));
+            return byRtt != 0 ? byRtt : Long.compareUnsigned(a.id, b.id);
+        });
+        int cut = -1;
+        double widest = 0;
+        for (int i = half; i <= sorted.size() - half; i++) {
+            final double below = rttMs.get(sorted.get(i - 1).id);
+            final double above = rttMs.get(sorted.get(i).id);
+            final double gap = (above + 1.0) / (below + 1.0);
+            if (gap > widest) {
+                widest = gap;
+                cut = i;
+            }
+        }
+        if (cut < 0 || widest < 2.0) {
+            return TreeRules.twoMeans(c.memberIds(), coordinates::get, half);
+        }
+        final long[] near = new long[cut];
+        final long[] far = new long[sorted.size() - cut];
+        for (int i = 0; i < sorted.size(); i++) {
+            if (i < cut) {
+                near[i] = sorted.get(i).id;
+            } else {
+                far[i - cut] = sorted.get(i).id;
+            }
+        }
+        return new TreeRules.Split(near, far);
     }
 
     private void requestMerge(final Cluster c, final long now) {
@@ -1254,6 +1357,17 @@ public final class TreeNode {
             return;
         }
         if (level == TreeBodies.LEVEL_ANY) {
+            final Long measuring = measureProbes.remove(probeId);
+            final Long sentAt = measureSent.remove(probeId);
+            if (measuring != null && measuring == senderId && sentAt != null) {
+                for (final Cluster headed : levels) {
+                    final Member member = headed == null ? null : headed.members.get(senderId);
+                    if (member != null) {
+                        member.rttMicros = now - sentAt;
+                    }
+                }
+                return;
+            }
             descentAck(probeId, senderId, now);
             return;
         }
@@ -1278,6 +1392,9 @@ public final class TreeNode {
         }
         if (c.probeSentMicros >= 0 && probeId == c.probeId) {
             final long rtt = now - c.probeSentMicros;
+            if (m != null && !c.indirectSent) {
+                m.rttMicros = m.rttMicros <= 0 ? rtt : (7 * m.rttMicros + rtt) / 8;
+            }
             c.probeSentMicros = -1;
             localHealth = Math.max(0, localHealth - 1);
             if (coordinate != null && !c.indirectSent) {
@@ -1512,7 +1629,18 @@ public final class TreeNode {
             }
             c.changeSentMicros = now;
             c.lastSent = mine;
-        } else if (c.resendNeeded || now - c.contributionSentMicros >= config.refreshMicros()) {
+        } else if (now - c.contributionSentMicros >= config.refreshMicros()) {
+            // soft state: recompute, and send a new version only if the content moved without us noticing
+            final Summary fresh = contribution(level);
+            if (fresh != null && !fresh.sameContent(c.lastSent)) {
+                counters.refreshCorrections++;
+                mine = fresh;
+                c.changeSentMicros = now;
+                c.lastSent = fresh;
+            } else {
+                mine = c.lastSent;
+            }
+        } else if (c.resendNeeded) {
             mine = c.lastSent;
         } else {
             return;
@@ -1680,7 +1808,7 @@ public final class TreeNode {
                 held.add(s);
             }
         }
-        if (held.size() < 5) {
+        if (held.size() < 8) {
             return out;
         }
         final int d = config.dimension();
@@ -1696,7 +1824,10 @@ public final class TreeNode {
             }
             final double mad = 1.4826 * median(deviations) + 1e-9 * Math.abs(median) + 1e-12;
             for (int k = 0; k < values.length; k++) {
-                if (deviations[k] > OUTLIER_MADS * mad && out.add(held.get(k).contributorId())) {
+                // far outside the siblings on a robust scale AND on an absolute one: honest nodes differ,
+                // but not by a hundred times the typical value (that is the head's verification's job)
+                if (deviations[k] > OUTLIER_MADS * mad && deviations[k] > OUTLIER_TIMES * (Math.abs(median) + 1.0)
+                    && out.add(held.get(k).contributorId())) {
                     counters.outliers++;
                 }
             }
@@ -2099,6 +2230,20 @@ public final class TreeNode {
     public Moments aggregateAt(final int level) {
         final Cluster c = level < LEVELS ? levels[level] : null;
         return c == null || c.contributions.contributors() == 0 ? null : c.contributions.mergedExcluding(exclusions(c)::contains);
+    }
+
+    /** What we hold of {@code id}'s contribution at {@code level}, and what we sent last there: for diagnosing a run. */
+    public String describeContribution(final int level, final long id) {
+        final Cluster c = level < LEVELS ? levels[level] : null;
+        if (c == null) {
+            return "no level " + level;
+        }
+        final Summary held = c.contributions.held(id);
+        return "held " + (held == null ? "none" : "v" + held.version() + " leaves " + held.contributorCount())
+            + (c.lastSent == null ? "" : ", last sent v" + c.lastSent.version() + " leaves " + c.lastSent.contributorCount())
+            + ", dirty " + c.contributionDirty + ", ignored older/same/conflicting/departed/full " + c.contributions.ignoredOlder() + "/"
+            + c.contributions.ignoredSame() + "/" + c.contributions.ignoredConflicting() + "/" + c.contributions.ignoredDeparted()
+            + "/" + c.contributions.refusedFull() + ", early " + early.size();
     }
 
     /** Leaf nodes covered by our cluster's aggregate at {@code level}. */
