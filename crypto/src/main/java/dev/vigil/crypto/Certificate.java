@@ -11,7 +11,8 @@ import java.util.Arrays;
  *
  * <pre>
  *  0  version       u8 (1)
- *  1  reserved      u8[7] (0)
+ *  1  key scheme    u8: 0 = Ed25519; 0x53 ('S') = simulated, NOT SECURE (simulator only)
+ *  2  reserved      u8[6] (0)
  *  8  node id       u64
  * 16  public key    32 bytes
  * 48  not before    i64 epoch seconds
@@ -19,6 +20,10 @@ import java.util.Arrays;
  * 64  CA key id     u64 (node id of the CA public key)
  * 72  CA signature  64 bytes over "vigil-node-cert-v1" || bytes [0, 72)
  * </pre>
+ *
+ * The CA and the node key always share a scheme: {@link ClusterCa} issues nothing else and
+ * {@link #verify} refuses anything else, so a cluster whose CA key is Ed25519 (every real one:
+ * key files hold nothing else) never admits a simulated key.
  */
 public final class Certificate {
     public static final int VERSION = 1;
@@ -50,8 +55,12 @@ public final class Certificate {
         if (notAfterSeconds <= notBeforeSeconds) {
             throw new IllegalArgumentException("certificate validity must end after it starts");
         }
+        if (caKey.scheme() != subject.scheme()) {
+            throw new IllegalArgumentException(
+                "a " + caKey.scheme().label + " CA cannot certify a " + subject.scheme().label + " key");
+        }
         final ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte)VERSION).put(new byte[7]);
+        b.put((byte)VERSION).put(subject.scheme().certificateCode).put(new byte[6]);
         b.putLong(subject.nodeId());
         b.put(subject.encoded());
         b.putLong(notBeforeSeconds).putLong(notAfterSeconds);
@@ -71,14 +80,20 @@ public final class Certificate {
         if (length != LENGTH || offset < 0 || bytes.length - offset < LENGTH || bytes[offset] != VERSION) {
             return null;
         }
-        for (int i = 1; i < 8; i++) {
+        final SignatureScheme scheme = SignatureScheme.ofCertificateCode(bytes[offset + 1]);
+        if (scheme == null) {
+            return null;
+        }
+        for (int i = 2; i < 8; i++) {
             if (bytes[offset + i] != 0) {
                 return null;
             }
         }
         final ByteBuffer b = ByteBuffer.wrap(bytes, offset, LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         final long nodeId = b.getLong(offset + 8);
-        final PublicKey publicKey = PublicKey.tryOf(bytes, offset + 16);
+        final PublicKey publicKey = scheme == SignatureScheme.ED25519
+            ? PublicKey.tryOf(bytes, offset + 16)
+            : PublicKey.trySimulatedInsecure(bytes, offset + 16);
         if (publicKey == null || publicKey.nodeId() != nodeId) {
             return null;
         }
@@ -96,9 +111,12 @@ public final class Certificate {
         return c;
     }
 
-    /** Checks the CA signature and the validity window at {@code nowSeconds}. */
+    /**
+     * Checks the CA signature and the validity window at {@code nowSeconds}. A certificate for a
+     * key of another scheme than the CA's is {@link CertificateStatus#WRONG_CA}, whoever signed it.
+     */
     public CertificateStatus verify(final PublicKey caKey, final long nowSeconds) {
-        if (caKey.nodeId() != caKeyId) {
+        if (caKey.scheme() != publicKey.scheme() || caKey.nodeId() != caKeyId) {
             return CertificateStatus.WRONG_CA;
         }
         if (!caKey.verify(encoded, SIGNED_LENGTH, toBeSigned(encoded, 0), 0, DOMAIN.length + SIGNED_LENGTH)) {

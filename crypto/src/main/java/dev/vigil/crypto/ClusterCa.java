@@ -3,7 +3,10 @@ package dev.vigil.crypto;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The cluster certificate authority: an Ed25519 key whose signature makes a node a member. */
+/**
+ * The cluster certificate authority: an Ed25519 key whose signature makes a node a member. In
+ * the simulator the CA may hold a simulated (not secure) key; it then certifies only such keys.
+ */
 public final class ClusterCa {
     private final PrivateKey key;
 
@@ -14,6 +17,9 @@ public final class ClusterCa {
     /**
      * Issues a certificate for {@code node}, valid from {@code notBefore} for {@code validity}.
      * Validity is kept in whole seconds.
+     *
+     * @throws IllegalArgumentException when {@code node} is of another signature scheme than the
+     *     CA's key (an Ed25519 CA never certifies a simulated key, nor the reverse)
      */
     public Certificate issue(final PublicKey node, final Instant notBefore, final Duration validity) {
         if (validity.getSeconds() < 1) {

@@ -23,6 +23,9 @@ import java.util.Set;
  * Private keys are written 0600 (created so, never widened) and refused when group or others can
  * read them, as ssh does. Writes go to a temporary file that is renamed into place, so a crash
  * never leaves half a key.
+ *
+ * <p>Key files are Ed25519 only: writing a simulated (not secure) key, or a certificate for one,
+ * throws, and reading never yields one.
  */
 public final class KeyFiles {
     public static final String PRIVATE_KEY = "VIGIL ED25519 PRIVATE KEY";
@@ -36,14 +39,17 @@ public final class KeyFiles {
     }
 
     public static void writePrivateKey(final Path path, final PrivateKey key, final boolean overwrite) throws IOException {
+        requireEd25519(path, key.scheme());
         write(path, PRIVATE_KEY, key.secret(), OWNER_ONLY, overwrite);
     }
 
     public static void writePublicKey(final Path path, final PublicKey key, final boolean overwrite) throws IOException {
+        requireEd25519(path, key.scheme());
         write(path, PUBLIC_KEY, key.encoded(), WORLD_READABLE, overwrite);
     }
 
     public static void writeCertificate(final Path path, final Certificate certificate, final boolean overwrite) throws IOException {
+        requireEd25519(path, certificate.publicKey().scheme());
         write(path, CERTIFICATE, certificate.encoded(), WORLD_READABLE, overwrite);
     }
 
@@ -71,6 +77,9 @@ public final class KeyFiles {
         if (certificate == null) {
             throw new KeyFileException(path, "does not hold a v" + Certificate.VERSION + " node certificate");
         }
+        if (certificate.publicKey().scheme() != SignatureScheme.ED25519) {
+            throw new KeyFileException(path, "holds a certificate for a simulated, not secure key; only Ed25519 is accepted");
+        }
         return certificate;
     }
 
@@ -80,6 +89,14 @@ public final class KeyFiles {
 
         public KeyFileException(final Path path, final String problem) {
             super(path + ": " + problem);
+        }
+    }
+
+    /** Simulated keys exist only inside a simulator process; asking to store one is a bug. */
+    private static void requireEd25519(final Path path, final SignatureScheme scheme) {
+        if (scheme != SignatureScheme.ED25519) {
+            throw new IllegalArgumentException(
+                "refusing to write " + path + ": a " + scheme.label + " (not secure) key; key files hold Ed25519 only");
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -274,6 +275,52 @@ class KeyFilesTest {
             .isInstanceOf(KeyFiles.KeyFileException.class)
             .hasMessageStartingWith(file.toString())
             .hasMessageContaining("not a text key file");
+    }
+
+    // ---- Ed25519 only: simulated (not secure) keys never reach the disk ----
+
+    @Test
+    void aSimulatedKeyOrItsCertificateIsNeverWrittenAndNoFileAppears() throws IOException {
+        final PrivateKey simulated = TestKeys.simulatedKey(7);
+        final Certificate certificate = new ClusterCa(TestKeys.simulatedKey(8))
+            .issue(simulated.publicKey(), Instant.ofEpochSecond(1_750_000_000L), Duration.ofDays(30));
+
+        assertThatThrownBy(() -> KeyFiles.writePrivateKey(dir.resolve("node.key"), simulated, false))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not secure");
+        assertThatThrownBy(() -> KeyFiles.writePublicKey(dir.resolve("node.pub"), simulated.publicKey(), true))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not secure");
+        assertThatThrownBy(() -> KeyFiles.writeCertificate(dir.resolve("node.cert"), certificate, true))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not secure");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aCertificateFileForASimulatedKeyIsRefused() throws IOException {
+        final Certificate certificate = new ClusterCa(TestKeys.simulatedKey(8))
+            .issue(TestKeys.simulatedKey(7).publicKey(), Instant.ofEpochSecond(1_750_000_000L), Duration.ofDays(30));
+        final Path file = ownerOnlyFile("node.cert", "-----BEGIN VIGIL NODE CERTIFICATE-----\n"
+            + Base64.getEncoder().encodeToString(certificate.encoded()) + "\n-----END VIGIL NODE CERTIFICATE-----\n");
+
+        assertThatThrownBy(() -> KeyFiles.readCertificate(file))
+            .isInstanceOf(KeyFileException.class).hasMessageStartingWith(file.toString())
+            .hasMessageContaining("simulated");
+    }
+
+    @Test
+    void aKeyFileAlwaysReadsAsEd25519EvenFromTheSecretOfASimulatedKey() throws IOException {
+        // The armour carries no scheme and reading makes Ed25519 keys only.
+        final byte[] secret = new byte[PrivateKey.LENGTH];
+        Arrays.fill(secret, (byte)7);
+        final Path file = ownerOnlyFile("node.key", "-----BEGIN VIGIL ED25519 PRIVATE KEY-----\n"
+            + Base64.getEncoder().encodeToString(secret) + "\n-----END VIGIL ED25519 PRIVATE KEY-----\n");
+
+        final PrivateKey read = KeyFiles.readPrivateKey(file);
+
+        assertThat(read.scheme()).isEqualTo(SignatureScheme.ED25519);
+        assertThat(read.publicKey()).isEqualTo(PrivateKey.of(secret).publicKey())
+            .isNotEqualTo(PrivateKey.simulatedInsecure(secret).publicKey());
     }
 
     private Path ownerOnlyFile(final String name, final String text) throws IOException {

@@ -19,6 +19,18 @@ final class TestKeys {
         return PrivateKey.of(secret);
     }
 
+    /** A fixed simulated (not secure) key per {@code seed}, from the same secret as {@link #key}. */
+    static PrivateKey simulatedKey(final int seed) {
+        final byte[] secret = new byte[PrivateKey.LENGTH];
+        Arrays.fill(secret, (byte)seed);
+        secret[0] = (byte)(seed >>> 8);
+        return PrivateKey.simulatedInsecure(secret);
+    }
+
+    static Arbitrary<PrivateKey> simulatedKeys() {
+        return Arbitraries.bytes().array(byte[].class).ofSize(PrivateKey.LENGTH).map(PrivateKey::simulatedInsecure);
+    }
+
     static Arbitrary<PrivateKey> privateKeys() {
         return Arbitraries.bytes().array(byte[].class).ofSize(PrivateKey.LENGTH).map(PrivateKey::of);
     }

@@ -1,5 +1,6 @@
 package dev.vigil.simnet;
 
+import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.core.FrameCounters;
 import dev.vigil.wire.FrameStatus;
@@ -20,12 +21,21 @@ public final class JoinScenario {
     /** How often the convergence condition and invariants are checked, in virtual time. */
     private static final long CHECK_MICROS = 10_000;
 
-    /** Inputs of one run. */
-    public record Params(int nodes, long seed, double loss, long startSpreadMicros, long timeLimitMicros) {
+    /** Inputs of one run; {@code signatures} is Ed25519 unless a run opts into the simulated scheme. */
+    public record Params(
+        int nodes, long seed, double loss, long startSpreadMicros, long timeLimitMicros, SignatureScheme signatures) {
         public Params {
             if (nodes < 2) {
                 throw new IllegalArgumentException("join needs at least 2 nodes, got " + nodes);
             }
+            if (signatures == null) {
+                throw new IllegalArgumentException("signatures must be a scheme");
+            }
+        }
+
+        /** A run with real Ed25519 signatures. */
+        public Params(final int nodes, final long seed, final double loss, final long startSpreadMicros, final long timeLimitMicros) {
+            this(nodes, seed, loss, startSpreadMicros, timeLimitMicros, SignatureScheme.ED25519);
         }
     }
 
@@ -34,7 +44,7 @@ public final class JoinScenario {
 
     /** Runs the scenario; the returned report depends only on {@code params}. */
     public static Map<String, Object> run(final Params params, final HostStats host) {
-        final SimFleet fleet = new SimFleet(params.seed(), WorldMap.defaultMap());
+        final SimFleet fleet = new SimFleet(params.seed(), WorldMap.defaultMap(), params.signatures());
         fleet.network().setLoss(params.loss());
         final String bootstrap = SimFleet.addressOf(0);
         for (int i = 0; i < params.nodes(); i++) {
@@ -81,6 +91,10 @@ public final class JoinScenario {
         out.put("nodes", params.nodes());
         out.put("seed", params.seed());
         out.put("loss", params.loss());
+        if (params.signatures() != SignatureScheme.ED25519) {
+            // Only when not the default, so reports of Ed25519 runs stay what they always were.
+            out.put("signatures", params.signatures().label);
+        }
         out.put("converged", convergedAtMicros >= 0);
         out.put("converge_sim_s", convergedAtMicros < 0 ? null : seconds(convergedAtMicros - Simulator.EPOCH_MICROS));
         out.put("sim_s", seconds(fleet.sim().elapsedMicros()));

@@ -2,6 +2,7 @@ package dev.vigil.simnet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.crypto.SignatureScheme;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 public final class SimnetCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "Scenario to run: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "Scenario to run: ${COMPLETION-CANDIDATES}.",
+        converter = ScenarioConverter.class)
     Scenario scenario;
 
     @Option(names = "--nodes", defaultValue = "100", description = "Number of nodes (default: ${DEFAULT-VALUE}).")
@@ -36,11 +38,45 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--time-limit-s", defaultValue = "120", description = "Give up after this many virtual seconds (default: ${DEFAULT-VALUE}).")
     double timeLimitS;
 
+    @Option(names = "--signatures", defaultValue = "ed25519", paramLabel = "SCHEME",
+        description = "Frame and certificate signatures: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+            + "simulated is a cheap keyed digest, NOT SECURE, for runs too large for Ed25519.")
+    Signatures signatures;
+
+    @Option(names = "--b", defaultValue = "32", description = "Tree cluster bound B, 4..50 (tree scenarios; default: ${DEFAULT-VALUE}).")
+    int b;
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
     /** Scenarios this build knows. */
-    enum Scenario { join }
+    enum Scenario {
+        join, tree, propagation, churn, lying_head;
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
+    /** Accepts scenario names as printed ("lying-head"). */
+    static final class ScenarioConverter implements picocli.CommandLine.ITypeConverter<Scenario> {
+        @Override
+        public Scenario convert(final String value) {
+            return Scenario.valueOf(value.replace('-', '_'));
+        }
+    }
+
+    /** Signature schemes a run may use. */
+    enum Signatures {
+        ed25519(SignatureScheme.ED25519), simulated(SignatureScheme.SIMULATED_INSECURE);
+
+        final SignatureScheme scheme;
+
+        Signatures(final SignatureScheme scheme) {
+            this.scheme = scheme;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +91,10 @@ public final class SimnetCommand implements Callable<Integer> {
         final HostStats host = new HostStats();
         final Map<String, Object> report = switch (scenario) {
             case join -> JoinScenario.run(new JoinScenario.Params(
-                nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6)), host);
+                nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
+            case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
+                .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
+                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {
@@ -71,7 +110,8 @@ public final class SimnetCommand implements Callable<Integer> {
             System.out.println("invariants failed: " + report.get("invariants_failed"));
         }
         System.err.println("{\"host\": " + new ObjectMapper().writeValueAsString(hostReport) + "}");
-        final boolean ok = Boolean.TRUE.equals(report.get("converged")) && ((List<?>)report.get("invariants_failed")).isEmpty();
+        final boolean ok = Boolean.TRUE.equals(report.get("converged")) && ((List<?>)report.get("invariants_failed")).isEmpty()
+            && !Boolean.FALSE.equals(report.get("reconverged")) && !Boolean.FALSE.equals(report.get("liar_replaced"));
         if (!ok) {
             System.err.println("vigil simnet: scenario failed; replay with --seed " + seed);
         }

@@ -1,5 +1,6 @@
 package dev.vigil.simnet;
 
+import dev.vigil.crypto.SignatureScheme;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,6 +20,21 @@ class JoinScenarioTest {
         assertThat(r.get("joined_nodes")).isEqualTo(200);
         assertThat((List<?>)r.get("invariants_failed")).isEmpty();
         assertThat((int)r.get("max_frame_bytes")).isLessThan(dev.vigil.wire.FrameHeader.FRAME_LENGTH_MAX);
+        assertThat(r).doesNotContainKey("signatures");
+    }
+
+    @Test
+    void twoHundredNodesWithSimulatedSignaturesConvergeAndTheReportSaysSo() {
+        final Map<String, Object> r = JoinScenario.run(
+            new JoinScenario.Params(200, 7, 0, 1_000_000, 60_000_000, SignatureScheme.SIMULATED_INSECURE), new HostStats());
+
+        assertThat(r.get("converged")).isEqualTo(true);
+        assertThat(r.get("joined_nodes")).isEqualTo(200);
+        assertThat((List<?>)r.get("invariants_failed")).isEmpty();
+        assertThat(r.get("signatures")).isEqualTo("simulated");
+        final Map<?, ?> rejected = (Map<?, ?>)r.get("rejected");
+        assertThat(rejected.get("bad-signature")).isEqualTo(0L);
+        assertThat(rejected.get("bad-certificate")).isEqualTo(0L);
     }
 
     @Test
