@@ -29,6 +29,7 @@ public final class TreeCounters {
     long quarantined;
     long outliers;
     long relocations;
+    long internalErrors;
     long refreshCorrections;
 
     /** Counter name (lower case, dashes) to value, in a fixed order. */
@@ -58,6 +59,7 @@ public final class TreeCounters {
         m.put("quarantined", quarantined);
         m.put("outliers-excluded", outliers);
         m.put("relocations", relocations);
+        m.put("internal-errors", internalErrors);
         m.put("refresh-corrections", refreshCorrections);
         return m;
     }

@@ -292,6 +292,16 @@ public final class TreeNode {
         if (stopped || startMicros < 0) {
             return;
         }
+        try {
+            tick(now);
+        } catch (final RuntimeException e) {
+            // a defect must not stop the node's housekeeping: count it, say it, go on at the next tick
+            counters.internalErrors++;
+            log.warn("tree: internal error in the tick: " + e);
+        }
+    }
+
+    private void tick(final long now) {
         for (int l = 0; l < LEVELS; l++) {
             final Seek s = seeks[l];
             if (s != null) {
@@ -784,6 +794,9 @@ public final class TreeNode {
             return c != null ? c.chain : List.of();
         }
         final List<NodeRef> chain = new ArrayList<>();
+        if (up.headAddress == null) {
+            return up.isHead() ? chainAbove(level + 1) : up.chain; // the head's address is not known yet
+        }
         chain.add(new NodeRef(up.headId, up.headAddress));
         chain.addAll(up.isHead() ? chainAbove(level + 1) : up.chain);
         return chain;
@@ -821,6 +834,10 @@ public final class TreeNode {
                 seeks[level] = s;
                 sendAdmit(dissolvedInto.address(), level, 0, now);
             }
+            return;
+        }
+        if (addressIn(listed, head) == null) {
+            counters.malformed++; // a view must list its head
             return;
         }
         boolean includesMe = false;
@@ -1012,6 +1029,13 @@ public final class TreeNode {
             refreshTopLevels();
             levels[c.level - 1].viewDirty = true;
             log.info("tree: root " + hex(selfId) + " drops level " + c.level);
+            return;
+        }
+        if (!top && c.level == 0 && c.members.size() == 1 && !isRootHere() && now - c.changedMicros >= config.mergeDelayMicros()) {
+            // a head of nobody but itself (its members left, or replaced it): join a cluster as a member
+            log.info("tree: " + hex(selfId) + " heads a level 0 cluster of one; joining another as a member");
+            dropLevel(0, now, true);
+            startSeek(0, 0, now);
             return;
         }
         if (!top && c.members.size() < half && now - c.changedMicros >= config.mergeDelayMicros()
@@ -1655,7 +1679,8 @@ public final class TreeNode {
             }
         }
         counters.contributionsSent++;
-        if (changed && level > 0 && levels[level - 1] != null && levels[level - 1].isHead()) {
+        if (level > 0 && levels[level - 1] != null && levels[level - 1].isHead()) {
+            // every send, refreshes included: a member whose versions differed last time can check now
             announce(levels[level - 1], mine);
         }
         if (changed) {
