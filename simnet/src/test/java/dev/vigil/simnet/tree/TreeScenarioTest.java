@@ -1,6 +1,6 @@
 package dev.vigil.simnet.tree;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.simnet.HostStats;
 import dev.vigil.simnet.TreeScenario;
 import org.junit.jupiter.api.Test;
@@ -10,14 +10,49 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The four tree scenarios at a small size (the acceptance sizes run with {@code vigil simnet}).
+ * Simulated signatures keep the run short; the protocol is the same.
+ */
 class TreeScenarioTest {
+    private static Map<String, Object> run(final TreeScenario.Kind kind, final int nodes, final long seed) {
+        return TreeScenario.run(TreeScenario.Params.of(kind, nodes, seed).withB(8)
+            .withSignatures(SignatureScheme.SIMULATED_INSECURE), new HostStats());
+    }
+
     @Test
-    void smallTreeConverges() throws Exception {
-        final int n = Integer.getInteger("vigil.tree.nodes", 120);
-        final Map<String, Object> report = TreeScenario.run(
-            TreeScenario.Params.of(TreeScenario.Kind.tree, n, 1).withB(Integer.getInteger("vigil.tree.b", 8)), new HostStats());
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        assertThat(report.get("converged")).isEqualTo(true);
+    void treeConvergesWithinBoundsAndTheRootAggregateIsExact() {
+        final Map<String, Object> report = run(TreeScenario.Kind.tree, 150, 1);
         assertThat((List<?>)report.get("invariants_failed")).isEmpty();
+        assertThat(report.get("converged")).isEqualTo(true);
+        assertThat((Integer)report.get("depth")).isLessThanOrEqualTo((Integer)report.get("depth_bound"));
+        assertThat((Integer)report.get("cluster_size_min")).isGreaterThanOrEqualTo(4);
+        assertThat((Integer)report.get("cluster_size_max")).isLessThanOrEqualTo(8);
+        assertThat((Double)report.get("aggregate_rel_error")).isLessThanOrEqualTo(1e-12);
+        assertThat((Integer)report.get("max_frame_bytes")).isLessThanOrEqualTo(16 * 1024);
+    }
+
+    @Test
+    void aLeafChangeReachesTheRoot() {
+        final Map<String, Object> report = run(TreeScenario.Kind.propagation, 100, 2);
+        assertThat((List<?>)report.get("invariants_failed")).isEmpty();
+        assertThat((Integer)report.get("propagation_samples")).isGreaterThan(50);
+        assertThat((Double)report.get("propagation_ratio_p50")).isBetween(0.9, 3.0);
+    }
+
+    @Test
+    void churnReconverges() {
+        final Map<String, Object> report = run(TreeScenario.Kind.churn, 120, 3);
+        assertThat((List<?>)report.get("invariants_failed")).isEmpty();
+        assertThat(report.get("reconverged")).isEqualTo(true);
+        assertThat((Integer)report.get("churn_heads_hit")).isPositive();
+    }
+
+    @Test
+    void aLyingHeadIsReplacedAndItsForgeryLeavesTheFleetAggregate() {
+        final Map<String, Object> report = run(TreeScenario.Kind.lying_head, 120, 4);
+        assertThat((List<?>)report.get("invariants_failed")).isEmpty();
+        assertThat(report.get("liar_replaced")).isEqualTo(true);
+        assertThat((Long)report.get("fleet_count_after")).isLessThanOrEqualTo((Long)report.get("true_count"));
     }
 }
