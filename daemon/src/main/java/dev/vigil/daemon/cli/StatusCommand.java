@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil status}: what a running daemon says about itself. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show a running daemon's status: identity, peers with liveness and RTT, frame counters.")
+    description = "Show a running daemon's status: identity, peers with liveness and RTT, frame counters, and where it sits in the fleet tree.")
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--api", paramLabel = "HOST:PORT", description = "The daemon's API address (default: listen.api of --config, else 127.0.0.1:7480).")
     String api;
@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Read the API address from this node config.")
     Path config;
 
-    @Option(names = "--json", description = "Print the raw JSON of GET /v1/status.")
+    @Option(names = "--json", description = "Print the raw JSON of GET /v1/status (the tree: GET /v1/tree).")
     boolean json;
 
     @Override
@@ -43,25 +43,84 @@ final class StatusCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         final String host = target.isWildcard() ? "127.0.0.1" : target.host();
-        final URI uri = URI.create("http://" + new HostPort(host, target.port()) + "/v1/status");
-        final HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
-                .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (final ConnectException e) {
-            throw new CliException("no daemon answers at " + uri + " (is it running? is listen.api right?)");
-        } catch (final IOException e) {
-            throw new CliException("cannot read " + uri + ": " + e.getMessage());
-        }
+        final String base = "http://" + new HostPort(host, target.port());
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        final HttpResponse<String> response = fetch(http, URI.create(base + "/v1/status"));
         if (response.statusCode() != 200) {
-            throw new CliException(uri + " answered HTTP " + response.statusCode() + ": " + response.body());
+            throw new CliException(response.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         if (json) {
             System.out.println(response.body());
             return 0;
         }
-        print(new ObjectMapper().readTree(response.body()));
+        final ObjectMapper mapper = new ObjectMapper();
+        print(mapper.readTree(response.body()));
+        final HttpResponse<String> tree = fetch(http, URI.create(base + "/v1/tree"));
+        if (tree.statusCode() == 200) {
+            printTree(mapper.readTree(tree.body()));
+        } else {
+            // an older daemon, or one stopping: the status above still stands
+            System.out.printf("%ntree: not available (%s answered HTTP %d)%n", tree.uri(), tree.statusCode());
+        }
         return 0;
+    }
+
+    private static HttpResponse<String> fetch(final HttpClient http, final URI uri) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (final ConnectException e) {
+            throw new CliException("no daemon answers at " + uri + " (is it running? is listen.api right?)");
+        } catch (final IOException e) {
+            throw new CliException("cannot read " + uri + ": " + e.getMessage());
+        }
+    }
+
+    /** Where the node sits: root, depth, its level-0 head and cluster, the heads above it, what the aggregates cover. */
+    static void printTree(final JsonNode t) {
+        final String self = t.path("node_id").asText();
+        System.out.println();
+        if (!t.path("placed").asBoolean()) {
+            System.out.println("tree: not placed yet (looking for a cluster to join)"
+                + (t.path("root_id").isNull() ? "" : "; root last heard of: " + t.path("root_id").asText()));
+            return;
+        }
+        System.out.printf("tree: depth %d (B %d), root %s%s%n", t.path("depth").asInt(), t.path("b").asInt(),
+            t.path("root_id").asText("?"), t.path("root").asBoolean() ? " (this node)" : "");
+        final JsonNode chain = t.path("head_chain");
+        final StringBuilder heads = new StringBuilder();
+        for (int i = 0; i < chain.size(); i++) {
+            final String id = chain.get(i).asText();
+            heads.append(i == 0 ? "" : " -> ").append(id).append(" (level ").append(i)
+                .append(i == chain.size() - 1 && id.equals(t.path("root_id").asText()) ? ", root" : "")
+                .append(id.equals(self) ? ", this node" : "").append(')');
+        }
+        System.out.println("head chain: " + heads);
+        for (final JsonNode l : t.path("levels")) {
+            System.out.printf("level %d: head %s%s, %d members, epoch %d; its aggregate covers %d nodes and %d agents (%d contributors)%n",
+                l.path("level").asInt(), l.path("head_id").asText(), l.path("head").asBoolean() ? " (this node)" : "",
+                l.path("size").asInt(), l.path("epoch").asLong(), l.path("leaves").asLong(), l.path("agents").asLong(),
+                l.path("contributors").asInt());
+        }
+        final JsonNode fleet = t.path("fleet_baseline");
+        System.out.println(fleet.path("nodes").asLong() == 0 ? "fleet baseline: none received yet"
+            : String.format("fleet baseline: %d nodes, %d observations", fleet.path("nodes").asLong(), fleet.path("observations").asLong()));
+        final JsonNode level0 = t.path("levels").path(0);
+        System.out.printf("%n%-20s %-24s %-8s %10s %14s%n", "CLUSTER (level 0)", "ADDRESS", "STATE", "RTT ms", "PREDICTED ms");
+        for (final JsonNode m : level0.path("members")) {
+            final String marks = (m.path("head").asBoolean() ? "*" : "") + (m.path("self").asBoolean() ? "<" : "");
+            System.out.printf("%-20s %-24s %-8s %10s %14s%n", m.path("node_id").asText() + (marks.isEmpty() ? "" : " " + marks),
+                m.path("address").asText(), m.path("state").asText(), number(m.path("rtt_ms")), number(m.path("rtt_predicted_ms")));
+        }
+        System.out.println("(* head, < this node)");
+        if (!t.path("quarantined").isEmpty()) {
+            final StringBuilder q = new StringBuilder();
+            t.path("quarantined").forEach(id -> q.append(q.length() == 0 ? "" : ", ").append(id.asText()));
+            System.out.println("quarantined (their contributions are left out): " + q);
+        }
+    }
+
+    private static String number(final JsonNode n) {
+        return n.isNumber() ? String.format("%.3f", n.asDouble()) : "-";
     }
 
     private static void print(final JsonNode s) {

@@ -287,6 +287,22 @@ public final class Detector {
             List.copyOf(a.scores), List.copyOf(a.evidence), a.alarmEvidence, List.copyOf(a.transitions));
     }
 
+    /**
+     * This node's local statistics for the fleet tree: the merge, in time order, of every
+     * observation in the current baseline window (the newest {@code baselineBuckets} buckets of
+     * any agent's reports) that entered a baseline. Anomalous observations are left out here as
+     * they are everywhere, so a compromised agent does not drag its cohort's or the fleet's
+     * baseline along. O(buckets in the window); a new object every call.
+     */
+    public Moments windowStatistics() {
+        return cohorts.get(ALL).window.mergeOlderThan(0, new Moments(d));
+    }
+
+    /** Agents this node tracks now. */
+    public int agentCount() {
+        return agents.size();
+    }
+
     public Counters counters() {
         int suspect = 0;
         int alarmed = 0;

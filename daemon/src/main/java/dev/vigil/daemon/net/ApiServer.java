@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The daemon's HTTP API: {@code GET /healthz}, {@code GET /v1/status},
+ * The daemon's HTTP API: {@code GET /healthz}, {@code GET /v1/status}, {@code GET /v1/tree},
  * {@code POST /v1/observations}, {@code GET /v1/agents}, {@code GET /v1/agents/{id}}.
  */
 final class ApiServer {
@@ -92,6 +92,10 @@ final class ApiServer {
                 if (get(ctx, keepAlive, method, path)) {
                     reply(ctx, keepAlive, daemon.statusView().thenApply(StatusJson::of));
                 }
+            } else if (path.equals("/v1/tree")) {
+                if (get(ctx, keepAlive, method, path)) {
+                    reply(ctx, keepAlive, daemon.treeView().thenApply(TreeJson::of));
+                }
             } else if (path.equals("/v1/observations")) {
                 if (!method.equals(HttpMethod.POST)) {
                     respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers POST only"));
@@ -118,7 +122,7 @@ final class ApiServer {
                 }
             } else {
                 respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path
-                    + " (try /healthz, /v1/status, /v1/observations, /v1/agents)"));
+                    + " (try /healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents)"));
             }
         }
 

@@ -20,12 +20,15 @@ import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
 import dev.vigil.daemon.ingest.otlp.SpanWindows;
+import dev.vigil.daemon.stats.Moments;
+import dev.vigil.daemon.tree.TreeConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +59,12 @@ import java.util.concurrent.TimeoutException;
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
+    /**
+     * How often the detector's window statistics are offered to the tree. The tree sends a change
+     * up at its own coalescing pace; this bounds how stale the node's contribution can be, and
+     * keeps a busy ingest from turning every batch into a stat-update.
+     */
+    static final long SUMMARY_INTERVAL_MS = 5_000;
 
     private final NodeConfig config;
     private final IoKind io;
@@ -72,6 +82,11 @@ public final class Daemon implements AutoCloseable {
     private Channel apiServer;
     private OtlpHttpServer otlpServer;
     private boolean closed;
+    // core thread only: what the tree was last given, to skip unchanged summaries
+    private byte[] summaryPublished = new byte[0];
+    private long summaryAgentsPublished;
+    private boolean summaryFailureLogged;
+    private io.netty.util.concurrent.ScheduledFuture<?> summaryTimer;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
                    final FileChannel lockChannel, final FileLock lock) {
@@ -85,7 +100,8 @@ public final class Daemon implements AutoCloseable {
         this.links = new PeerLinks(loop, io, config.sendQueueFramesMax(), config.reconnectBackoffMinMs(), config.reconnectBackoffMaxMs());
         final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
-        this.core = new NodeCore(config.core(), key, certificate, caKey, env);
+        // the tree carries the detector's statistics, so its summaries have the schema's dimension
+        this.core = new NodeCore(config.core(), TreeConfig.defaults(config.schema().size()), key, certificate, caKey, env);
         this.detector = new Detector(config.schema(), config.detection());
     }
 
@@ -156,6 +172,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         onCore(core::start).join();
+        summaryTimer = loop.scheduleAtFixedRate(this::publishSummary, SUMMARY_INTERVAL_MS, SUMMARY_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
             VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
             config.core().advertiseAddress(), apiServer.localAddress(),
@@ -181,6 +198,48 @@ public final class Daemon implements AutoCloseable {
     CompletableFuture<StatusJson.View> statusView() {
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
+    }
+
+    /** The tree snapshot and the node status (for measured RTTs) together, taken on the core's thread. */
+    CompletableFuture<TreeJson.View> treeView() {
+        return onCore(() -> new TreeJson.View(core.tree().status(), core.status()));
+    }
+
+    /**
+     * Offers the detector's current window statistics to the tree now rather than at the next
+     * {@link #SUMMARY_INTERVAL_MS} tick (the demo and tests; the timer does it otherwise).
+     *
+     * @return whether they had changed since last offered
+     */
+    public CompletableFuture<Boolean> publishSummaryNow() {
+        return onCore(this::publishSummary);
+    }
+
+    /** Core thread. Gives the tree the merge of the agents' window statistics when it changed. */
+    private boolean publishSummary() {
+        try {
+            final Moments window = detector.windowStatistics();
+            final long agents = detector.agentCount();
+            final byte[] encoded = new byte[Moments.encodedLength(window.dimension())];
+            window.writeTo(new UnsafeBuffer(encoded), 0);
+            final boolean unchanged = agents == summaryAgentsPublished
+                && (Arrays.equals(encoded, summaryPublished) || summaryPublished.length == 0 && window.count() == 0);
+            if (unchanged || core.isStopped()) {
+                return false;
+            }
+            core.publishLocalSummary(window, agents);
+            summaryPublished = encoded;
+            summaryAgentsPublished = agents;
+            return true;
+        } catch (final RuntimeException e) {
+            // A bug, not an input: say so once rather than every interval, and keep monitoring.
+            if (!summaryFailureLogged) {
+                summaryFailureLogged = true;
+                LOG.error("node {}: the detector's statistics could not be given to the tree: {}",
+                    NodeIds.toHex(core.nodeId()), e.toString(), e);
+            }
+            return false;
+        }
     }
 
     /** Runs {@link NodeCore#probeNow} on the core's thread. */
@@ -265,6 +324,9 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         try {
             onCore(() -> {
+                if (summaryTimer != null) {
+                    summaryTimer.cancel(false);
+                }
                 if (leave) {
                     core.shutdown();
                 } else {

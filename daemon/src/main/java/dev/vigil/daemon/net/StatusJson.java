@@ -113,7 +113,7 @@ final class StatusJson {
         return out;
     }
 
-    private static Map<String, Object> coordinate(final dev.vigil.daemon.tree.VivaldiCoordinate c) {
+    static Map<String, Object> coordinate(final dev.vigil.daemon.tree.VivaldiCoordinate c) {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("x_ms", round3(c.xMs()));
         m.put("y_ms", round3(c.yMs()));
@@ -122,7 +122,7 @@ final class StatusJson {
         return m;
     }
 
-    private static double round3(final double x) {
+    static double round3(final double x) {
         return Math.round(x * 1000) / 1000.0;
     }
 }

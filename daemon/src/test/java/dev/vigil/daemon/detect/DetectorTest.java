@@ -89,6 +89,30 @@ class DetectorTest {
     }
 
     @Test
+    void windowStatisticsMergeEveryBaselineObservationInTheWindowAndSlideWithIt() {
+        final Detector d = new Detector(schema, DetectionConfig.defaults());
+        assertThat(d.windowStatistics().count()).isZero();
+        long ts = feed(d, "a", T0, 2 * 360, 1.0);
+        feed(d, "b", T0, 2 * 360, 1.0);
+        for (int i = 0; i < 30; i++) {
+            d.observe("a", "coder", ts += WINDOW, normal(20.0));
+        }
+        final Detector.Counters c = d.counters();
+        assertThat(c.excludedFromBaseline()).as("the anomalous ones were kept out").isGreaterThanOrEqualTo(30);
+        assertThat(d.windowStatistics().count()).isEqualTo(c.observations() - c.excludedFromBaseline());
+        assertThat(d.agentCount()).isEqualTo(2);
+        // a day later the old window has slid out: only the new observation is left
+        final double[] raw = normal(1.0);
+        d.observe("c", "coder", ts + 25 * 3_600_000_000L, raw);
+        final double[] x = raw.clone();
+        schema.transform(x);
+        final dev.vigil.daemon.stats.Moments now = d.windowStatistics();
+        assertThat(now.count()).isEqualTo(1);
+        assertThat(now.mean()).containsExactly(x);
+        assertThat(d.agentCount()).isEqualTo(3);
+    }
+
+    @Test
     void observationsOlderThanTheWindowAndAgentsBeyondTheBoundAreRefused() {
         final DetectionConfig c = DetectionConfig.defaults();
         final Detector d = new Detector(schema, new DetectionConfig(c.bucketSeconds(), 10, 2, c.coldObservations(),

@@ -3,6 +3,8 @@ package dev.vigil.simnet.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
@@ -30,19 +32,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code vigil demo}: one real daemon on loopback (fresh CA, key and data dir under a temporary
- * folder), a synthetic fleet of AI agents driven into it over the HTTP ingest API, a few
- * simulated hours compressed into about a minute, and at the end the agents Vigil flagged,
- * when and why, scored against the fleet's labels.
+ * {@code vigil demo}: a few real daemons on loopback (fresh CA, keys and data dirs under a
+ * temporary folder) that form a fleet tree, a synthetic fleet of AI agents spread over them
+ * round robin and driven in over the HTTP ingest API, a few simulated hours compressed into
+ * seconds, and at the end the fleet tree and the agents Vigil flagged, when and why, scored
+ * against the fleet's labels. Exit status 1 when the tree did not form (every node placed under
+ * one root) within {@link #TREE_FORMED_WITHIN_S}; the detection figures are printed either way.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-        "Start a local daemon and drive a synthetic fleet of AI agents (some compromised) into it over the HTTP",
-        "ingest; print the agents that were flagged, when and why, and precision, recall and detection delay."})
+        "Start local daemons that form a fleet tree and drive a synthetic fleet of AI agents (some compromised) into",
+        "them over the HTTP ingest; print the tree, the agents that were flagged, when and why, and precision, recall",
+        "and detection delay."})
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Daemons one demo may start: each runs two event-loop threads in this process. */
+    static final int NODES_MAX = 64;
+    /** How long the demo waits for every node to be placed under one root before it goes on without. */
+    static final int TREE_FORMED_WITHIN_S = 30;
+    /** How long, after the last observation, the nodes' statistics may take to reach the root. */
+    static final int SUMMARY_UP_WITHIN_S = 10;
+    private static final long POLL_MS = 100;
 
     @Option(names = "--agents", defaultValue = "200", description = "Agents in the fleet (default: ${DEFAULT-VALUE}).")
     int agents;
@@ -59,24 +73,49 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1000", description = "Observations per POST (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--nodes", defaultValue = "5",
+        description = "Daemons on loopback; agents are spread over them round robin (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
     @Option(names = "--json", description = "Print the result as JSON (progress goes to stderr).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (agents < 1 || agents > FleetParams.AGENTS_MAX || !(hours >= 1) || hours > 24 * 31
-            || batch < 1 || batch > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX) {
+            || batch < 1 || batch > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX || nodes < 1 || nodes > NODES_MAX) {
             System.err.println("vigil demo: --agents in [1, " + FleetParams.AGENTS_MAX + "], --hours in [1, 744], --batch in [1, "
-                + dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX + "]");
+                + dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX + "], --nodes in [1, " + NODES_MAX + "]");
             return 2;
         }
         final PrintStream progress = json ? System.err : System.out;
         final Path dir = Files.createTempDirectory("vigil-demo-");
-        final long t0 = System.nanoTime();
-        try (Daemon daemon = LocalDaemons.startAlone(dir, false)) {
-            final String api = "http://127.0.0.1:" + daemon.apiAddress().getPort();
-            progress.printf("vigil demo: daemon %s up, API %s, data dir %s%n",
-                dev.vigil.crypto.NodeIds.toHex(daemon.nodeId()), api, dir);
+        final List<Daemon> daemons = new ArrayList<>();
+        try {
+            final long t0 = System.nanoTime();
+            final ClusterCa ca = LocalDaemons.newCa(dir);
+            daemons.add(LocalDaemons.start(dir, ca, "node0", null, false));
+            final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
+            for (int i = 1; i < nodes; i++) {
+                daemons.add(LocalDaemons.start(dir, ca, "node" + i, bootstrap, false));
+            }
+            final List<String> apis = new ArrayList<>();
+            final Map<String, String> names = new TreeMap<>();
+            for (int i = 0; i < daemons.size(); i++) {
+                apis.add("http://127.0.0.1:" + daemons.get(i).apiAddress().getPort());
+                names.put(NodeIds.toHex(daemons.get(i).nodeId()), "node" + i);
+            }
+            progress.printf("vigil demo: %d daemon%s up on loopback (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
+                nodes, nodes == 1 ? "" : "s", NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
+                apis.size() <= 3 ? apis : apis.get(0) + " .. " + apis.get(apis.size() - 1), dir);
+            final HttpClient http = HttpClient.newHttpClient();
+            final TreeSnapshot formedAt = awaitTree(http, apis, names, t0);
+            if (formedAt.formed()) {
+                progress.printf("tree formed after %.1f s: %d node%s placed under root %s, depth %d%n", formedAt.formedAfterS(), nodes,
+                    nodes == 1 ? "" : "s", formedAt.label(formedAt.rootId()), formedAt.depth());
+            } else {
+                progress.printf("tree NOT formed within %d s (%s); the demo goes on without it%n", TREE_FORMED_WITHIN_S, formedAt.problem());
+            }
             final FleetParams d = FleetParams.defaults(seed);
             final long durationS = Math.round(hours * 3600);
             // The simulated hours end at the last midnight UTC: every timestamp is in the past, as real
@@ -85,80 +124,192 @@ public final class DemoCommand implements Callable<Integer> {
             final long startMicros = (midnightS - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
             final SyntheticFleet fleet = new SyntheticFleet(new FleetParams(seed, agents, compromised, d.windowSeconds(),
                 startMicros, durationS, Math.min(d.compromiseEarliestSeconds(), durationS / 4)));
-            progress.printf("fleet: %d agents, %d compromised (modes hidden until the end), %.1f simulated hours, seed %d%n",
-                agents, fleet.agents().stream().filter(AgentSpec::compromised).count(), hours, seed);
-            final long observations = drive(fleet, api, progress, startMicros);
-            final double wallS = (System.nanoTime() - t0) / 1e9;
-            final Result result = collect(api, fleet, startMicros);
+            progress.printf("fleet: %d agents (round robin over %d node%s), %d compromised (modes hidden until the end), %.1f simulated hours, seed %d%n",
+                agents, nodes, nodes == 1 ? "" : "s", fleet.agents().stream().filter(AgentSpec::compromised).count(), hours, seed);
+            final long driveStart = System.nanoTime();
+            final long observations = drive(fleet, http, apis, progress, startMicros);
+            final double wallS = (System.nanoTime() - driveStart) / 1e9;
+            final TreeSnapshot tree = awaitStatisticsAtRoot(http, apis, names, daemons, formedAt, progress);
+            final Result result = collect(http, apis, fleet, startMicros);
             final Map<String, Object> out = new LinkedHashMap<>(DetectionScore.score(fleet.agents(), result.alarmed));
             out.put("observations", observations);
             out.put("simulated_hours", hours);
+            out.put("nodes", nodes);
             out.put("wall_s", Math.round(wallS * 10) / 10.0);
             out.put("observations_per_wall_s", Math.round(observations / wallS));
             out.put("flagged_agents", result.flagged);
+            out.put("tree", tree.asMap());
             if (json) {
                 System.out.println(JSON.writeValueAsString(out));
             } else {
                 print(out, result.flagged);
+                System.out.println();
+                tree.print(System.out);
+            }
+            if (!tree.formed()) {
+                System.err.println("vigil demo: the fleet tree did not form: " + tree.problem());
+                return 1;
             }
             return 0;
         } finally {
+            for (int i = daemons.size() - 1; i >= 0; i--) {
+                daemons.get(i).close();
+            }
             LocalDaemons.deleteTree(dir);
         }
     }
 
-    /** Posts every window's observations in batches; prints progress ten times. */
-    private long drive(final SyntheticFleet fleet, final String api, final PrintStream progress, final long startMicros)
+    /** Polls every node's {@code /v1/tree} until the tree has formed, or {@link #TREE_FORMED_WITHIN_S} has passed. */
+    private static TreeSnapshot awaitTree(final HttpClient http, final List<String> apis, final Map<String, String> names,
+                                          final long t0) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TREE_FORMED_WITHIN_S);
+        while (true) {
+            final TreeSnapshot s = TreeSnapshot.of(trees(http, apis), names, (System.nanoTime() - t0) / 1e9);
+            if (s.formed() || System.nanoTime() > deadline) {
+                return s;
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /**
+     * Hands every node's final window statistics to its tree now (rather than at the daemons' next
+     * timer tick) and waits, at most {@link #SUMMARY_UP_WITHIN_S}, until the root's aggregate
+     * covers every node and agent; returns the tree as it then stands.
+     */
+    private TreeSnapshot awaitStatisticsAtRoot(final HttpClient http, final List<String> apis, final Map<String, String> names,
+                                               final List<Daemon> daemons, final TreeSnapshot formedAt, final PrintStream progress)
         throws IOException, InterruptedException {
-        final HttpClient http = HttpClient.newHttpClient();
-        final URI ingest = URI.create(api + "/v1/observations");
+        final List<CompletableFuture<Boolean>> published = new ArrayList<>();
+        for (final Daemon daemon : daemons) {
+            published.add(daemon.publishSummaryNow());
+        }
+        CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SUMMARY_UP_WITHIN_S);
+        while (true) {
+            final TreeSnapshot s = TreeSnapshot.of(trees(http, apis), names, formedAt.formedAfterS());
+            if (s.rootCovers(nodes, agents)) {
+                return s;
+            }
+            if (System.nanoTime() > deadline) {
+                if (s.formed()) {
+                    progress.printf("the root's aggregate did not cover all %d nodes and %d agents within %d s%n", nodes, agents,
+                        SUMMARY_UP_WITHIN_S);
+                }
+                return s;
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private static List<JsonNode> trees(final HttpClient http, final List<String> apis) throws IOException, InterruptedException {
+        final List<JsonNode> out = new ArrayList<>(apis.size());
+        for (final String api : apis) {
+            out.add(get(http, URI.create(api + "/v1/tree")));
+        }
+        return out;
+    }
+
+    /**
+     * Posts every window's observations in batches, agent i to node i mod N, all nodes' batches
+     * at once; prints progress ten times.
+     */
+    private long drive(final SyntheticFleet fleet, final HttpClient http, final List<String> apis, final PrintStream progress,
+                       final long startMicros) throws IOException, InterruptedException {
+        final int n = apis.size();
+        final List<URI> ingest = new ArrayList<>(n);
+        apis.forEach(api -> ingest.add(URI.create(api + "/v1/observations")));
+        final Map<String, Integer> nodeOf = new TreeMap<>();
+        final int[] agentsOn = new int[n];
+        for (int i = 0; i < fleet.agents().size(); i++) {
+            nodeOf.put(fleet.agents().get(i).id(), i % n);
+            agentsOn[i % n]++;
+        }
         final FeatureSchema schema = FeatureSchema.agentDefault();
-        final StringBuilder body = new StringBuilder(batch * 400);
-        final int[] rows = {0};
+        final StringBuilder[] bodies = new StringBuilder[n];
+        for (int i = 0; i < n; i++) {
+            bodies[i] = new StringBuilder(batch * 400);
+        }
+        final int[] rows = new int[n];
         long sent = 0;
         final long windows = fleet.params().windows();
         int nextReport = 1;
         while (fleet.hasNext()) {
             fleet.nextWindow((agent, windowEndMicros, raw, compromisedNow) -> {
-                body.append(rows[0] == 0 ? "[" : ",").append("{\"agent\":\"").append(agent.id())
+                final int node = nodeOf.get(agent.id());
+                final StringBuilder body = bodies[node];
+                body.append(rows[node] == 0 ? "[" : ",").append("{\"agent\":\"").append(agent.id())
                     .append("\",\"role\":\"").append(agent.role()).append("\",\"ts\":").append(windowEndMicros / 1_000_000L)
                     .append('.').append(String.format("%06d", windowEndMicros % 1_000_000L)).append(",\"features\":{");
                 for (int i = 0; i < raw.length; i++) {
                     body.append(i == 0 ? "\"" : ",\"").append(schema.feature(i).name()).append("\":").append(raw[i]);
                 }
                 body.append("}}");
-                rows[0]++;
+                rows[node]++;
             });
-            // post before the next window could push the batch past the API's row bound
-            if (rows[0] >= batch || rows[0] + agents > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX || !fleet.hasNext()) {
-                sent += post(http, ingest, body.append(']').toString(), rows[0]);
-                body.setLength(0);
-                rows[0] = 0;
+            // post before the next window could push a batch past the API's row bound
+            final List<CompletableFuture<Integer>> posts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (rows[i] > 0 && (rows[i] >= batch || rows[i] + agentsOn[i] > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX
+                    || !fleet.hasNext())) {
+                    posts.add(post(http, ingest.get(i), bodies[i].append(']').toString(), rows[i]));
+                    bodies[i].setLength(0);
+                    rows[i] = 0;
+                }
+            }
+            for (final CompletableFuture<Integer> p : posts) {
+                sent += await(p);
             }
             final int done = fleet.windowsGenerated();
             if (done * 10L >= nextReport * windows) {
-                final JsonNode status = get(http, URI.create(api + "/v1/status")).path("detection");
+                int suspect = 0;
+                int alarmed = 0;
+                for (final String api : apis) {
+                    final JsonNode status = get(http, URI.create(api + "/v1/status")).path("detection");
+                    suspect += status.path("suspect").asInt();
+                    alarmed += status.path("alarmed").asInt();
+                }
                 final long simulated = Math.min((fleet.nowMicros() - startMicros) / 1_000_000L, (long)(hours * 3600));
                 progress.printf("[%3d%%] simulated %s of %s  %,d observations  %d suspect, %d alarmed%n", nextReport * 10,
-                    clock(simulated), clock((long)(hours * 3600)), sent, status.path("suspect").asInt(), status.path("alarmed").asInt());
+                    clock(simulated), clock((long)(hours * 3600)), sent, suspect, alarmed);
                 nextReport++;
             }
         }
         return sent;
     }
 
-    private static int post(final HttpClient http, final URI uri, final String body, final int rows)
-        throws IOException, InterruptedException {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("ingest answered HTTP " + r.statusCode() + ": " + r.body());
+    private static int await(final CompletableFuture<Integer> post) throws IOException, InterruptedException {
+        try {
+            return post.get();
+        } catch (final java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
         }
-        final int accepted = new ObjectMapper().readTree(r.body()).path("accepted").asInt();
-        if (accepted != rows) {
-            throw new IOException("ingest accepted " + accepted + " of " + rows + " rows: " + r.body());
-        }
-        return accepted;
+    }
+
+    /** One batch to one node; completes with the rows accepted, or an {@link IOException} unless all were. */
+    private static CompletableFuture<Integer> post(final HttpClient http, final URI uri, final String body, final int rows) {
+        return http.sendAsync(HttpRequest.newBuilder(uri).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+            .thenApply(r -> {
+                if (r.statusCode() != 200) {
+                    throw new java.util.concurrent.CompletionException(
+                        new IOException(uri + " answered HTTP " + r.statusCode() + ": " + r.body()));
+                }
+                final int accepted;
+                try {
+                    accepted = new ObjectMapper().readTree(r.body()).path("accepted").asInt();
+                } catch (final IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                if (accepted != rows) {
+                    throw new java.util.concurrent.CompletionException(
+                        new IOException(uri + " accepted " + accepted + " of " + rows + " rows: " + r.body()));
+                }
+                return accepted;
+            });
     }
 
     private static JsonNode get(final HttpClient http, final URI uri) throws IOException, InterruptedException {
@@ -172,14 +323,24 @@ public final class DemoCommand implements Callable<Integer> {
     private record Result(Map<String, Long> alarmed, List<Map<String, Object>> flagged) {
     }
 
-    /** Reads the verdicts back through the API, as an operator would. */
-    private static Result collect(final String api, final SyntheticFleet fleet, final long startMicros)
+    /** Reads the verdicts back through every node's API, as an operator would. */
+    private static Result collect(final HttpClient http, final List<String> apis, final SyntheticFleet fleet, final long startMicros)
         throws IOException, InterruptedException {
-        final HttpClient http = HttpClient.newHttpClient();
         final Map<String, AgentSpec> specs = new TreeMap<>();
         fleet.agents().forEach(a -> specs.put(a.id(), a));
         final Map<String, Long> alarmed = new TreeMap<>();
         final List<Map<String, Object>> flagged = new ArrayList<>();
+        for (final String api : apis) {
+            collect(http, api, specs, startMicros, alarmed, flagged);
+        }
+        flagged.sort(Comparator.comparingLong((Map<String, Object> f) -> (Long)f.get("alarmed_at_s"))
+            .thenComparing(f -> (String)f.get("agent")));
+        return new Result(alarmed, flagged);
+    }
+
+    private static void collect(final HttpClient http, final String api, final Map<String, AgentSpec> specs, final long startMicros,
+                                final Map<String, Long> alarmed, final List<Map<String, Object>> flagged)
+        throws IOException, InterruptedException {
         for (final JsonNode a : get(http, URI.create(api + "/v1/agents")).path("agents")) {
             if (!"alarmed".equals(a.path("status").asText())) {
                 continue;
@@ -199,8 +360,6 @@ public final class DemoCommand implements Callable<Integer> {
             f.put("why", why(detail.path("alarm_evidence")));
             flagged.add(f);
         }
-        flagged.sort(Comparator.comparingLong(f -> (Long)f.get("alarmed_at_s")));
-        return new Result(alarmed, flagged);
     }
 
     /** The features that stood out most across the evidence behind the alarm, with their mean deviation. */
@@ -236,8 +395,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.get("precision"), out.get("recall"), out.get("detected"), out.get("compromised"), out.get("false_alarms"), out.get("agents"));
         System.out.println("median detection delay by mode (s): " + out.get("delay_median_s_by_mode"));
         System.out.println("detected by mode: " + out.get("detected_by_mode"));
-        System.out.printf("%,d observations over HTTP in %s s (%,d per second)%n", out.get("observations"), out.get("wall_s"),
-            out.get("observations_per_wall_s"));
+        System.out.printf("%,d observations over HTTP to %s node%s in %s s (%,d per second)%n", out.get("observations"), out.get("nodes"),
+            Integer.valueOf(1).equals(out.get("nodes")) ? "" : "s", out.get("wall_s"), out.get("observations_per_wall_s"));
     }
 
     private static String clock(final long seconds) {
