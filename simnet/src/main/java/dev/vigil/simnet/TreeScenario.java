@@ -2,7 +2,6 @@ package dev.vigil.simnet;
 
 import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
-import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.daemon.tree.TreeConfig;
@@ -164,17 +163,24 @@ public final class TreeScenario {
 
     /** Each node's statistics: observations on very different scales, summed exactly for the reference. */
     private Moments dataFor(final int index) {
-        final SplittableRandom r = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + index);
         final Moments m = new Moments(dimension);
-        final double[] x = new double[dimension];
-        for (int k = 0; k < OBSERVATIONS_PER_NODE; k++) {
-            for (int i = 0; i < dimension; i++) {
-                x[i] = Math.exp(i * 0.8 + r.nextGaussian()) + (i % 3 == 0 ? 1e6 : 0);
-            }
+        for (final double[] x : observationsOf(index)) {
             m.add(x);
             addExact(x, 1);
         }
         return m;
+    }
+
+    /** Node {@code index}'s observations, drawn from the seed (so a departed node's can be taken out of the reference again). */
+    private double[][] observationsOf(final int index) {
+        final SplittableRandom r = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + index);
+        final double[][] out = new double[OBSERVATIONS_PER_NODE][dimension];
+        for (final double[] x : out) {
+            for (int i = 0; i < dimension; i++) {
+                x[i] = Math.exp(i * 0.8 + r.nextGaussian()) + (i % 3 == 0 ? 1e6 : 0);
+            }
+        }
+        return out;
     }
 
     private void addExact(final double[] x, final int sign) {
@@ -584,8 +590,7 @@ public final class TreeScenario {
             while (victim == null || victim.index() == 0) {
                 victim = up.get(r.nextInt(up.size()));
             }
-            final Moments gone = dataById.get(victim.nodeId());
-            subtractExact(gone);
+            subtractExact(victim);
             if (r.nextBoolean()) {
                 victim.crash();
                 crashes++;
@@ -615,17 +620,9 @@ public final class TreeScenario {
         out.put("depth_seen_max", depthSeenMax);
     }
 
-    private void subtractExact(final Moments m) {
-        // The reference keeps raw sums; a departed node's data leave it as whole observations are not kept,
-        // so rebuild the node's observations from its seed instead.
-        final int index = byId.entrySet().stream().filter(e -> dataById.get(e.getKey()) == m).findFirst()
-            .map(e -> e.getValue().index()).orElseThrow();
-        final SplittableRandom rr = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + index);
-        final double[] x = new double[dimension];
-        for (int k = 0; k < OBSERVATIONS_PER_NODE; k++) {
-            for (int i = 0; i < dimension; i++) {
-                x[i] = Math.exp(i * 0.8 + rr.nextGaussian()) + (i % 3 == 0 ? 1e6 : 0);
-            }
+    /** Takes a departed node's observations out of the exact reference. */
+    private void subtractExact(final SimHost departed) {
+        for (final double[] x : observationsOf(departed.index())) {
             addExact(x, -1);
         }
     }
@@ -713,10 +710,5 @@ public final class TreeScenario {
     private static double round(final double x, final int digits) {
         final double f = Math.pow(10, digits);
         return Math.round(x * f) / f;
-    }
-
-    /** The core of host {@code h} (for tests). */
-    static NodeCore core(final SimHost h) {
-        return h.core();
     }
 }

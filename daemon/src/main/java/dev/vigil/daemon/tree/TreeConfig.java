@@ -35,10 +35,9 @@ public record TreeConfig(
     int dimension) {
 
     public TreeConfig {
-        if (b < TreeRules.B_MIN || b > TreeRules.B_MAX) {
-            if (b < 4 || b > TreeRules.B_MAX) {
-                throw new IllegalArgumentException("tree b must be in [" + TreeRules.B_MIN + ", " + TreeRules.B_MAX + "] (4 for tests): " + b);
-            }
+        // the design range is [B_MIN, B_MAX] (daemons use the default; no config key yet); simulations and tests may go down to 4
+        if (b < 4 || b > TreeRules.B_MAX) {
+            throw new IllegalArgumentException("tree b must be in [4, " + TreeRules.B_MAX + "]: " + b);
         }
         positive(joinDelayMicros, "joinDelayMicros");
         positive(seekTimeoutMicros, "seekTimeoutMicros");

@@ -123,7 +123,6 @@ public final class TreeNode {
         long changeSentMicros = Long.MIN_VALUE / 2;
         Summary lastSent;
         boolean resendNeeded;
-        Summary lastAnnounced;
         // challenges against the current head
         final Set<Long> challengers = new HashSet<>();
         long mergeRequestedMicros = Long.MIN_VALUE / 2;
@@ -765,7 +764,7 @@ public final class TreeNode {
             length += TreeBodies.memberLength(m.address);
             n++;
         }
-        final WireWriter w = outbox.begin(length, introduce || shouldIntroduce(address));
+        final WireWriter w = outbox.begin(length, introduce);
         w.u8(c.level).u8(dissolvedInto != null ? TreeBodies.VIEW_FLAG_DISSOLVED : 0).u32(epoch & 0xFFFF_FFFFL).u64(head).u8(topLevel());
         if (dissolvedInto != null) {
             w.u64(dissolvedInto.id()).address(dissolvedInto.address());
@@ -1870,7 +1869,6 @@ public final class TreeNode {
 
     /** Tells our level-{@code below.level} members what we sent up and which of their versions we merged. */
     private void announce(final Cluster below, final Summary sentUp) {
-        below.lastAnnounced = sentUp;
         final List<Summary> used = new ArrayList<>(below.contributions.summaries());
         final List<Long> excluded = new ArrayList<>();
         final Set<Long> now = exclusions(below);
@@ -2093,10 +2091,6 @@ public final class TreeNode {
             introducedMicros.put(toId, now);
             return true;
         }
-        return false;
-    }
-
-    private boolean shouldIntroduce(final String address) {
         return false;
     }
 
