@@ -24,6 +24,7 @@ public enum MessageType {
     TREE_ANNOUNCE(25),
     TREE_CHALLENGE(26),
     TREE_BASELINE(27),
+    TREE_INTRODUCE_REQUEST(28),
     // aggregation: 32..47
     STAT_UPDATE(32);
 

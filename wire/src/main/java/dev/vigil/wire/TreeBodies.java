@@ -28,6 +28,9 @@ import org.agrona.DirectBuffer;
  *                 quarantined contributor, summary (what the head sent up)
  * TREE_CHALLENGE  u8 level, u64 head, u64 version challenged, u32 epoch, u32 cluster size
  * TREE_BASELINE   u8 kind (0 fleet, 1 cohort), u8 level, summary
+ * TREE_INTRODUCE_REQUEST  u64 the receiver's id: "your frames reach me without a certificate I
+ *                 hold; introduce yourself again" (sent, with our own introduction, to a listed
+ *                 cluster member whose certificate we no longer hold)
  * </pre>
  */
 public final class TreeBodies {
@@ -157,6 +160,7 @@ public final class TreeBodies {
                 level(r);
                 summary(r);
             }
+            case TREE_INTRODUCE_REQUEST -> r.u64();
             default -> r.fail();
         }
         return r.done();

@@ -162,6 +162,13 @@ public final class NodeCore {
         final FrameStatus status = gate.admit(bytes, offset, length, now);
         if (!status.ok()) {
             refusals.note(status, gate.view(), offset, gate.certificateProblem, now);
+            if (status == FrameStatus.UNKNOWN_SENDER) {
+                final MessageType type = MessageType.of(FrameHeader.type(gate.view(), offset));
+                if (type != null && type.introducible()) {
+                    tree.setNow(now);
+                    tree.onUnknownSender(FrameHeader.sender(gate.view(), offset), now);
+                }
+            }
             return;
         }
         final UnsafeBuffer frame = gate.view();

@@ -31,6 +31,8 @@ public final class TreeCounters {
     long relocations;
     long internalErrors;
     long refreshCorrections;
+    /** Members asked to introduce themselves again because we could not verify their frames. */
+    long introduceRequests;
 
     /** Counter name (lower case, dashes) to value, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -61,6 +63,7 @@ public final class TreeCounters {
         m.put("relocations", relocations);
         m.put("internal-errors", internalErrors);
         m.put("refresh-corrections", refreshCorrections);
+        m.put("introduce-requests", introduceRequests);
         return m;
     }
 

@@ -61,6 +61,7 @@ public final class TreeNode {
     static final int LEVELS = TreeBodies.LEVELS_MAX;
     private static final int DESCENT_CANDIDATES_PROBED = 32;
     private static final long INTRODUCE_AGAIN_MICROS = 30_000_000;
+    private static final long INTRODUCE_ASK_INTERVAL_MICROS = 1_000_000;
     private static final int LOCAL_HEALTH_MAX = 8;
     /** A newly placed node checks once, this long after, whether its coordinates now find a much nearer cluster. */
     private static final long RELOCATE_AFTER_MICROS = 8_000_000;
@@ -184,6 +185,8 @@ public final class TreeNode {
     private final Cluster[] levels = new Cluster[LEVELS];
     private final Seek[] seeks = new Seek[LEVELS];
     private final Map<Long, Long> introducedMicros = new HashMap<>();
+    /** When we last asked a member to introduce itself again, by id. */
+    private final Map<Long, Long> introduceAskedMicros = new HashMap<>();
     /** Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order. */
     private final java.util.LinkedHashMap<Long, Summary> early = new java.util.LinkedHashMap<>();
     private final WireReader reader = new WireReader();
@@ -367,6 +370,7 @@ public final class TreeNode {
                 case TREE_ANNOUNCE -> onAnnounce(senderId, r, now);
                 case TREE_CHALLENGE -> onChallenge(senderId, r, now);
                 case TREE_BASELINE -> onBaseline(senderId, r, now);
+                case TREE_INTRODUCE_REQUEST -> onIntroduceRequest(senderId, r);
                 case STAT_UPDATE -> onContribution(senderId, buffer, bodyOffset, bodyLength, now);
                 default -> counters.ignored++;
             }
@@ -677,6 +681,13 @@ public final class TreeNode {
         }
         if (c == null || !c.isHead()) {
             sendRefer(senderAddress, -1, now);
+            return;
+        }
+        if (level > 0 && quarantined.contains(senderId)) {
+            // a node we quarantined (replaced for forging, or implausible) heads nothing under us again;
+            // it may still join a cluster at level 0, where its own statistics are left out of our merges
+            counters.stale++;
+            refuse("admission of quarantined " + hex(senderId) + " at level " + level);
             return;
         }
         if (replaces != 0 && replaces != senderId && c.members.containsKey(replaces) && replaces != selfId) {
@@ -1059,7 +1070,7 @@ public final class TreeNode {
             : TreeRules.twoMeans(c.memberIds(), coordinates::get, half);
         final long[] keep = contains(split.first(), selfId) ? split.first() : split.second();
         final long[] away = keep == split.first() ? split.second() : split.first();
-        final long newHead = TreeRules.medoid(away, RttFunction.predicted(coordinates::get));
+        final long newHead = TreeRules.medoid(eligibleHeads(away), RttFunction.predicted(coordinates::get));
         final List<Member> awayMembers = new ArrayList<>();
         for (final long id : away) {
             awayMembers.add(c.members.get(id));
@@ -1445,6 +1456,57 @@ public final class TreeNode {
         sendPing(targetAddress, level, ours, senderId, targetId, now);
     }
 
+    /**
+     * The core could not verify a tree frame from {@code senderId}: we hold no certificate for it
+     * (never had it, e.g. it came into our cluster through a merge or an election, or it was
+     * evicted before we listed it). If it is in one of our clusters, we ask it, at the address our
+     * view holds and at most once per {@link #INTRODUCE_ASK_INTERVAL_MICROS}, to introduce itself
+     * again; otherwise its contributions would go unheard until its next scheduled introduction.
+     * The sender id is unverified, so the request only ever goes to a member's known address.
+     */
+    public void onUnknownSender(final long senderId, final long now) {
+        if (stopped || startMicros < 0) {
+            return;
+        }
+        Member member = null;
+        for (final Cluster c : levels) {
+            if (c != null && member == null) {
+                member = c.members.get(senderId);
+            }
+        }
+        if (member == null || member.id == selfId || member.address == null) {
+            return;
+        }
+        final Long asked = introduceAskedMicros.get(senderId);
+        if (asked != null && now - asked < INTRODUCE_ASK_INTERVAL_MICROS) {
+            return;
+        }
+        if (introduceAskedMicros.size() > 4096) {
+            introduceAskedMicros.clear();
+        }
+        introduceAskedMicros.put(senderId, now);
+        counters.introduceRequests++;
+        final WireWriter w = outbox.begin(8, true);
+        w.u64(senderId);
+        outbox.send(member.address, MessageType.TREE_INTRODUCE_REQUEST, w);
+    }
+
+    /** A member cannot verify our frames: our next frame to it carries our certificate, and what it missed is sent again now. */
+    private void onIntroduceRequest(final long senderId, final WireReader r) {
+        final long about = r.u64();
+        if (!r.done() || about != selfId) {
+            counters.malformed++;
+            return;
+        }
+        introducedMicros.remove(senderId);
+        for (final Cluster c : levels) {
+            final Member m = c == null ? null : c.members.get(senderId);
+            if (m != null && c.lastSent != null) {
+                sendContribution(m.address, senderId, c.lastSent);
+            }
+        }
+    }
+
     private void sendSuspect(final String address, final int level, final long subject, final long incarnation, final int state) {
         final WireWriter w = outbox.begin(14, false);
         w.u8(level).u64(subject).u32(incarnation & 0xFFFF_FFFFL).u8(state);
@@ -1576,6 +1638,16 @@ public final class TreeNode {
         membershipChanged(c, now);
     }
 
+    /**
+     * Who may head a cluster: not a node we quarantined (a head replaced for forging, a member with
+     * implausible statistics) unless nobody else is left. Quarantine is what this node saw, so two
+     * members may disagree; the one that does not hear from the head it chose finds its place again.
+     */
+    private long[] eligibleHeads(final long[] ids) {
+        final long[] honest = java.util.Arrays.stream(ids).filter(id -> !quarantined.contains(id)).toArray();
+        return honest.length == 0 ? ids : honest;
+    }
+
     /** The head is gone: every member computes the medoid of the rest; the winner takes over. */
     private void electNewHead(final Cluster c, final long oldHead, final String why, final long now) {
         final Map<Long, VivaldiCoordinate> coordinates = coordinatesOf(c);
@@ -1589,7 +1661,7 @@ public final class TreeNode {
             return;
         }
         final long[] ids = candidates.stream().mapToLong(Long::longValue).toArray();
-        final long next = TreeRules.medoid(ids, RttFunction.predicted(coordinates::get));
+        final long next = TreeRules.medoid(eligibleHeads(ids), RttFunction.predicted(coordinates::get));
         log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
         counters.headChanges++;
         if (next != selfId) {
@@ -1800,7 +1872,12 @@ public final class TreeNode {
                 : new Summary(selfId, nextVersion(), Math.max(1, c.level + 1), Math.min(c.contributions.agentCount(), 0xFFFF_FFFFL),
                     Math.max(1, Math.min(c.contributions.leafCount(), 0xFFFF_FFFFL)),
                     c.contributions.mergedExcluding(exclusions(c)::contains));
-            c.baselineDirty = true;
+            // down through every cluster the root heads, not only the top one
+            for (final Cluster headed : levels) {
+                if (headed != null && headed.isHead()) {
+                    headed.baselineDirty = true;
+                }
+            }
             if (observer != null) {
                 observer.fleetChanged(this, now);
             }
@@ -2003,13 +2080,13 @@ public final class TreeNode {
             c.challengers.add(senderId);
             checkChallenges(c, now);
         }
-        // as the parent of the challenged head: drop it once a majority of its cluster says so
+        // as the parent of the challenged head: drop it once a majority of its other members says so
         final Cluster parent = level + 1 < LEVELS ? levels[level + 1] : null;
         if (parent != null && parent.isHead() && parent.members.containsKey(head) && head != selfId) {
             final Set<Long> set = parentChallenges.computeIfAbsent(head, k -> new HashSet<>());
             set.add(senderId);
             parentChallengeSizes.merge(head, (int)size, Math::max);
-            if (2 * set.size() > parentChallengeSizes.get(head)) {
+            if (2 * set.size() > parentChallengeSizes.get(head) - 1) {
                 quarantine(head, "aggregate challenged by " + set.size() + " of its " + parentChallengeSizes.get(head) + " members");
                 removeMember(parent, head, "replaced after challenges", now);
                 parentChallenges.remove(head);
@@ -2018,8 +2095,9 @@ public final class TreeNode {
         }
     }
 
+    /** A majority of the members other than the head (who never challenges itself) replaces it. */
     private void checkChallenges(final Cluster c, final long now) {
-        if (2 * c.challengers.size() > c.members.size()) {
+        if (2 * c.challengers.size() > c.members.size() - 1) {
             final long liar = c.headId;
             quarantine(liar, "aggregate challenged by " + c.challengers.size() + " of " + c.members.size() + " members");
             c.challengers.clear();
