@@ -10,7 +10,9 @@ package dev.vigil.daemon.detect;
  *                               60 s = 1 h), so behaviour that drifts slowly is compared with what
  *                               the agent did before the drift, not absorbed as it happens
  * @param coldObservations       an agent with fewer observations in its own (lagged) baseline is
- *                               scored against its cohort (same role, else all agents)
+ *                               scored against a cohort (same role on this host, else the tree's
+ *                               cluster, else this host's agents, else the fleet); tree baselines
+ *                               with fewer observations are refused
  * @param inflation              k of the alternative hypothesis: x ~ N(μ, k²Σ)
  * @param llrMax                 per-observation log-likelihood ratio is clipped to [llrMin, llrMax]
  * @param llrMin                 lower clip; the default, -∞, leaves the LLR its natural minimum

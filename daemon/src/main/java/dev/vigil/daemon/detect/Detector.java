@@ -14,9 +14,12 @@ import java.util.TreeMap;
  *
  * <p>For each observation x (transformed feature vector) of agent A:
  * <ol>
- *   <li>Baseline: A's own Gaussian, fitted on A's non-anomalous observations in the sliding
- *       window except the most recent {@code lagBuckets}; while that holds fewer than
- *       {@code coldObservations}, the cohort's (same role, else every agent).</li>
+ *   <li>Baseline: A's own Gaussian ("own"), fitted on A's non-anomalous observations in the
+ *       sliding window except the most recent {@code lagBuckets}. While that holds fewer than
+ *       {@code coldObservations}, the first of these that holds at least as many: this host's
+ *       agents of A's role ("cohort:ROLE"); A's cluster in the fleet tree ("cluster", every agent
+ *       of the cluster's hosts); this host's agents ("host"); the whole fleet ("fleet", the
+ *       tree's root merge). The tree's two arrive through {@link #setTreeBaselines}.</li>
  *   <li>D² = squared Mahalanobis distance of x from that baseline.</li>
  *   <li>LLR = log N(x; μ, k²Σ) − log N(x; μ, Σ) = −d·ln k + D²·(1 − 1/k²)/2, clipped to
  *       [llrMin, llrMax] so that no single observation decides.</li>
@@ -25,6 +28,11 @@ import java.util.TreeMap;
  *   <li>x enters A's buckets and its cohort's unless D² is above the χ²_d quantile
  *       {@code excludeQuantile} or A is alarmed: anomalous behaviour never becomes the norm.</li>
  * </ol>
+ * Fleet drift: whenever a warm agent's own baseline is refitted while a fleet baseline is held,
+ * the squared Mahalanobis distance of that baseline's mean from the fleet's Gaussian is kept on
+ * the agent ({@code fleetDriftD2}); when it first rises above the same χ²_d quantile a
+ * "fleet-drift" {@link Evidence} is recorded. Drift never moves the CUSUM or the status: agents
+ * legitimately differ from the fleet, so it is evidence for a committee to weigh, not an alarm.
  * Single-threaded; time comes from the observations' timestamps only.
  */
 public final class Detector {
@@ -53,6 +61,10 @@ public final class Detector {
     private final double llrSlope;
     private final TreeMap<String, Agent> agents = new TreeMap<>();
     private final TreeMap<String, Cohort> cohorts = new TreeMap<>();
+    /** The fleet tree's merge of this node's level-0 cluster, or null. */
+    private TreeBaseline treeCohort;
+    /** The fleet tree's root merge, or null. */
+    private TreeBaseline treeFleet;
     private long observations;
     private long scored;
     private long excluded;
@@ -60,6 +72,7 @@ public final class Detector {
     private long refusedAgentsFull;
     private long evicted;
     private long alarms;
+    private long treeBaselinesRefused;
 
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
         this.schema = schema;
@@ -111,6 +124,7 @@ public final class Detector {
         schema.transform(x);
         if (a.window.advanceTo(tsMicros) && a.refitDue()) {
             a.refit();
+            updateFleetDrift(a, tsMicros);
         }
         final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, r -> new Cohort());
         final Cohort all = cohorts.get(ALL);
@@ -119,7 +133,15 @@ public final class Detector {
         }
         all.advanceTo(tsMicros);
 
-        // Which baseline: own when warm, else the role's cohort, else everyone's.
+        // Which baseline: own when warm, else from the narrowest to the broadest group of agents.
+        // The local role cohort goes before the tree's cluster: the cluster's merge has no roles
+        // (every agent of the cluster's hosts), so its covariance carries the spread between roles
+        // and a deviation that is large for the role can look ordinary against the mix; the role
+        // cohort is also fitted from this host's own current buckets, while the tree's merge is up
+        // to a publish interval older and has passed through heads. The cluster goes before this host's
+        // agents, the same kind of role-less mix, because it covers them and its neighbours' too,
+        // so a host with few agents does not make the norm; the fleet comes last, farthest from
+        // anything local, for a node whose cluster has nothing yet.
         Gaussian g = null;
         Moments reference = null;
         String baseline = null;
@@ -131,9 +153,17 @@ public final class Detector {
             g = roleCohort.model;
             reference = roleCohort.fitted;
             baseline = "cohort:" + a.role;
+        } else if (treeCohort != null && treeCohort.model() != null) {
+            g = treeCohort.model;
+            reference = treeCohort.moments;
+            baseline = "cluster";
         } else if (all.model() != null) {
             g = all.model;
             reference = all.fitted;
+            baseline = "host";
+        } else if (treeFleet != null && treeFleet.model() != null) {
+            g = treeFleet.model;
+            reference = treeFleet.moments;
             baseline = "fleet";
         }
         a.observations++;
@@ -166,6 +196,62 @@ public final class Detector {
             all.add(tsMicros, x);
         }
         return outcome;
+    }
+
+    /**
+     * The fleet tree's baselines, handed down: the merge of this node's level-0 cluster
+     * ({@code cohort}) and the root's merge ({@code fleet}), both of transformed feature vectors
+     * in this detector's schema; either may be null (not placed yet, nothing merged yet). Each
+     * replaces what was held before and is copied; its Gaussian is fitted when first needed. One
+     * with another dimension or fewer than {@code coldObservations} observations is not taken
+     * (counted in {@link Counters#treeBaselinesRefused}) and leaves none held in its place: a
+     * thinner merge than a cold agent's own would need is no baseline to score it against.
+     */
+    public void setTreeBaselines(final Moments cohort, final Moments fleet) {
+        treeCohort = treeBaseline(cohort);
+        treeFleet = treeBaseline(fleet);
+    }
+
+    private TreeBaseline treeBaseline(final Moments m) {
+        if (m == null) {
+            return null;
+        }
+        if (m.dimension() != d || m.count() < config.coldObservations()) {
+            treeBaselinesRefused++;
+            return null;
+        }
+        return new TreeBaseline(m.copy());
+    }
+
+    /**
+     * Scores the agent's freshly refitted own baseline against the fleet: D² of its mean from the
+     * fleet's Gaussian. A cold agent's baseline is too thin to say where it sits, so it has no
+     * drift; without a fleet baseline the last one stays, with the time it was computed. Evidence
+     * is recorded when the drift first rises above the threshold, not at every refit while it
+     * stays there, so that a standing difference does not crowd the observations out of the
+     * bounded evidence list.
+     */
+    private void updateFleetDrift(final Agent a, final long tsMicros) {
+        if (a.model == null || a.referenceCount < config.coldObservations()) {
+            a.fleetDriftD2 = Double.NaN;
+            a.fleetDriftMicros = -1;
+            a.fleetDrifting = false;
+            return;
+        }
+        final Gaussian fleet = treeFleet == null ? null : treeFleet.model();
+        if (fleet == null) {
+            return;
+        }
+        final double[] mean = a.reference.mean();
+        final double d2 = fleet.mahalanobis2(mean);
+        a.fleetDriftD2 = d2;
+        a.fleetDriftMicros = tsMicros;
+        final boolean drifting = d2 > excludeD2;
+        if (drifting && !a.fleetDrifting) {
+            // llr 0: nothing is added to the CUSUM for drift
+            a.addEvidence(new Evidence(tsMicros, "fleet-drift", "fleet", d2, 0, a.cusum, top(mean, treeFleet.moments)));
+        }
+        a.fleetDrifting = drifting;
     }
 
     /**
@@ -306,23 +392,39 @@ public final class Detector {
     public Counters counters() {
         int suspect = 0;
         int alarmed = 0;
+        int fleetDrifting = 0;
         for (final Agent a : agents.values()) {
             suspect += a.status == AgentStatus.SUSPECT ? 1 : 0;
             alarmed += a.status == AgentStatus.ALARMED ? 1 : 0;
+            fleetDrifting += a.fleetDrifting ? 1 : 0;
         }
         return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull,
-            evicted, alarms);
+            evicted, alarms, fleetDrifting, treeBaselinesRefused);
     }
 
-    /** Detector-wide counts. */
+    /**
+     * Detector-wide counts.
+     *
+     * @param fleetDrifting         agents whose last fleet drift was above the threshold
+     * @param treeBaselinesRefused  tree baselines not taken (wrong dimension, too few observations)
+     */
     public record Counters(int agents, int suspect, int alarmed, long observations, long scored, long excludedFromBaseline,
-                           long refusedTooOld, long refusedAgentsFull, long evictedSilent, long alarmsRaised) {
+                           long refusedTooOld, long refusedAgentsFull, long evictedSilent, long alarmsRaised,
+                           int fleetDrifting, long treeBaselinesRefused) {
     }
 
-    /** One agent in a list. */
+    /**
+     * One agent in a list.
+     *
+     * @param lastBaseline     what the last observation was scored against: "own", "cohort:ROLE",
+     *                         "cluster", "host" or "fleet"; null before the first score
+     * @param fleetDriftD2     D² of the own baseline's mean from the fleet baseline at the last
+     *                         refit that could compute it, or null (cold, or no fleet baseline yet)
+     * @param fleetDriftMicros when it was computed (observation time), -1 never
+     */
     public record AgentSummary(String agent, String role, AgentStatus status, double cusum, long observations,
                                long excluded, long lastTsMicros, String lastBaseline, double lastD2, long statusSinceMicros,
-                               long alarmedMicros) {
+                               long alarmedMicros, Double fleetDriftD2, long fleetDriftMicros) {
     }
 
     /** One agent in full. */
@@ -364,6 +466,9 @@ public final class Detector {
         final ArrayDeque<Evidence> evidence = new ArrayDeque<>();
         final ArrayDeque<Transition> transitions = new ArrayDeque<>();
         List<Evidence> alarmEvidence = List.of();
+        double fleetDriftD2 = Double.NaN;
+        long fleetDriftMicros = -1;
+        boolean fleetDrifting;
 
         Agent(final String id) {
             this.id = id;
@@ -413,7 +518,8 @@ public final class Detector {
         AgentSummary summary() {
             final Score last = scores.peekLast();
             return new AgentSummary(id, role, status, cusum, observations, excluded, lastTsMicros,
-                last == null ? null : last.baseline(), last == null ? Double.NaN : last.d2(), statusSinceMicros, alarmedMicros);
+                last == null ? null : last.baseline(), last == null ? Double.NaN : last.d2(), statusSinceMicros, alarmedMicros,
+                Double.isNaN(fleetDriftD2) ? null : fleetDriftD2, fleetDriftMicros);
         }
     }
 
@@ -451,6 +557,26 @@ public final class Detector {
                 } else {
                     model = null;
                 }
+            }
+            return model;
+        }
+    }
+
+    /** A baseline handed down by the fleet tree: a private copy, fitted on first use. */
+    private final class TreeBaseline {
+        final Moments moments;
+        boolean fitted;
+        Gaussian model;
+
+        TreeBaseline(final Moments moments) {
+            this.moments = moments;
+        }
+
+        /** @return null when the statistics cannot be fitted (no spread even with the floor). */
+        Gaussian model() {
+            if (!fitted) {
+                model = fitFloored(moments);
+                fitted = true;
             }
             return model;
         }

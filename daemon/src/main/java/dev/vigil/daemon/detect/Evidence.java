@@ -3,14 +3,15 @@ package dev.vigil.daemon.detect;
 import java.util.List;
 
 /**
- * One piece of evidence against an agent: an observation that pushed its CUSUM up, with the
- * features that stood out most.
+ * One piece of evidence against an agent: an observation that pushed its CUSUM up, or its own
+ * baseline drifting away from the fleet's, with the features that stood out most.
  *
- * @param tsMicros    when (observation timestamp)
- * @param kind        what was scored: "observation" (the only kind so far)
- * @param baseline    what it was scored against: "own", "cohort:ROLE", "fleet"
+ * @param tsMicros    when (observation timestamp; for drift, that of the observation whose refit computed it)
+ * @param kind        what was scored: "observation", or "fleet-drift" (the mean of the agent's own
+ *                    baseline against the fleet baseline)
+ * @param baseline    what it was scored against: "own", "cohort:ROLE", "cluster", "host", "fleet"
  * @param d2          squared Mahalanobis distance
- * @param llr         clipped log-likelihood ratio added to the CUSUM
+ * @param llr         clipped log-likelihood ratio added to the CUSUM (0 for drift, which adds nothing)
  * @param cusum       the CUSUM after it
  * @param top         the features with the largest standardised deviation, largest first
  */

@@ -108,6 +108,8 @@ final class StatusJson {
         detection.put("refused_agents_full", c.refusedAgentsFull());
         detection.put("evicted_silent", c.evictedSilent());
         detection.put("alarms_raised", c.alarmsRaised());
+        detection.put("fleet_drifting", c.fleetDrifting());
+        detection.put("tree_baselines_refused", c.treeBaselinesRefused());
         out.put("detection", detection);
         out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());
         return out;

@@ -75,6 +75,8 @@ class ObservationIngestTest {
         assertThat(agents.path("agents").get(0).path("agent").asText()).isEqualTo("a1");
         final JsonNode a1 = get("/v1/agents/a1");
         assertThat(a1.path("summary").path("status").asText()).isEqualTo("normal");
+        assertThat(a1.path("summary").has("fleet_drift_d2")).as("present, null until computed").isTrue();
+        assertThat(a1.path("summary").path("fleet_drift_d2").isNull()).isTrue();
         assertThat(a1.path("baseline")).hasSize(FeatureSchema.agentDefault().size());
         assertThat(get("/v1/agents/nobody").path("_status").asInt()).isEqualTo(404);
     }
