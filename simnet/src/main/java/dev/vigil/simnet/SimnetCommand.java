@@ -46,6 +46,9 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--b", defaultValue = "32", description = "Tree cluster bound B, 4..50 (tree scenarios; default: ${DEFAULT-VALUE}).")
     int b;
 
+    @Option(names = "--progress", description = "Tree scenarios: print to stderr, once a simulated second, what keeps the tree from converging.")
+    boolean progress;
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
@@ -94,7 +97,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
             case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
-                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host);
+                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {

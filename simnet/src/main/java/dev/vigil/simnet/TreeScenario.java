@@ -1,5 +1,7 @@
 package dev.vigil.simnet;
 
+import dev.vigil.crypto.NodeIds;
+
 import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.FeatureSchema;
@@ -80,6 +82,8 @@ public final class TreeScenario {
     private BigDecimal[] sums;
     private BigDecimal[] products;
     private long totalCount;
+    private java.io.PrintStream progress;
+    private long nextProgressMicros;
     private int depthSeenMax;
 
     private TreeScenario(final Params params, final HostStats host) {
@@ -93,6 +97,11 @@ public final class TreeScenario {
     /** Runs the scenario; the returned report depends only on {@code params} (and, under "host", on the machine). */
     public static Map<String, Object> run(final Params params, final HostStats host) {
         return new TreeScenario(params, host).run();
+    }
+
+    /** As {@link #run(Params, HostStats)}, printing a line per simulated second to {@code progress} while converging. */
+    public static Map<String, Object> run(final Params params, final HostStats host, final java.io.PrintStream progress) {
+        return new TreeScenario(params, host).setProgress(progress).run();
     }
 
     private Map<String, Object> run() {
@@ -304,7 +313,12 @@ public final class TreeScenario {
                             final long theirs = level == 0 ? 1 : member.core().tree().leavesAt(level - 1);
                             expected += theirs;
                             if (level > 0 && problems.size() < 8 && !t.describeContribution(level, m).contains("leaves " + theirs + ",")) {
-                                problems.add("member " + byId.get(m).index() + " covers " + theirs + ": head holds "
+                                final SimHost theirHead = byId.get(member.core().tree().headAt(level));
+                                problems.add("member " + byId.get(m).index() + " (its head there: "
+                                    + (theirHead == null ? "none" : theirHead.index()) + ") covers " + theirs
+                                    + ", head refuses " + h.core().counters().snapshot().rejected()
+                                    + h.core().status().refusals().stream().filter(x -> x.nodeId().equals(NodeIds.toHex(m))).toList()
+                                    + ": head holds "
                                     + t.describeContribution(level, m) + "; member: " + byId.get(m).core().tree().describeContribution(level, m));
                             }
                         }
@@ -316,6 +330,31 @@ public final class TreeScenario {
                 }
             }
         }
+    }
+
+    /** Once a simulated second while converging, with {@link #setProgress}: what still keeps the tree from converging. */
+    private void progress(final Picture picture) {
+        if (progress == null || sim.nowMicros() < nextProgressMicros) {
+            return;
+        }
+        nextProgressMicros = sim.nowMicros() + 1_000_000;
+        final Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (final String problem : picture.problems) {
+            kinds.merge(problem.replaceAll("(node|head|member) [0-9]+", "$1 N").replaceAll("[0-9]+", "#")
+                .replaceAll("\\{.*", "").trim(), 1, Integer::sum);
+        }
+        progress.printf("t=%.1f s up=%d depth=%d sizes=[%s, %s] problems=%d %s%n", seconds(sim.elapsedMicros()),
+            picture.up.size(), picture.depth, picture.sizeMin == Integer.MAX_VALUE ? "-" : picture.sizeMin,
+            picture.sizeMax == 0 ? "-" : picture.sizeMax, picture.problems.size(), kinds);
+        if (picture.problems.size() <= 10) {
+            picture.problems.forEach(problem -> progress.println("  " + problem));
+        }
+    }
+
+    /** Prints a line per simulated second while the tree converges (for {@code vigil simnet --progress}). */
+    public TreeScenario setProgress(final java.io.PrintStream out) {
+        this.progress = out;
+        return this;
     }
 
     private static long[] sortedCopy(final long[] ids) {
@@ -331,7 +370,9 @@ public final class TreeScenario {
         check[0] = () -> {
             host.sample();
             checkSafety();
-            if (new Picture().problems.isEmpty()) {
+            final Picture picture = new Picture();
+            progress(picture);
+            if (picture.problems.isEmpty()) {
                 convergedAt[0] = sim.nowMicros();
             } else {
                 sim.schedule(CHECK_MICROS, check[0]);

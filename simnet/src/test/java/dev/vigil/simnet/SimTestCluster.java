@@ -5,6 +5,9 @@ import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.scenario.TestCluster;
+import dev.vigil.daemon.stats.Moments;
+import dev.vigil.daemon.tree.TreeConfig;
+import dev.vigil.daemon.tree.TreeNode;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +22,17 @@ final class SimTestCluster implements TestCluster {
 
     private final SimFleet fleet;
     private final ClusterCa foreignCa;
+    private final TreeConfig tree;
 
     SimTestCluster(final long seed) {
+        this(seed, null);
+    }
+
+    /** Every host gets {@code tree} ({@code null}: the defaults). */
+    SimTestCluster(final long seed, final TreeConfig tree) {
         this.fleet = new SimFleet(seed, WorldMap.defaultMap());
         this.foreignCa = fleet.foreignCa();
+        this.tree = tree;
     }
 
     @Override
@@ -42,7 +52,10 @@ final class SimTestCluster implements TestCluster {
             LIVENESS.deadAfter().toNanos() / 1000);
     }
 
-    private static int start(final SimHost host) {
+    private int start(final SimHost host) {
+        if (tree != null) {
+            host.setTreeConfig(tree);
+        }
         host.start();
         return host.index();
     }
@@ -54,6 +67,24 @@ final class SimTestCluster implements TestCluster {
             throw new IllegalStateException("host " + node + " is down");
         }
         return h.core().status();
+    }
+
+    @Override
+    public <T> T onTree(final int node, final Function<TreeNode, T> read) {
+        return read.apply(up(node).core().tree());
+    }
+
+    @Override
+    public void publishSummary(final int node, final Moments moments, final long agents) {
+        up(node).core().publishLocalSummary(moments, agents);
+    }
+
+    private SimHost up(final int node) {
+        final SimHost h = fleet.host(node);
+        if (!h.isUp()) {
+            throw new IllegalStateException("host " + node + " is down");
+        }
+        return h;
     }
 
     @Override

@@ -17,7 +17,8 @@ record ConfigFile(
     Transport transport,
     Long clockSkewMaxMs,
     List<FeatureEntry> features,
-    Detection detection) {
+    Detection detection,
+    Tree tree) {
 
     record Listen(String peer, String api, String otlp) {
     }
@@ -27,6 +28,9 @@ record ConfigFile(
 
     record Detection(Long bucketSeconds, Long baselineBuckets, Long lagBuckets, Long coldObservations, Double inflation,
                      Double suspectAt, Double alarmAt, Double varianceFloor, Long agentsMax, Long futureSkewSecondsMax) {
+    }
+
+    record Tree(Long b, Long joinDelayMs, Long pingIntervalMs, Long viewRefreshMs) {
     }
 
     record Identity(String key, String certificate, String caPublicKey) {

@@ -17,6 +17,8 @@ import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Feature;
 import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.tree.TreeConfig;
+import dev.vigil.daemon.tree.TreeRules;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,12 +127,25 @@ public final class ConfigLoader {
         final long tickMicros = Math.min(d.tickMicros(), pingMs * 1000 / 2);
         final FeatureSchema schema = schema(file, raw.features());
         final DetectionConfig detection = detection(file, raw.detection());
+        final TreeConfig tree = tree(file, raw.tree(), schema.size());
         final CoreConfig core = new CoreConfig(
             advertise, bootstrap, peersMax, peersTarget, tickMicros, pingMs * 1000, suspectMs * 1000, deadMs * 1000,
             forgetMs * 1000, d.joinRetryMicrosMin(), d.joinRetryMicrosMax(), skewMs * 1000,
             Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
-            queueMax, backoffMinMs, backoffMaxMs, schema, detection);
+            queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree);
+    }
+
+    private static TreeConfig tree(final Path file, final ConfigFile.Tree raw, final int dimension) {
+        final TreeConfig d = TreeConfig.defaults(dimension);
+        if (raw == null) {
+            return d;
+        }
+        final int b = range(file, "tree.b", raw.b(), d.b(), TreeRules.B_TEST_MIN, TreeRules.B_MAX);
+        final long joinDelayMs = range(file, "tree.join_delay_ms", raw.joinDelayMs(), d.joinDelayMicros() / 1000, 1, 600_000);
+        final long pingMs = range(file, "tree.ping_interval_ms", raw.pingIntervalMs(), d.pingIntervalMicros() / 1000, 100, 60_000);
+        final long viewMs = range(file, "tree.view_refresh_ms", raw.viewRefreshMs(), d.viewRefreshMicros() / 1000, 100, 600_000);
+        return d.withB(b).withTiming(joinDelayMs * 1000, pingMs * 1000, viewMs * 1000);
     }
 
     private static FeatureSchema schema(final Path file, final List<ConfigFile.FeatureEntry> entries) {

@@ -3,6 +3,7 @@ package dev.vigil.daemon.config;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.tree.TreeConfig;
 
 import java.nio.file.Path;
 
@@ -24,5 +25,6 @@ public record NodeConfig(
     long reconnectBackoffMinMs,
     long reconnectBackoffMaxMs,
     FeatureSchema schema,
-    DetectionConfig detection) {
+    DetectionConfig detection,
+    TreeConfig tree) {
 }

@@ -21,7 +21,6 @@ import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
 import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import dev.vigil.daemon.stats.Moments;
-import dev.vigil.daemon.tree.TreeConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -101,7 +100,7 @@ public final class Daemon implements AutoCloseable {
         final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
-        this.core = new NodeCore(config.core(), TreeConfig.defaults(config.schema().size()), key, certificate, caKey, env);
+        this.core = new NodeCore(config.core(), config.tree(), key, certificate, caKey, env);
         this.detector = new Detector(config.schema(), config.detection());
     }
 
@@ -215,9 +214,15 @@ public final class Daemon implements AutoCloseable {
         return onCore(this::publishSummary);
     }
 
-    /** Core thread. Gives the tree the merge of the agents' window statistics when it changed. */
+    /**
+     * Core thread. Gives the detector the tree's baselines (this node's cluster and the fleet) and
+     * the tree the merge of the agents' window statistics when it changed.
+     */
     private boolean publishSummary() {
         try {
+            // Baselines down, on every tick: the cluster and fleet change with other nodes' agents too.
+            final dev.vigil.daemon.aggregate.Summary fleet = core.tree().fleetBaseline();
+            detector.setTreeBaselines(core.tree().cohortBaseline(), fleet == null ? null : fleet.moments());
             final Moments window = detector.windowStatistics();
             final long agents = detector.agentCount();
             final byte[] encoded = new byte[Moments.encodedLength(window.dimension())];
@@ -240,6 +245,22 @@ public final class Daemon implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /** Reads (or, in tests, steers) the node's tree on the core's thread. */
+    public <T> CompletableFuture<T> onTree(final java.util.function.Function<dev.vigil.daemon.tree.TreeNode, T> read) {
+        return onCore(() -> read.apply(core.tree()));
+    }
+
+    /**
+     * Gives the tree these statistics as the node's contribution, on the core's thread (tests and
+     * tools; the daemon's timer offers the detector's window statistics when they change).
+     */
+    public CompletableFuture<Boolean> publishLocalSummary(final Moments moments, final long agents) {
+        return onCore(() -> {
+            core.publishLocalSummary(moments, agents);
+            return true;
+        });
     }
 
     /** Runs {@link NodeCore#probeNow} on the core's thread. */

@@ -35,9 +35,9 @@ public record TreeConfig(
     int dimension) {
 
     public TreeConfig {
-        // the design range is [B_MIN, B_MAX] (daemons use the default; no config key yet); simulations and tests may go down to 4
-        if (b < 4 || b > TreeRules.B_MAX) {
-            throw new IllegalArgumentException("tree b must be in [4, " + TreeRules.B_MAX + "]: " + b);
+        // the design range is [B_MIN, B_MAX]; small test fleets and simulations may go down to B_TEST_MIN
+        if (b < TreeRules.B_TEST_MIN || b > TreeRules.B_MAX) {
+            throw new IllegalArgumentException("tree b must be in [" + TreeRules.B_TEST_MIN + ", " + TreeRules.B_MAX + "]: " + b);
         }
         positive(joinDelayMicros, "joinDelayMicros");
         positive(seekTimeoutMicros, "seekTimeoutMicros");
@@ -73,6 +73,13 @@ public record TreeConfig(
         return new TreeConfig(newB, joinDelayMicros, seekTimeoutMicros, seekBackoffMaxMicros, pingIntervalMicros,
             probeTimeoutMicros, indirectProbes, suspicionMinMicros, suspicionMaxFactor, viewRefreshMicros, flushMicros,
             refreshMicros, mergeDelayMicros, dimension);
+    }
+
+    /** The same with other join delay, SWIM period (probe timeout 40 % of it) and view refresh. */
+    public TreeConfig withTiming(final long newJoinDelayMicros, final long newPingIntervalMicros, final long newViewRefreshMicros) {
+        return new TreeConfig(b, newJoinDelayMicros, seekTimeoutMicros, seekBackoffMaxMicros, newPingIntervalMicros,
+            newPingIntervalMicros * 2 / 5, indirectProbes, suspicionMinMicros, suspicionMaxFactor, newViewRefreshMicros,
+            flushMicros, refreshMicros, mergeDelayMicros, dimension);
     }
 
     private static void positive(final long v, final String name) {

@@ -26,6 +26,12 @@ public final class TreeRules {
     public static final int B_DEFAULT = 32;
     /** Smallest B allowed: below it clusters of B/2 are too small to probe and suspect within. */
     public static final int B_MIN = 10;
+    /**
+     * Smallest B a config may give: for small test fleets (a dozen daemons on one machine), where
+     * B = 4 still builds a tree with several levels. Clusters of two cannot confirm a suspicion
+     * through anyone, so production fleets should stay in [B_MIN, B_MAX].
+     */
+    public static final int B_TEST_MIN = 4;
     /** Largest B allowed: per node memory and probe load grow with B. */
     public static final int B_MAX = 50;
     /** Lloyd iterations at most; two groups of at most ~3B/2 points settle in a handful. */

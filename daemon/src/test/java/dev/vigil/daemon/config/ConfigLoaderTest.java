@@ -264,6 +264,10 @@ class ConfigLoaderTest {
         "transport.send_queue_frames_max, 1, 65536",
         "transport.reconnect_backoff_min_ms, 1, 60000",
         "transport.reconnect_backoff_max_ms, 100, 600000",
+        "tree.b, 4, 50",
+        "tree.join_delay_ms, 1, 600000",
+        "tree.ping_interval_ms, 100, 60000",
+        "tree.view_refresh_ms, 100, 600000",
     })
     void boundedFieldsAcceptTheirRangeAndNameItWhenOutside(final String field, final long min, final long max) throws IOException {
         assertThat(ConfigLoader.load(write("min.yaml", MINIMAL + yaml(field, min)))).isNotNull();
@@ -395,6 +399,20 @@ class ConfigLoaderTest {
         assertThat(c.schema().size()).isEqualTo(10);
         assertThat(c.detection()).isEqualTo(dev.vigil.daemon.detect.DetectionConfig.defaults());
         assertThat(c.core().bootstrap()).hasSize(2);
+        assertThat(c.tree()).isEqualTo(dev.vigil.daemon.tree.TreeConfig.defaults(10));
+    }
+
+    @Test
+    void treeSettingsReachTheTreeConfig() throws IOException {
+        final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL
+            + "tree:\n  b: 4\n  join_delay_ms: 500\n  ping_interval_ms: 250\n  view_refresh_ms: 750\n"));
+
+        assertThat(c.tree().b()).isEqualTo(4);
+        assertThat(c.tree().joinDelayMicros()).isEqualTo(500_000);
+        assertThat(c.tree().pingIntervalMicros()).isEqualTo(250_000);
+        assertThat(c.tree().probeTimeoutMicros()).isEqualTo(100_000);
+        assertThat(c.tree().viewRefreshMicros()).isEqualTo(750_000);
+        assertThat(ConfigLoader.load(write("plain.yaml", MINIMAL)).tree()).isEqualTo(dev.vigil.daemon.tree.TreeConfig.defaults(10));
     }
 
     // ---- files that are not a configuration ----

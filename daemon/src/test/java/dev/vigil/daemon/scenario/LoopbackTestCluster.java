@@ -8,6 +8,9 @@ import dev.vigil.crypto.PrivateKey;
 import dev.vigil.daemon.config.ConfigLoader;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.stats.Moments;
+import dev.vigil.daemon.tree.TreeConfig;
+import dev.vigil.daemon.tree.TreeNode;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -21,7 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -34,6 +41,7 @@ public final class LoopbackTestCluster implements TestCluster {
     private final Path dir;
     private final ClusterCa ca;
     private final ClusterCa foreignCa;
+    private final TreeConfig tree;
     private final List<Node> nodes = new ArrayList<>();
 
     private static final class Node {
@@ -48,7 +56,13 @@ public final class LoopbackTestCluster implements TestCluster {
     }
 
     public LoopbackTestCluster(final Path dir) {
+        this(dir, null);
+    }
+
+    /** Every node gets {@code tree}'s B, join delay, SWIM period and view refresh ({@code null}: the defaults). */
+    public LoopbackTestCluster(final Path dir, final TreeConfig tree) {
         this.dir = dir;
+        this.tree = tree;
         final SecureRandom random = new SecureRandom();
         this.ca = new ClusterCa(PrivateKey.generate(random));
         this.foreignCa = new ClusterCa(PrivateKey.generate(random));
@@ -96,7 +110,7 @@ public final class LoopbackTestCluster implements TestCluster {
                 "  ping_interval_ms: " + LIVENESS.pingInterval().toMillis(),
                 "  suspect_after_ms: " + LIVENESS.suspectAfter().toMillis(),
                 "  dead_after_ms: " + LIVENESS.deadAfter().toMillis(),
-                ""));
+                treeSection()));
             final Node node = new Node(config, NodeIds.toHex(key.nodeId()));
             nodes.add(node);
             start(node);
@@ -104,6 +118,19 @@ public final class LoopbackTestCluster implements TestCluster {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String treeSection() {
+        if (tree == null) {
+            return "";
+        }
+        return String.join("\n",
+            "tree:",
+            "  b: " + tree.b(),
+            "  join_delay_ms: " + tree.joinDelayMicros() / 1000,
+            "  ping_interval_ms: " + tree.pingIntervalMicros() / 1000,
+            "  view_refresh_ms: " + tree.viewRefreshMicros() / 1000,
+            "");
     }
 
     private String bootstrapAddress() {
@@ -133,6 +160,30 @@ public final class LoopbackTestCluster implements TestCluster {
     @Override
     public String nodeId(final int node) {
         return nodes.get(node).nodeId;
+    }
+
+    @Override
+    public <T> T onTree(final int node, final Function<TreeNode, T> read) {
+        try {
+            return nodes.get(node).daemon.onTree(read).get(5, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node " + node + "'s tree could not be read", e);
+        }
+    }
+
+    @Override
+    public void publishSummary(final int node, final Moments moments, final long agents) {
+        try {
+            nodes.get(node).daemon.publishLocalSummary(moments, agents).get(5, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node " + node + "'s summary could not be published", e);
+        }
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.vigil.daemon.scenario;
 
 import dev.vigil.daemon.core.NodeStatus;
+import dev.vigil.daemon.stats.Moments;
+import dev.vigil.daemon.tree.TreeNode;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A few Vigil nodes under test, in some environment: simulated (virtual time) or real daemons
@@ -31,6 +34,12 @@ public interface TestCluster extends AutoCloseable {
 
     /** 16 hex digits. */
     String nodeId(int node);
+
+    /** Reads (or steers, e.g. makes it lie) a running node's tree, on the node's own thread. */
+    <T> T onTree(int node, Function<TreeNode, T> read);
+
+    /** Gives a running node's tree these statistics as the node's contribution. */
+    void publishSummary(int node, Moments moments, long agents);
 
     /** Stops a node without a word to its peers, as kill -9 would. */
     void kill(int node);
