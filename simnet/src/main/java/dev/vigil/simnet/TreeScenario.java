@@ -1,7 +1,6 @@
 package dev.vigil.simnet;
 
 import dev.vigil.crypto.NodeIds;
-
 import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.FeatureSchema;
@@ -352,7 +351,7 @@ public final class TreeScenario {
     }
 
     /** Prints a line per simulated second while the tree converges (for {@code vigil simnet --progress}). */
-    public TreeScenario setProgress(final java.io.PrintStream out) {
+    private TreeScenario setProgress(final java.io.PrintStream out) {
         this.progress = out;
         return this;
     }
