@@ -62,11 +62,7 @@ final class SimTestCluster implements TestCluster {
 
     @Override
     public NodeStatus status(final int node) {
-        final SimHost h = fleet.host(node);
-        if (!h.isUp()) {
-            throw new IllegalStateException("host " + node + " is down");
-        }
-        return h.core().status();
+        return up(node).core().status();
     }
 
     @Override

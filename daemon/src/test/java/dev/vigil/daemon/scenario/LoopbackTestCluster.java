@@ -164,25 +164,23 @@ public final class LoopbackTestCluster implements TestCluster {
 
     @Override
     public <T> T onTree(final int node, final Function<TreeNode, T> read) {
-        try {
-            return nodes.get(node).daemon.onTree(read).get(5, TimeUnit.SECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("node " + node + "'s tree could not be read", e);
-        }
+        return await(nodes.get(node).daemon.onTree(read), "node " + node + "'s tree could not be read");
     }
 
     @Override
     public void publishSummary(final int node, final Moments moments, final long agents) {
+        await(nodes.get(node).daemon.publishLocalSummary(moments, agents), "node " + node + "'s summary could not be published");
+    }
+
+    /** The daemon's answer from its core thread, within five seconds. */
+    private static <T> T await(final java.util.concurrent.CompletableFuture<T> answer, final String failure) {
         try {
-            nodes.get(node).daemon.publishLocalSummary(moments, agents).get(5, TimeUnit.SECONDS);
+            return answer.get(5, TimeUnit.SECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("node " + node + "'s summary could not be published", e);
+            throw new IllegalStateException(failure, e);
         }
     }
 
