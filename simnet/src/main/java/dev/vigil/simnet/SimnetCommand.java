@@ -49,6 +49,10 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Tree scenarios: print to stderr, once a simulated second, what keeps the tree from converging.")
     boolean progress;
 
+    @Option(names = "--trace", split = ",", paramLabel = "INDEX",
+        description = "Tree scenarios: print the tree log of these nodes (by index, 0 = founder) to stderr.")
+    java.util.Set<Integer> trace = java.util.Set.of();
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
@@ -97,7 +101,8 @@ public final class SimnetCommand implements Callable<Integer> {
                 nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
             case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
-                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null);
+                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null,
+                trace, System.err);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {

@@ -3,6 +3,7 @@ package dev.vigil.simnet;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.daemon.core.CoreConfig;
+import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.daemon.tree.TreeConfig;
@@ -82,8 +83,13 @@ public final class TreeScenario {
     private BigDecimal[] products;
     private long totalCount;
     private java.io.PrintStream progress;
+    private java.io.PrintStream trace;
+    private java.util.Set<Integer> traced = java.util.Set.of();
+    private final Map<String, Integer> indexByHex = new HashMap<>();
     private long nextProgressMicros;
     private int depthSeenMax;
+    /** The largest cluster below the top seen at any convergence check, join storms included. */
+    private int clusterSizeSeenMax;
 
     private TreeScenario(final Params params, final HostStats host) {
         this.params = params;
@@ -101,6 +107,18 @@ public final class TreeScenario {
     /** As {@link #run(Params, HostStats)}, printing a line per simulated second to {@code progress} while converging. */
     public static Map<String, Object> run(final Params params, final HostStats host, final java.io.PrintStream progress) {
         return new TreeScenario(params, host).setProgress(progress).run();
+    }
+
+    /**
+     * As {@link #run(Params, HostStats, java.io.PrintStream)}, also printing the tree log of the nodes with the given
+     * indexes to {@code trace} (node ids shown as {@code n<index>}): a debugging aid for one seed's replay.
+     */
+    public static Map<String, Object> run(final Params params, final HostStats host, final java.io.PrintStream progress,
+                                          final java.util.Set<Integer> traced, final java.io.PrintStream trace) {
+        final TreeScenario scenario = new TreeScenario(params, host).setProgress(progress);
+        scenario.traced = java.util.Set.copyOf(traced);
+        scenario.trace = trace;
+        return scenario.run();
     }
 
     private Map<String, Object> run() {
@@ -137,6 +155,7 @@ public final class TreeScenario {
                 default -> { }
             }
         }
+        out.put("cluster_size_seen_max", clusterSizeSeenMax);
         out.put("state_bytes_per_node_max", stateBytesMax());
         final Map<String, Long> counters = new LinkedHashMap<>();
         for (final SimHost h : fleet.hosts()) {
@@ -145,6 +164,16 @@ public final class TreeScenario {
             }
         }
         out.put("tree_counters", counters);
+        // what the nodes refused lately, by kind (the peer's id left out)
+        final Map<String, Integer> refusals = new java.util.TreeMap<>();
+        for (final SimHost h : fleet.hosts()) {
+            if (h.isUp()) {
+                for (final String r : h.core().tree().refusals()) {
+                    refusals.merge(r.replaceAll("\\b[0-9a-f]{16}\\b", "N").replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                }
+            }
+        }
+        out.put("tree_refusals_recent", refusals);
         out.put("max_frame_bytes", fleet.network().frameBytesMax());
         out.put("max_frame_type", fleet.network().frameTypeMax());
         out.put("sim_s", seconds(sim.elapsedMicros()));
@@ -166,7 +195,54 @@ public final class TreeScenario {
         dataById.put(h.nodeId(), data);
         byId.put(h.nodeId(), h);
         h.setOnStart(core -> core.publishLocalSummary(dataById.get(h.nodeId()), 1 + h.index() % 7));
+        indexByHex.put(NodeIds.toHex(h.nodeId()), h.index());
+        if (trace != null && traced.contains(h.index())) {
+            h.setLog(traceLog(h.index()));
+        } else if (progress != null) {
+            h.setLog(new NodeLog() {
+                @Override
+                public void info(final String message) {
+                }
+
+                @Override
+                public void warn(final String message) {
+                    if (message.contains("internal error")) {
+                        progress.printf("%9.3f n%-6d %s%n", seconds(sim.elapsedMicros()), h.index(), message);
+                    }
+                }
+            });
+        }
         return h;
+    }
+
+    private static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile("\\b[0-9a-f]{16}\\b");
+
+    private NodeLog traceLog(final int index) {
+        return new NodeLog() {
+            @Override
+            public void info(final String message) {
+                final String named = HEX_ID.matcher(message).replaceAll(m -> {
+                    final Integer i = indexByHex.get(m.group());
+                    return i == null ? m.group() : "n" + i;
+                });
+                trace.printf("%9.3f n%-6d %s%n", seconds(sim.elapsedMicros()), index, named);
+            }
+
+            @Override
+            public void warn(final String message) {
+                info("WARN " + message);
+            }
+
+            @Override
+            public boolean debugEnabled() {
+                return true;
+            }
+
+            @Override
+            public void debug(final String message) {
+                info("  " + message);
+            }
+        };
     }
 
     /** Each node's statistics: observations on very different scales, summed exactly for the reference. */
@@ -269,9 +345,21 @@ public final class TreeScenario {
                         problems.add("node " + h.index() + " at level " + level + " is not in its head's view");
                     }
                     if (head != h.nodeId()) {
+                        if (level + 1 <= top && t.headAt(level + 1) != 0) {
+                            problems.add("node " + h.index() + " is in a level " + (level + 1) + " cluster but heads no level "
+                                + level + " cluster");
+                        }
                         break;
                     }
-                    // a head: its cluster's size
+                    // a head: every member it lists counts it as head
+                    for (final long member : t.membersAt(level)) {
+                        final SimHost m = byId.get(member);
+                        if (member != head && (m == null || !m.isUp() || m.core().tree().headAt(level) != head)) {
+                            problems.add("node " + h.index() + " lists node " + (m == null ? "?" : m.index()) + " at level " + level
+                                + ", which does not count it as head");
+                        }
+                    }
+                    // its cluster's size
                     final int size = t.membersAt(level).length;
                     if (level == top) {
                         if (h != root) {
@@ -338,15 +426,20 @@ public final class TreeScenario {
         }
         nextProgressMicros = sim.nowMicros() + 1_000_000;
         final Map<String, Integer> kinds = new java.util.TreeMap<>();
+        final Map<String, String> example = new java.util.TreeMap<>();
         for (final String problem : picture.problems) {
-            kinds.merge(problem.replaceAll("(node|head|member) [0-9]+", "$1 N").replaceAll("[0-9]+", "#")
-                .replaceAll("\\{.*", "").trim(), 1, Integer::sum);
+            final String kind = problem.replaceAll("(node|head|member) [0-9]+", "$1 N").replaceAll("(?<!level )\\b[0-9]+", "#")
+                .replaceAll("\\{.*", "").trim();
+            kinds.merge(kind, 1, Integer::sum);
+            example.putIfAbsent(kind, problem.replaceAll("\\{.*", "").trim());
         }
         progress.printf("t=%.1f s up=%d depth=%d sizes=[%s, %s] problems=%d %s%n", seconds(sim.elapsedMicros()),
             picture.up.size(), picture.depth, picture.sizeMin == Integer.MAX_VALUE ? "-" : picture.sizeMin,
             picture.sizeMax == 0 ? "-" : picture.sizeMax, picture.problems.size(), kinds);
         if (picture.problems.size() <= 10) {
             picture.problems.forEach(problem -> progress.println("  " + problem));
+        } else {
+            example.values().forEach(problem -> progress.println("  e.g. " + problem));
         }
     }
 
@@ -370,6 +463,7 @@ public final class TreeScenario {
             host.sample();
             checkSafety();
             final Picture picture = new Picture();
+            clusterSizeSeenMax = Math.max(clusterSizeSeenMax, picture.sizeMax);
             progress(picture);
             if (picture.problems.isEmpty()) {
                 convergedAt[0] = sim.nowMicros();

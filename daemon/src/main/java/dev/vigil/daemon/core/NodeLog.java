@@ -9,6 +9,15 @@ public interface NodeLog {
 
     void warn(String message);
 
+    /** Whether {@link #debug} lines are wanted; callers test it before building a line. */
+    default boolean debugEnabled() {
+        return false;
+    }
+
+    /** Protocol detail for tracing one node (simnet's --trace, the daemon's debug level). */
+    default void debug(final String message) {
+    }
+
     NodeLog DISCARD = new NodeLog() {
         @Override
         public void info(final String message) {

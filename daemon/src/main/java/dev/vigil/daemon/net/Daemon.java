@@ -442,6 +442,16 @@ public final class Daemon implements AutoCloseable {
         public void warn(final String message) {
             NODE_LOG.warn(message);
         }
+
+        @Override
+        public boolean debugEnabled() {
+            return NODE_LOG.isDebugEnabled();
+        }
+
+        @Override
+        public void debug(final String message) {
+            NODE_LOG.debug(message);
+        }
     }
 
 }

@@ -65,6 +65,9 @@ public final class TreeNode {
     private static final int LOCAL_HEALTH_MAX = 8;
     /** A newly placed node checks once, this long after, whether its coordinates now find a much nearer cluster. */
     private static final long RELOCATE_AFTER_MICROS = 8_000_000;
+    /** How long a node that said "not a head there" is skipped in descents, and how many such nodes are remembered. */
+    private static final long NOT_HEAD_SKIP_MICROS = 10_000_000;
+    private static final int NOT_HEAD_REMEMBERED = 1024;
     private static final int LIFEGUARD_K = 3;
     /** A contributor whose mean is this many scaled MADs from its siblings' median is quarantined. */
     static final double OUTLIER_MADS = 50.0;
@@ -185,6 +188,8 @@ public final class TreeNode {
     private final Cluster[] levels = new Cluster[LEVELS];
     private final Seek[] seeks = new Seek[LEVELS];
     private final Map<Long, Long> introducedMicros = new HashMap<>();
+    /** Nodes that answered a descent or admission with "not a head there", by id: skipped as candidates for a while. */
+    private final Map<Long, Long> notHeadMicros = new HashMap<>();
     /** When we last asked a member to introduce itself again, by id. */
     private final Map<Long, Long> introduceAskedMicros = new HashMap<>();
     /** Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order. */
@@ -299,11 +304,23 @@ public final class TreeNode {
         } catch (final RuntimeException e) {
             // a defect must not stop the node's housekeeping: count it, say it, go on at the next tick
             counters.internalErrors++;
-            log.warn("tree: internal error in the tick: " + e);
+            final StackTraceElement[] at = e.getStackTrace();
+            log.warn("tree: internal error in the tick: " + e + (at.length > 0 ? " at " + at[0] : ""));
         }
     }
 
     private void tick(final long now) {
+        for (int l = 1; l < LEVELS; l++) {
+            if ((levels[l] != null || seeks[l] != null) && (levels[l - 1] == null || !levels[l - 1].isHead())) {
+                // a place at level l belongs to the head of a level l-1 cluster; we head none (any more)
+                if (levels[l] != null) {
+                    log.info("tree: " + hex(selfId) + " heads no level " + (l - 1) + " cluster; leaves its level " + l + " cluster");
+                    counters.stale++;
+                    dropLevel(l, now, true);
+                }
+                seeks[l] = null;
+            }
+        }
         for (int l = 0; l < LEVELS; l++) {
             final Seek s = seeks[l];
             if (s != null) {
@@ -406,6 +423,10 @@ public final class TreeNode {
         }
         sendDescend(target, s.level, TreeBodies.LEVEL_ANY, now);
         s.askedAddress = target;
+        if (log.debugEnabled()) {
+            log.debug("seek level " + s.level + ": descend from " + target + " (attempt, next in "
+                + (s.deadlineMicros - now) / 1000 + " ms)");
+        }
     }
 
     private void sendDescend(final String address, final int wantLevel, final int askLevel, final long now) {
@@ -419,7 +440,7 @@ public final class TreeNode {
         r.u8(); // the level wanted: the asker decides from what we list
         final int ask = r.u8();
         if (!r.ok() || senderAddress == null) {
-            counters.malformed++;
+            malformed("tree-descend", senderId, "bad body");
             return;
         }
         final int top = topLevel();
@@ -506,10 +527,14 @@ public final class TreeNode {
         final String rootAddress = r.address();
         final List<Member> listed = readMembers(r);
         if (!r.done()) {
-            counters.malformed++;
+            malformed("tree-refer", senderId, "bad body");
             return;
         }
         final Seek s = activeSeekFor(senderAddress);
+        if (log.debugEnabled()) {
+            log.debug("refer from " + hex(senderId) + ": status " + status + " level " + level + " top " + top + " root "
+                + hex(rootId) + ", " + listed.size() + " listed" + (s == null ? " (no seek asked it)" : ""));
+        }
         if (s == null) {
             counters.stale++;
             return;
@@ -518,7 +543,11 @@ public final class TreeNode {
             root = new NodeRef(rootId, rootAddress);
         }
         if (status == 1) {
-            // not a head there: go to the root it names, unless it named itself
+            // not a head there (a parent's list can be behind): skip it for a while, go to the root it names
+            if (notHeadMicros.size() >= NOT_HEAD_REMEMBERED) {
+                notHeadMicros.clear();
+            }
+            notHeadMicros.put(senderId, now);
             if (rootId != senderId && rootId != selfId) {
                 s.askedAddress = rootAddress;
                 sendDescend(rootAddress, s.level, TreeBodies.LEVEL_ANY, now);
@@ -538,7 +567,8 @@ public final class TreeNode {
         // descend: the listed members head clusters at level - 1
         final List<Member> candidates = new ArrayList<>();
         for (final Member m : listed) {
-            if (m.id != selfId && !isDeadOrSuspect(m.id)) {
+            final Long refused = notHeadMicros.get(m.id);
+            if (m.id != selfId && !isDeadOrSuspect(m.id) && (refused == null || now - refused > NOT_HEAD_SKIP_MICROS)) {
                 candidates.add(m);
             }
         }
@@ -607,6 +637,14 @@ public final class TreeNode {
     }
 
     private void finishProbing(final Seek s, final long now) {
+        for (final NodeRef silent : s.probing.values()) {
+            // it may have dropped our certificate from a full trust store: introduce ourselves again next time
+            introducedMicros.remove(silent.id());
+        }
+        if (log.debugEnabled()) {
+            log.debug("probed level " + s.probingLevel + " heads: " + s.rtts.size() + " answered, " + s.probing.size()
+                + " silent; best " + (s.bestId == 0 ? "-" : hex(s.bestId)) + " " + s.bestRttMicros / 1000.0 + " ms");
+        }
         s.probing.clear();
         s.probeSent.clear();
         if (s.bestAddress == null) {
@@ -656,6 +694,9 @@ public final class TreeNode {
     }
 
     private void sendAdmit(final String address, final int level, final long replaces, final long now) {
+        if (log.debugEnabled()) {
+            log.debug("asks " + address + " to admit us at level " + level + (replaces != 0 ? " replacing " + hex(replaces) : ""));
+        }
         final WireWriter w = outbox.begin(9 + TreeBodies.COORDINATE_LENGTH, true);
         w.u8(level).u64(replaces);
         vivaldi.coordinate().writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
@@ -667,7 +708,7 @@ public final class TreeNode {
         final long replaces = r.u64();
         final int at = r.skip(TreeBodies.COORDINATE_LENGTH);
         if (!r.done() || senderAddress == null || level >= LEVELS) {
-            counters.malformed++;
+            malformed("tree-admit", senderId, "bad body");
             return;
         }
         VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(r.buffer(), at);
@@ -709,6 +750,14 @@ public final class TreeNode {
             measureProbes.put(probeId, senderId);
             measureSent.put(probeId, now);
             sendPing(senderAddress, TreeBodies.LEVEL_ANY, probeId, 0, senderId, now);
+            if (c.members.size() > config.b()) {
+                // full: split now, as a B-tree node does, so a join storm never grows a cluster past B + 1
+                // (its view would outgrow a frame); the new member hears from the split if it went away
+                split(c, now);
+                if (!c.members.containsKey(senderId)) {
+                    return;
+                }
+            }
         } else {
             m.address = senderAddress;
             m.coordinate = coordinate;
@@ -829,7 +878,7 @@ public final class TreeNode {
         }
         final List<Member> listed = readMembers(r);
         if (!r.done() || level >= LEVELS) {
-            counters.malformed++;
+            malformed("tree-view", senderId, "bad body");
             return;
         }
         final Cluster current = levels[level];
@@ -847,7 +896,7 @@ public final class TreeNode {
             return;
         }
         if (addressIn(listed, head) == null) {
-            counters.malformed++; // a view must list its head
+            malformed("tree-view", senderId, "a view must list its head");
             return;
         }
         boolean includesMe = false;
@@ -865,11 +914,23 @@ public final class TreeNode {
             accept = includesMe && (seeking || level == 0 || (level > 0 && levels[level - 1] != null && levels[level - 1].isHead()));
         } else if (fromCurrentHead) {
             accept = epoch >= current.epoch || head != current.headId;
+        } else if (current.isHead()) {
+            // a head keeps its cluster; it yields only to a rival elected in the same cluster (both listed there)
+            accept = head != selfId && current.members.containsKey(head)
+                && (epoch > current.epoch || epoch == current.epoch && Long.compareUnsigned(head, selfId) < 0);
         } else {
             accept = epoch > current.epoch || isDeadOrSuspect(current.headId) || seeking;
         }
+        if (log.debugEnabled()) {
+            log.debug("view level " + level + " epoch " + epoch + " from " + hex(senderId) + " head " + hex(head) + ", "
+                + listed.size() + " members" + (includesMe ? " incl. us" : "") + (accept ? "" : ": not accepted")
+                + (current == null ? "" : " (ours: head " + hex(current.headId) + " epoch " + current.epoch + ")"));
+        }
         if (!accept) {
             counters.stale++;
+            if (includesMe && head == selfId && senderId != selfId) {
+                declineHandover(level, listed, current);
+            }
             if (includesMe && senderId == head && current != null && current.headId != head) {
                 // a head that still counts us: we are not its member (any more)
                 final String address = addressIn(listed, senderId);
@@ -962,11 +1023,32 @@ public final class TreeNode {
         }
         if (head == selfId && !wasHead) {
             becameHead(c, now);
+        } else if (wasHead && head != selfId && level + 1 < LEVELS) {
+            // we yielded this cluster to a rival head: it speaks for the cluster one level up now
+            log.info("tree: " + hex(selfId) + " yields its level " + level + " cluster to " + hex(head));
+            dropLevel(level + 1, now, true);
+            seeks[level + 1] = null;
         }
         // heads below us pass the new chain on
         if (level > 0 && levels[level - 1] != null && levels[level - 1].isHead()) {
             levels[level - 1].viewDirty = true;
         }
+    }
+
+    /**
+     * A view names this node head of a cluster it will not take (it already belongs elsewhere at that
+     * level): the members it lists, other than our own members, hear that we left, so they elect a head
+     * among themselves at once rather than wait for views that never come.
+     */
+    private void declineHandover(final int level, final List<Member> listed, final Cluster current) {
+        final long incarnation = current == null ? 0 : selfIncarnation(current);
+        for (final Member m : listed) {
+            if (m.id != selfId && (current == null || !current.members.containsKey(m.id))) {
+                sendSuspect(m.address, level, selfId, incarnation, TreeBodies.STATE_DEAD);
+            }
+        }
+        log.info("tree: " + hex(selfId) + " declines to head a level " + level + " cluster of " + listed.size()
+            + " (it is placed elsewhere at that level)");
     }
 
     /** Handed a cluster (by a split): take it over and find a place one level up. */
@@ -1214,7 +1296,7 @@ public final class TreeNode {
         final long targetId = r.u64();
         final String targetAddress = r.address();
         if (!r.done() || level + 1 >= LEVELS) {
-            counters.malformed++;
+            malformed("tree-merge", senderId, "bad body");
             return;
         }
         final Cluster parent = levels[level + 1];
@@ -1347,7 +1429,7 @@ public final class TreeNode {
         r.u32();
         r.skip(TreeBodies.COORDINATE_LENGTH);
         if (!r.done() || senderAddress == null) {
-            counters.malformed++;
+            malformed("tree-ping", senderId, "bad body");
             return;
         }
         if (level != TreeBodies.LEVEL_ANY) {
@@ -1374,7 +1456,7 @@ public final class TreeNode {
         final long incarnation = r.u32();
         final int at = r.skip(TreeBodies.COORDINATE_LENGTH);
         if (!r.done()) {
-            counters.malformed++;
+            malformed("tree-ack", senderId, "bad body");
             return;
         }
         final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(r.buffer(), at);
@@ -1443,7 +1525,7 @@ public final class TreeNode {
         final long targetId = r.u64();
         final String targetAddress = r.address();
         if (!r.done() || senderAddress == null) {
-            counters.malformed++;
+            malformed("tree-ping-req", senderId, "bad body");
             return;
         }
         final long ours = ++probeCounter;
@@ -1495,7 +1577,7 @@ public final class TreeNode {
     private void onIntroduceRequest(final long senderId, final WireReader r) {
         final long about = r.u64();
         if (!r.done() || about != selfId) {
-            counters.malformed++;
+            malformed("tree-introduce-request", senderId, "bad body, or not about this node");
             return;
         }
         introducedMicros.remove(senderId);
@@ -1519,7 +1601,7 @@ public final class TreeNode {
         final long incarnation = r.u32();
         final int state = r.u8();
         if (!r.done() || level >= LEVELS) {
-            counters.malformed++;
+            malformed("tree-suspect", senderId, "bad body");
             return;
         }
         final Cluster c = levels[level];
@@ -1630,12 +1712,16 @@ public final class TreeNode {
     }
 
     private void removeMember(final Cluster c, final long id, final String why, final long now) {
-        if (c.members.remove(id) == null) {
+        final Member gone = c.members.remove(id);
+        if (gone == null) {
             return;
         }
         counters.removed++;
         log.info("tree: " + hex(selfId) + " drops " + hex(id) + " from its level " + c.level + " cluster: " + why);
         membershipChanged(c, now);
+        // the view without it tells a member we wrongly declared dead, or one replaced, at once to find
+        // a place again (it would otherwise wait for its view to time out); one frame to a dead node is lost
+        sendView(c, gone.address, false, now);
     }
 
     /**
@@ -1994,7 +2080,7 @@ public final class TreeNode {
         final int summaryLength = r.u16();
         final int at = r.skip(summaryLength);
         if (!r.done() || level >= LEVELS) {
-            counters.malformed++;
+            malformed("tree-announce", senderId, "bad body");
             return;
         }
         final Cluster c = levels[level];
@@ -2071,7 +2157,7 @@ public final class TreeNode {
         r.u32();
         final long size = r.u32();
         if (!r.done() || level >= LEVELS || size < 1 || size > TreeBodies.LIST_MAX) {
-            counters.malformed++;
+            malformed("tree-challenge", senderId, "bad body");
             return;
         }
         counters.challengesReceived++;
@@ -2132,7 +2218,7 @@ public final class TreeNode {
         final int length = r.u16();
         final int at = r.skip(length);
         if (!r.done() || level >= LEVELS || kind != TreeBodies.BASELINE_FLEET) {
-            counters.malformed++;
+            malformed("tree-baseline", senderId, "bad body");
             return;
         }
         final Cluster c = levels[level];
@@ -2232,6 +2318,12 @@ public final class TreeNode {
 
     private long jitter(final long bound) {
         return bound <= 0 ? 0 : random.nextLong(bound);
+    }
+
+    /** A tree body that breaks the protocol's rules: counted, and kept among the refusals the status shows. */
+    private void malformed(final String type, final long senderId, final String why) {
+        counters.malformed++;
+        refuse("malformed " + type + " from " + hex(senderId) + ": " + why);
     }
 
     private void refuse(final String what) {

@@ -33,6 +33,14 @@ class TreeScenarioTest {
     }
 
     @Test
+    void aJoinStormNeverGrowsAClusterPastBPlusOne() {
+        // 300 nodes start within one second and descend together: a full head splits as it admits
+        final Map<String, Object> report = run(TreeScenario.Kind.tree, 300, 5);
+        assertThat(report.get("converged")).isEqualTo(true);
+        assertThat((Integer)report.get("cluster_size_seen_max")).isLessThanOrEqualTo(8 + 1);
+    }
+
+    @Test
     void aLeafChangeReachesTheRoot() {
         final Map<String, Object> report = run(TreeScenario.Kind.propagation, 100, 2);
         assertThat((List<?>)report.get("invariants_failed")).isEmpty();
