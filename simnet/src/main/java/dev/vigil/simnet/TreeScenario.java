@@ -88,6 +88,8 @@ public final class TreeScenario {
     private final Map<String, Integer> indexByHex = new HashMap<>();
     private long nextProgressMicros;
     private int depthSeenMax;
+    /** How long after convergence the steady-state wire measurement starts. */
+    private static final long STEADY_SETTLE_MICROS = 20_000_000;
     /** The largest cluster below the top seen at any convergence check, join storms included. */
     private int clusterSizeSeenMax;
 
@@ -582,6 +584,9 @@ public final class TreeScenario {
     }
 
     private void steadyState(final Map<String, Object> out) {
+        // after the moves a fresh tree still makes (relocations 8 s after placement, merges), not during them
+        sim.runFor(STEADY_SETTLE_MICROS);
+        checkSafety();
         final Map<String, long[]> before = copy(fleet.network().framesByType());
         final int up = upHosts().size();
         sim.runFor(params.steadyMicros());
@@ -599,6 +604,8 @@ public final class TreeScenario {
             }
         }
         out.put("wire_bytes_per_node_s", round(total / perNodeSecond, 1));
+        out.put("wire_window_after_converge_s", List.of(seconds(STEADY_SETTLE_MICROS),
+            seconds(STEADY_SETTLE_MICROS + params.steadyMicros())));
         out.put("wire_bytes_per_node_s_by_type", byType);
     }
 

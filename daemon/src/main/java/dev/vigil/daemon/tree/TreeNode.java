@@ -65,6 +65,11 @@ public final class TreeNode {
     private static final int LOCAL_HEALTH_MAX = 8;
     /** A newly placed node checks once, this long after, whether its coordinates now find a much nearer cluster. */
     private static final long RELOCATE_AFTER_MICROS = 8_000_000;
+    /**
+     * A head passes a new fleet baseline down at most this often (the first change after a quiet second
+     * goes at once): detection needs it within seconds, and the root's merge changes with every flush.
+     */
+    private static final long BASELINE_MIN_INTERVAL_MICROS = 1_000_000;
     /** How long a node that said "not a head there" is skipped in descents, and how many such nodes are remembered. */
     private static final long NOT_HEAD_SKIP_MICROS = 10_000_000;
     private static final int NOT_HEAD_REMEMBERED = 1024;
@@ -130,6 +135,9 @@ public final class TreeNode {
         // challenges against the current head
         final Set<Long> challengers = new HashSet<>();
         long mergeRequestedMicros = Long.MIN_VALUE / 2;
+        // the member we elected to replace a gone head, and since when we wait for its view
+        long electedHead;
+        long electedAtMicros;
         // fleet baseline from the head
         boolean baselineDirty;
         long baselineSentMicros = Long.MIN_VALUE / 2;
@@ -909,7 +917,9 @@ public final class TreeNode {
         if (quarantined.contains(head) || quarantined.contains(senderId)) {
             accept = false; // a head replaced for lying does not get its cluster back
         } else if (senderId != head && !fromCurrentHead) {
-            accept = false; // only a head speaks for its cluster (or our head handing it over)
+            // only a head speaks for its cluster, or our head handing it over; a head we asked to admit us
+            // may split as it admits and hand us the half we landed in, to head
+            accept = head == selfId && includesMe && seeking && current == null;
         } else if (current == null) {
             accept = includesMe && (seeking || level == 0 || (level > 0 && levels[level - 1] != null && levels[level - 1].isHead()));
         } else if (fromCurrentHead) {
@@ -1044,7 +1054,8 @@ public final class TreeNode {
         final long incarnation = current == null ? 0 : selfIncarnation(current);
         for (final Member m : listed) {
             if (m.id != selfId && (current == null || !current.members.containsKey(m.id))) {
-                sendSuspect(m.address, level, selfId, incarnation, TreeBodies.STATE_DEAD);
+                // they may never have heard from us: the frame carries our certificate
+                sendSuspect(m.address, level, selfId, incarnation, TreeBodies.STATE_DEAD, true);
             }
         }
         log.info("tree: " + hex(selfId) + " declines to head a level " + level + " cluster of " + listed.size()
@@ -1590,7 +1601,12 @@ public final class TreeNode {
     }
 
     private void sendSuspect(final String address, final int level, final long subject, final long incarnation, final int state) {
-        final WireWriter w = outbox.begin(14, false);
+        sendSuspect(address, level, subject, incarnation, state, false);
+    }
+
+    private void sendSuspect(final String address, final int level, final long subject, final long incarnation, final int state,
+                             final boolean introduce) {
+        final WireWriter w = outbox.begin(14, introduce);
         w.u8(level).u64(subject).u32(incarnation & 0xFFFF_FFFFL).u8(state);
         outbox.send(address, MessageType.TREE_SUSPECT, w);
     }
@@ -1748,15 +1764,31 @@ public final class TreeNode {
         }
         final long[] ids = candidates.stream().mapToLong(Long::longValue).toArray();
         final long next = TreeRules.medoid(eligibleHeads(ids), RttFunction.predicted(coordinates::get));
-        log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
-        counters.headChanges++;
         if (next != selfId) {
+            if (c.electedHead == next) {
+                if (now - c.electedAtMicros >= suspicionTimeoutMicros(c.members.size(), 1)) {
+                    // the one we elected has not taken over (it sees the cluster otherwise): find a place again
+                    log.info("tree: " + hex(selfId) + " heard nothing from " + hex(next) + ", elected to head level " + c.level
+                        + "; finding a place again");
+                    dropLevel(c.level, now, true);
+                    if (c.level == 0 || (levels[c.level - 1] != null && levels[c.level - 1].isHead())) {
+                        startSeek(c.level, 0, now);
+                    }
+                }
+                return;
+            }
+            log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
+            counters.headChanges++;
+            c.electedHead = next;
+            c.electedAtMicros = now;
             final Member old = c.members.get(oldHead);
             if (old != null) {
                 old.state = TreeBodies.STATE_SUSPECT;
             }
             return; // its view will come
         }
+        log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
+        counters.headChanges++;
         c.members.remove(oldHead);
         c.contributions.remove(oldHead);
         c.headId = selfId;
@@ -2195,7 +2227,7 @@ public final class TreeNode {
     // ---------------------------------------------------------------- baseline down
 
     private void flushBaseline(final Cluster c, final long now) {
-        if (!c.isHead() || fleet == null || now - c.baselineSentMicros < config.flushMicros()
+        if (!c.isHead() || fleet == null || now - c.baselineSentMicros < BASELINE_MIN_INTERVAL_MICROS
             || !(c.baselineDirty || now - c.baselineSentMicros >= config.refreshMicros())) {
             return;
         }
