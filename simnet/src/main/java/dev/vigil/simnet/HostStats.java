@@ -13,10 +13,21 @@ public final class HostStats {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final long startNanos = System.nanoTime();
     private long heapPeakBytes;
+    private long heapLiveBytes = -1;
 
     /** Samples heap use; call now and then during the run. */
     public void sample() {
         heapPeakBytes = Math.max(heapPeakBytes, memory.getHeapMemoryUsage().getUsed());
+    }
+
+    /**
+     * Heap still in use after a full collection: what the simulation itself holds (the peak also counts
+     * garbage not yet collected, and grows with -Xmx). Call once, at a point worth measuring.
+     */
+    public void sampleLive() {
+        System.gc();
+        heapLiveBytes = memory.getHeapMemoryUsage().getUsed();
+        sample();
     }
 
     public long heapPeakBytes() {
@@ -29,6 +40,9 @@ public final class HostStats {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("wall_s", round(wallS));
         out.put("heap_peak_bytes", heapPeakBytes);
+        if (heapLiveBytes >= 0) {
+            out.put("heap_live_bytes", heapLiveBytes);
+        }
         out.put("events_per_wall_s", Math.round(events / Math.max(wallS, 1e-9)));
         out.put("sim_to_wall_ratio", round(simS / Math.max(wallS, 1e-9)));
         return out;

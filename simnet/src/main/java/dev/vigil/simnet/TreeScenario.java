@@ -147,9 +147,11 @@ public final class TreeScenario {
         out.put("converged", convergedAt >= 0);
         out.put("converge_sim_s", convergedAt < 0 ? null : seconds(convergedAt - Simulator.EPOCH_MICROS));
         if (convergedAt >= 0) {
+            host.sampleLive(); // the converged fleet's own footprint, garbage collected
             shape(out);
             out.put("aggregate_rel_error", aggregateRelativeError());
             steadyState(out);
+            out.put("aggregate_rel_error_steady", aggregateRelativeError());
             switch (params.kind()) {
                 case propagation -> propagation(out);
                 case churn -> churn(out);
@@ -307,6 +309,10 @@ public final class TreeScenario {
         final List<long[]> leafClusters = new ArrayList<>();
 
         Picture() {
+            if (up.size() < params.nodes()) {
+                // not converged before the fleet is all there (a tree of the first few nodes is trivially clean)
+                problems.add("only " + up.size() + " of " + params.nodes() + " nodes up");
+            }
             final List<SimHost> roots = new ArrayList<>();
             for (final SimHost h : up) {
                 if (h.core().tree().isRoot()) {
@@ -382,6 +388,14 @@ public final class TreeScenario {
             }
             if (up.size() > 1 && depth > TreeRules.depthBound(up.size(), params.b())) {
                 problems.add("depth " + depth + " over the bound " + TreeRules.depthBound(up.size(), params.b()));
+            }
+            final Moments rootAggregate = rootTree.aggregateAt(top);
+            if (rootTree.leavesAt(top) == up.size() && (rootAggregate == null || rootAggregate.count() != totalCount)) {
+                // every node counted, but not every node's latest data (one counted twice, another missing)
+                problems.add("root aggregate holds " + (rootAggregate == null ? 0 : rootAggregate.count()) + " observations; the nodes made "
+                    + totalCount);
+            } else if (rootTree.leavesAt(top) == up.size() && relativeError(rootAggregate) > 1e-12) {
+                problems.add("root aggregate differs from the exact merge by " + relativeError(rootAggregate) + " (relative)");
             }
             if (rootTree.leavesAt(top) != up.size()) {
                 problems.add("root aggregate covers " + rootTree.leavesAt(top) + " of " + up.size() + " nodes");
@@ -560,6 +574,11 @@ public final class TreeScenario {
             fail("root aggregate count " + (m == null ? 0 : m.count()) + " != " + totalCount);
             return Double.NaN;
         }
+        return relativeError(m);
+    }
+
+    /** The largest relative error of {@code m}'s means and covariances against the exact merge of every node's data. */
+    private double relativeError(final Moments m) {
         final BigDecimal n = BigDecimal.valueOf(totalCount);
         final BigDecimal[] mean = new BigDecimal[dimension];
         double worst = 0;

@@ -162,6 +162,10 @@ public final class NodeCore {
         final FrameStatus status = gate.admit(bytes, offset, length, now);
         if (!status.ok()) {
             refusals.note(status, gate.view(), offset, gate.certificateProblem, now);
+            if (env.log().debugEnabled() && length >= FrameHeader.HEADER_LENGTH) {
+                env.log().debug("refused a " + MessageType.of(FrameHeader.type(gate.view(), offset)) + " frame from "
+                    + NodeIds.toHex(FrameHeader.sender(gate.view(), offset)) + ": " + status);
+            }
             if (status == FrameStatus.UNKNOWN_SENDER) {
                 final MessageType type = MessageType.of(FrameHeader.type(gate.view(), offset));
                 if (type != null && type.introducible()) {

@@ -63,8 +63,11 @@ public final class TreeNode {
     private static final long INTRODUCE_AGAIN_MICROS = 30_000_000;
     private static final long INTRODUCE_ASK_INTERVAL_MICROS = 1_000_000;
     private static final int LOCAL_HEALTH_MAX = 8;
-    /** A newly placed node checks once, this long after, whether its coordinates now find a much nearer cluster. */
-    private static final long RELOCATE_AFTER_MICROS = 8_000_000;
+    /**
+     * A newly placed node checks once, this long after, whether a much nearer cluster now exists (while
+     * leaving would make its cluster underfull, it checks again as long after).
+     */
+    private static final long RELOCATE_AFTER_MICROS = 5_000_000;
     /**
      * A head passes a new fleet baseline down at most this often (the first change after a quiet second
      * goes at once): detection needs it within seconds, and the root's merge changes with every flush.
@@ -200,6 +203,8 @@ public final class TreeNode {
     private final Map<Long, Long> notHeadMicros = new HashMap<>();
     /** When we last asked a member to introduce itself again, by id. */
     private final Map<Long, Long> introduceAskedMicros = new HashMap<>();
+    /** Members whose frames we could not verify while a request to them was still fresh: asked again later. */
+    private final Set<Long> introducePending = new java.util.LinkedHashSet<>();
     /** Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order. */
     private final java.util.LinkedHashMap<Long, Summary> early = new java.util.LinkedHashMap<>();
     private final WireReader reader = new WireReader();
@@ -318,6 +323,7 @@ public final class TreeNode {
     }
 
     private void tick(final long now) {
+        askPendingIntroductions(now);
         for (int l = 1; l < LEVELS; l++) {
             if ((levels[l] != null || seeks[l] != null) && (levels[l - 1] == null || !levels[l - 1].isHead())) {
                 // a place at level l belongs to the head of a level l-1 cluster; we head none (any more)
@@ -352,12 +358,17 @@ public final class TreeNode {
                 continue;
             }
             if (l == 0 && !c.isHead() && seeks[0] == null && c.relocateAtMicros > 0 && now >= c.relocateAtMicros) {
-                c.relocateAtMicros = 0;
-                final Seek s = new Seek(0);
-                s.relocating = true;
-                s.backoffMicros = config.seekBackoffMaxMicros();
-                s.deadlineMicros = now;
-                seeks[0] = s;
+                if (c.members.size() - 1 < (config.b() + 1) / 2) {
+                    // leaving would make our cluster underfull (and start a merge): look again later
+                    c.relocateAtMicros = now + RELOCATE_AFTER_MICROS;
+                } else {
+                    c.relocateAtMicros = 0;
+                    final Seek s = new Seek(0);
+                    s.relocating = true;
+                    s.backoffMicros = config.seekBackoffMaxMicros();
+                    s.deadlineMicros = now;
+                    seeks[0] = s;
+                }
             }
             probe(c, now);
             expireSuspicions(c, now);
@@ -934,6 +945,7 @@ public final class TreeNode {
         if (log.debugEnabled()) {
             log.debug("view level " + level + " epoch " + epoch + " from " + hex(senderId) + " head " + hex(head) + ", "
                 + listed.size() + " members" + (includesMe ? " incl. us" : "") + (accept ? "" : ": not accepted")
+                + (listed.size() <= 8 ? " " + listed.stream().map(m -> hex(m.id)).toList() : "")
                 + (current == null ? "" : " (ours: head " + hex(current.headId) + " epoch " + current.epoch + ")"));
         }
         if (!accept) {
@@ -986,18 +998,32 @@ public final class TreeNode {
         c.topLevel = top;
         c.chain = List.copyOf(chain);
         String headAddress = null;
-        final Set<Long> before = new HashSet<>(c.members.keySet());
+        final Map<Long, Member> previous = new HashMap<>(c.members);
+        final Set<Long> before = previous.keySet();
         c.members.clear();
         for (final Member m : listed) {
             c.members.put(m.id, m);
-            if (!before.contains(m.id)) {
+            final Member known = previous.get(m.id);
+            if (known == null) {
                 c.contributions.readmit(m.id);
+            } else {
+                // what we measured and suspected ourselves stays; the head's word can only raise an incarnation
+                m.rttMicros = known.rttMicros;
+                m.incarnation = Math.max(m.incarnation, known.incarnation);
+                if (m.state == TreeBodies.STATE_SUSPECT && known.state == TreeBodies.STATE_SUSPECT) {
+                    m.suspectSinceMicros = known.suspectSinceMicros;
+                    m.suspectors.addAll(known.suspectors);
+                }
+            }
+            if (m.state == TreeBodies.STATE_SUSPECT && m.suspectSinceMicros == 0) {
+                m.suspectSinceMicros = now; // a suspicion we hear of runs its full timeout here
             }
             if (m.id == head) {
                 headAddress = m.address;
             }
             if (m.id == selfId) {
                 m.address = selfAddress;
+                clearSuspicion(m); // we know we are alive; our probes' acks refute it to the others
             }
         }
         c.headAddress = headAddress != null ? headAddress : c.headAddress;
@@ -1572,16 +1598,49 @@ public final class TreeNode {
         }
         final Long asked = introduceAskedMicros.get(senderId);
         if (asked != null && now - asked < INTRODUCE_ASK_INTERVAL_MICROS) {
+            // asked a moment ago (its answer may have crossed this frame): ask again once the interval is over
+            if (introducePending.size() < 4 * config.b() * LEVELS) {
+                introducePending.add(senderId);
+            }
             return;
         }
+        askIntroduction(senderId, member.address, now);
+    }
+
+    private void askIntroduction(final long id, final String address, final long now) {
         if (introduceAskedMicros.size() > 4096) {
             introduceAskedMicros.clear();
         }
-        introduceAskedMicros.put(senderId, now);
+        introduceAskedMicros.put(id, now);
+        introducePending.remove(id);
         counters.introduceRequests++;
         final WireWriter w = outbox.begin(8, true);
-        w.u64(senderId);
-        outbox.send(member.address, MessageType.TREE_INTRODUCE_REQUEST, w);
+        w.u64(id);
+        outbox.send(address, MessageType.TREE_INTRODUCE_REQUEST, w);
+    }
+
+    /** Requests held back by the rate limit, sent once it allows, while the sender is still a member. */
+    private void askPendingIntroductions(final long now) {
+        if (introducePending.isEmpty()) {
+            return;
+        }
+        for (final long id : List.copyOf(introducePending)) {
+            final Long asked = introduceAskedMicros.get(id);
+            if (asked != null && now - asked < INTRODUCE_ASK_INTERVAL_MICROS) {
+                continue;
+            }
+            Member member = null;
+            for (final Cluster c : levels) {
+                if (c != null && member == null) {
+                    member = c.members.get(id);
+                }
+            }
+            if (member == null || member.address == null) {
+                introducePending.remove(id);
+            } else {
+                askIntroduction(id, member.address, now);
+            }
+        }
     }
 
     /** A member cannot verify our frames: our next frame to it carries our certificate, and what it missed is sent again now. */
@@ -1714,6 +1773,9 @@ public final class TreeNode {
 
     /** A member is gone (dead, left, or replaced): the head drops it; members replace a gone head. */
     private void memberGone(final Cluster c, final long id, final String why, final long now) {
+        if (id == selfId) {
+            return; // whoever says so, this node is not gone from its own cluster
+        }
         if (c.isHead()) {
             removeMember(c, id, why, now);
         } else if (id == c.headId) {
@@ -1862,6 +1924,9 @@ public final class TreeNode {
         c.resendNeeded = false;
         c.contributionSentMicros = now;
         final boolean changed = c.contributions.offer(mine);
+        if (log.debugEnabled()) {
+            log.debug("sends its level " + level + " contribution v" + mine.version() + " to " + (c.members.size() - 1) + " members");
+        }
         for (final Member m : c.members.values()) {
             if (m.id != selfId) {
                 sendContribution(m.address, m.id, mine);
@@ -1958,12 +2023,20 @@ public final class TreeNode {
             }
             early.put(senderId, s);
             counters.stale++;
+            if (log.debugEnabled()) {
+                log.debug("level " + s.level() + " contribution from " + hex(senderId) + " before its view: kept aside");
+            }
             return;
         }
         if (s.level() == 0 && s.agentCount() == 0 && s.moments().count() > 0) {
             quarantine(senderId, "observations without agents (count " + s.moments().count() + ", 0 agents)");
         }
-        if (c.contributions.offer(s)) {
+        final boolean newer = c.contributions.offer(s);
+        if (log.debugEnabled()) {
+            log.debug("level " + s.level() + " contribution from " + hex(senderId) + " v" + s.version() + " leaves "
+                + s.contributorCount() + (newer ? "" : " (not newer)"));
+        }
+        if (newer) {
             contributionsChanged(c, now);
         }
     }
