@@ -1587,12 +1587,7 @@ public final class TreeNode {
         if (stopped || startMicros < 0) {
             return;
         }
-        Member member = null;
-        for (final Cluster c : levels) {
-            if (c != null && member == null) {
-                member = c.members.get(senderId);
-            }
-        }
+        final Member member = memberAnywhere(senderId);
         if (member == null || member.id == selfId || member.address == null) {
             return;
         }
@@ -1605,6 +1600,17 @@ public final class TreeNode {
             return;
         }
         askIntroduction(senderId, member.address, now);
+    }
+
+    /** {@code id} as listed in the lowest of our clusters that lists it, or null. */
+    private Member memberAnywhere(final long id) {
+        for (final Cluster c : levels) {
+            final Member m = c == null ? null : c.members.get(id);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void askIntroduction(final long id, final String address, final long now) {
@@ -1629,12 +1635,7 @@ public final class TreeNode {
             if (asked != null && now - asked < INTRODUCE_ASK_INTERVAL_MICROS) {
                 continue;
             }
-            Member member = null;
-            for (final Cluster c : levels) {
-                if (c != null && member == null) {
-                    member = c.members.get(id);
-                }
-            }
+            final Member member = memberAnywhere(id);
             if (member == null || member.address == null) {
                 introducePending.remove(id);
             } else {
