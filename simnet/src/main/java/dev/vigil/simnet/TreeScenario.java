@@ -173,7 +173,7 @@ public final class TreeScenario {
         for (final SimHost h : fleet.hosts()) {
             if (h.isUp()) {
                 for (final String r : h.core().tree().refusals()) {
-                    refusals.merge(r.replaceAll("\\b[0-9a-f]{16}\\b", "N").replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                    refusals.merge(HEX_ID.matcher(r).replaceAll("N").replaceAll("[0-9]+", "#"), 1, Integer::sum);
                 }
             }
         }
@@ -390,12 +390,17 @@ public final class TreeScenario {
                 problems.add("depth " + depth + " over the bound " + TreeRules.depthBound(up.size(), params.b()));
             }
             final Moments rootAggregate = rootTree.aggregateAt(top);
-            if (rootTree.leavesAt(top) == up.size() && (rootAggregate == null || rootAggregate.count() != totalCount)) {
-                // every node counted, but not every node's latest data (one counted twice, another missing)
-                problems.add("root aggregate holds " + (rootAggregate == null ? 0 : rootAggregate.count()) + " observations; the nodes made "
-                    + totalCount);
-            } else if (rootTree.leavesAt(top) == up.size() && relativeError(rootAggregate) > 1e-12) {
-                problems.add("root aggregate differs from the exact merge by " + relativeError(rootAggregate) + " (relative)");
+            if (rootTree.leavesAt(top) == up.size()) {
+                // every node counted; its latest data too? (one counted twice and another missing passes the counts)
+                if (rootAggregate == null || rootAggregate.count() != totalCount) {
+                    problems.add("root aggregate holds " + (rootAggregate == null ? 0 : rootAggregate.count())
+                        + " observations; the nodes made " + totalCount);
+                } else {
+                    final double error = relativeError(rootAggregate);
+                    if (error > 1e-12) {
+                        problems.add("root aggregate differs from the exact merge by " + error + " (relative)");
+                    }
+                }
             }
             if (rootTree.leavesAt(top) != up.size()) {
                 problems.add("root aggregate covers " + rootTree.leavesAt(top) + " of " + up.size() + " nodes");
