@@ -1,0 +1,126 @@
+package dev.vigil.storage;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A {@link KeyValueStore} in a Chronicle Map file. Values carry a CRC32C over key and payload,
+ * checked on every read, so a torn or damaged entry is reported, never returned. Chronicle Map's
+ * own entry checksums are off: ours cover the same bytes and are checked on every read, not
+ * only during recovery.
+ */
+public final class ChronicleStore implements KeyValueStore {
+    private final StoreSpec spec;
+    private final Path file;
+    private final ChronicleMap<byte[], byte[]> map;
+
+    private ChronicleStore(final StoreSpec spec, final Path file, final ChronicleMap<byte[], byte[]> map) {
+        this.spec = spec;
+        this.file = file;
+        this.map = map;
+    }
+
+    /**
+     * Opens (creating when absent) the store's file. {@code recover} runs Chronicle Map's
+     * recovery, which a file must go through after its process was killed while holding it: a
+     * segment lock may still be held and an entry may be half-written.
+     */
+    static ChronicleStore open(final StoreSpec spec, final Path file, final boolean recover) throws IOException {
+        final ChronicleMapBuilder<byte[], byte[]> b = ChronicleMapBuilder.of(byte[].class, byte[].class)
+            .name("vigil-" + spec.name())
+            .entries(spec.entries())
+            .averageValueSize(spec.valueBytesAvg() + Checksums.LENGTH)
+            .maxBloatFactor(spec.growthMax())
+            .checksumEntries(false);
+        if (spec.keyBytes() > 0) {
+            b.constantKeySizeBySample(new byte[spec.keyBytes()]);
+        } else {
+            b.averageKeySize(spec.keyBytesAvg());
+        }
+        final ChronicleMap<byte[], byte[]> map = recover && file.toFile().exists()
+            ? b.recoverPersistedTo(file.toFile(), true)
+            : b.createPersistedTo(file.toFile());
+        return new ChronicleStore(spec, file, map);
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public byte[] get(final byte[] key) {
+        final byte[] sealed = map.get(key);
+        if (sealed == null) {
+            return null;
+        }
+        final byte[] payload = Checksums.open(key, sealed);
+        if (payload == null) {
+            throw new CorruptEntryException("store " + spec.name() + " (" + file + "): the entry for key "
+                + HexFormat.of().formatHex(key) + " fails its checksum (torn write or damaged file)");
+        }
+        return payload;
+    }
+
+    @Override
+    public void put(final byte[] key, final byte[] value) {
+        try {
+            map.put(key, Checksums.seal(key, value));
+        } catch (final IllegalStateException | IllegalArgumentException e) {
+            // Chronicle Map says "full" as an IllegalStateException once it can grow no more
+            // tiers, and refuses an entry larger than a segment with an IllegalArgumentException.
+            throw new StoreFullException("store " + spec.name() + " (" + file + ") has no room for a " + value.length
+                + "-byte entry: it holds " + map.size() + " entries, sized for " + spec.entries() + " (growth up to "
+                + spec.growthMax() + "x); raise the sizing in the config (storage section) and move the old file aside, "
+                + "or prune more: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean remove(final byte[] key) {
+        return map.remove(key) != null;
+    }
+
+    @Override
+    public long size() {
+        return map.longSize();
+    }
+
+    @Override
+    public void forEach(final BiConsumer<byte[], byte[]> entry, final Consumer<byte[]> corrupt) {
+        map.forEachEntry(e -> {
+            final byte[] key = e.key().get();
+            final byte[] payload = Checksums.open(key, e.value().get());
+            if (payload == null) {
+                corrupt.accept(key);
+            } else {
+                entry.accept(key, payload);
+            }
+        });
+    }
+
+    @Override
+    public long bytesOnDisk() {
+        return DiskUsage.allocatedBytes(file);
+    }
+
+    /** Share of the sized space still free, in percent (Chronicle Map's own estimate). */
+    public int percentFree() {
+        return map.percentageFreeSpace();
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+}
