@@ -45,7 +45,9 @@ public final class Detector {
 
     /** What became of one observation. */
     public enum Outcome {
-        SCORED, WARMING_UP, EXCLUDED_TOO_OLD, REFUSED_AGENTS_FULL;
+        SCORED, WARMING_UP, EXCLUDED_TOO_OLD, REFUSED_AGENTS_FULL,
+        /** The node's stores could not take it (full, or the agent's per-minute bound). */
+        REFUSED_STORE;
 
         public boolean accepted() {
             return this == SCORED || this == WARMING_UP;
@@ -73,6 +75,11 @@ public final class Detector {
     private long evicted;
     private long alarms;
     private long treeBaselinesRefused;
+    private long refusedStore;
+    private String lastStoreRefusal;
+    private Journal journal = Journal.NONE;
+    /** Agents read back from the stores whose baseline window is not rebuilt yet, oldest first. */
+    private final ArrayDeque<String> pendingRestore = new ArrayDeque<>();
 
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
         this.schema = schema;
@@ -104,6 +111,15 @@ public final class Detector {
      */
     public Outcome observe(final String agentId, final String role, final long tsMicros, final double[] raw) {
         Agent a = agents.get(agentId);
+        if (a != null && a.pendingRestore) {
+            restore(a);
+        }
+        final String storeRefusal = journal.refusal(agentId, tsMicros);
+        if (storeRefusal != null) {
+            refusedStore++;
+            lastStoreRefusal = storeRefusal;
+            return Outcome.REFUSED_STORE;
+        }
         if (a == null) {
             if (agents.size() >= config.agentsMax() && !evictSilentAgent(tsMicros)) {
                 refusedAgentsFull++;
@@ -195,7 +211,99 @@ public final class Detector {
             }
             all.add(tsMicros, x);
         }
+        try {
+            final Score last = a.scores.peekLast();
+            journal.accepted(recordOf(a), tsMicros, raw, !exclude,
+                outcome == Outcome.SCORED && last != null ? last.d2() : Double.NaN);
+        } catch (final StoreRefusal e) {
+            // Rare (a store filled up between the check and the write): not acknowledged, so not
+            // lost; the in-memory state already holds it until the next restart.
+            refusedStore++;
+            lastStoreRefusal = e.getMessage();
+            return Outcome.REFUSED_STORE;
+        }
         return outcome;
+    }
+
+    /** Where accepted observations are recorded (the node's history); {@link Journal#NONE} by default. */
+    public void setJournal(final Journal journal) {
+        this.journal = journal;
+    }
+
+    /** Why the last observation refused by the stores was refused, or null. */
+    public String lastStoreRefusal() {
+        return lastStoreRefusal;
+    }
+
+    /**
+     * Takes back agents from the stores after a restart: status, CUSUM and counts at once; each
+     * baseline window is rebuilt from the journal's raw observations when the agent is next
+     * touched, or by {@link #restorePending}, whichever comes first. Cohort windows fill as
+     * agents are rebuilt.
+     */
+    public void restore(final List<AgentRecord> records) {
+        for (final AgentRecord r : records) {
+            final Agent a = new Agent(r.id());
+            a.role = r.role();
+            a.status = r.status();
+            a.cusum = r.cusum();
+            a.observations = r.observations();
+            a.excluded = r.excluded();
+            a.lastTsMicros = r.lastTsMicros();
+            a.statusSinceMicros = r.statusSinceMicros();
+            a.alarmedMicros = r.alarmedMicros();
+            a.pendingRestore = true;
+            agents.put(a.id, a);
+            pendingRestore.addLast(a.id);
+        }
+    }
+
+    /**
+     * Rebuilds up to {@code max} pending agents' baseline windows.
+     *
+     * @return agents still pending
+     */
+    public int restorePending(final int max) {
+        for (int i = 0; i < max && !pendingRestore.isEmpty(); i++) {
+            final Agent a = agents.get(pendingRestore.pollFirst());
+            if (a != null && a.pendingRestore) {
+                restore(a);
+            }
+        }
+        return pendingRestore.size();
+    }
+
+    /**
+     * Replays an agent's stored observations of its baseline window: each moves the window as it
+     * did when it arrived, and those that entered the baseline enter it again (and the cohorts'),
+     * in their order. The own baseline is then refitted.
+     */
+    private void restore(final Agent a) {
+        a.pendingRestore = false;
+        final long from = a.lastTsMicros - (long)(config.baselineBuckets() + 1) * bucketMicros;
+        final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, r -> new Cohort());
+        final Cohort all = cohorts.get(ALL);
+        journal.replay(a.id, from, (ts, raw, inBaseline) -> {
+            if (!a.window.accepts(ts)) {
+                return;
+            }
+            a.window.advanceTo(ts);
+            if (!inBaseline) {
+                return;
+            }
+            final double[] x = raw.clone();
+            schema.transform(x);
+            a.window.add(ts, x);
+            if (roleCohort != null) {
+                roleCohort.advanceTo(ts);
+                roleCohort.add(ts, x);
+            }
+            all.advanceTo(ts);
+            all.add(ts, x);
+        });
+        if (a.window.newest() != Long.MIN_VALUE) {
+            a.refit();
+        }
     }
 
     /**
@@ -344,7 +452,11 @@ public final class Detector {
     /** The agent's storable state (see {@link AgentRecord}), or null when unknown. */
     public AgentRecord record(final String agentId) {
         final Agent a = agents.get(agentId);
-        return a == null ? null : new AgentRecord(a.id, a.role, a.status, a.cusum, a.observations, a.excluded,
+        return a == null ? null : recordOf(a);
+    }
+
+    private static AgentRecord recordOf(final Agent a) {
+        return new AgentRecord(a.id, a.role, a.status, a.cusum, a.observations, a.excluded,
             a.lastTsMicros, a.statusSinceMicros, a.alarmedMicros);
     }
 
@@ -362,6 +474,9 @@ public final class Detector {
         final Agent a = agents.get(agentId);
         if (a == null) {
             return null;
+        }
+        if (a.pendingRestore) {
+            restore(a);
         }
         final List<FeatureSummary> baseline = new ArrayList<>(d);
         for (int i = 0; i < d; i++) {
@@ -399,7 +514,7 @@ public final class Detector {
             fleetDrifting += a.fleetDrifting ? 1 : 0;
         }
         return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull,
-            evicted, alarms, fleetDrifting, treeBaselinesRefused);
+            evicted, alarms, fleetDrifting, treeBaselinesRefused, refusedStore, pendingRestore.size());
     }
 
     /**
@@ -407,10 +522,12 @@ public final class Detector {
      *
      * @param fleetDrifting         agents whose last fleet drift was above the threshold
      * @param treeBaselinesRefused  tree baselines not taken (wrong dimension, too few observations)
+     * @param refusedStore          observations the node's stores could not take
+     * @param restorePending        agents read back after a restart whose baseline is not rebuilt yet
      */
     public record Counters(int agents, int suspect, int alarmed, long observations, long scored, long excludedFromBaseline,
                            long refusedTooOld, long refusedAgentsFull, long evictedSilent, long alarmsRaised,
-                           int fleetDrifting, long treeBaselinesRefused) {
+                           int fleetDrifting, long treeBaselinesRefused, long refusedStore, int restorePending) {
     }
 
     /**
@@ -469,6 +586,8 @@ public final class Detector {
         double fleetDriftD2 = Double.NaN;
         long fleetDriftMicros = -1;
         boolean fleetDrifting;
+
+        boolean pendingRestore;
 
         Agent(final String id) {
             this.id = id;

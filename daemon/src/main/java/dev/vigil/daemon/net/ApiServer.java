@@ -161,11 +161,13 @@ final class ApiServer {
                 respond(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
                 return;
             }
-            daemon.observe(batch.rows()).whenComplete((outcomes, failure) -> ctx.executor().execute(() -> {
+            daemon.observe(batch.rows()).whenComplete((observed, failure) -> ctx.executor().execute(() -> {
                 if (failure != null) {
                     respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
                     return;
                 }
+                final List<Detector.Outcome> outcomes = observed.outcomes();
+                final String storeRefusal = observed.storeRefusal();
                 final List<ObservationBatch.Refusal> refused = new ArrayList<>(batch.refusals());
                 int accepted = 0;
                 int full = 0;
@@ -178,6 +180,8 @@ final class ApiServer {
                         full++;
                         refused.add(new ObservationBatch.Refusal(row.index(), "agent",
                             "this node already tracks detection.agents_max agents (" + daemon.config().detection().agentsMax() + ")"));
+                    } else if (o == Detector.Outcome.REFUSED_STORE) {
+                        refused.add(new ObservationBatch.Refusal(row.index(), "agent", storeRefusal == null ? "not stored" : storeRefusal));
                     } else {
                         refused.add(new ObservationBatch.Refusal(row.index(), "ts", "older than the agent's baseline window"));
                     }

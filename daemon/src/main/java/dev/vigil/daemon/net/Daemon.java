@@ -268,15 +268,28 @@ public final class Daemon implements AutoCloseable {
         return onCore(() -> core.probeNow(peerNodeId, count));
     }
 
-    /** Scores a validated batch on the core's thread; the outcomes are in row order. */
-    public CompletableFuture<List<Detector.Outcome>> observe(final List<ObservationBatch.Row> rows) {
+    /**
+     * Scores a validated batch on the core's thread and stores what was accepted; the future
+     * completes once every accepted row is in the stores, so a reply sent after it acknowledges
+     * only stored observations. The outcomes are in row order.
+     */
+    public CompletableFuture<Observed> observe(final List<ObservationBatch.Row> rows) {
         return onCore(() -> {
             final List<Detector.Outcome> outcomes = new ArrayList<>(rows.size());
+            String storeRefusal = null;
             for (final ObservationBatch.Row r : rows) {
-                outcomes.add(detector.observe(r.agent(), r.role(), r.tsMicros(), r.raw()));
+                final Detector.Outcome o = detector.observe(r.agent(), r.role(), r.tsMicros(), r.raw());
+                outcomes.add(o);
+                if (o == Detector.Outcome.REFUSED_STORE) {
+                    storeRefusal = detector.lastStoreRefusal();
+                }
             }
-            return outcomes;
+            return new Observed(outcomes, storeRefusal);
         });
+    }
+
+    /** What became of a batch: outcomes in row order, and why the stores refused rows, if they did. */
+    public record Observed(List<Detector.Outcome> outcomes, String storeRefusal) {
     }
 
     /** Runs a read of the detector on the core's thread. */

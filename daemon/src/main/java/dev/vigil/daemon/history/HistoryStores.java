@@ -1,0 +1,108 @@
+package dev.vigil.daemon.history;
+
+import dev.vigil.storage.KeyValueStore;
+import dev.vigil.storage.MemoryStore;
+import dev.vigil.storage.StoreDirectory;
+import dev.vigil.storage.StoreSpec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stores of one node, sized from its config: agent states, raw blocks, the three rollup
+ * tiers, metadata (tree and membership snapshots), and the consensus log and certificates
+ * (empty until consensus lands). Either files in {@code data_dir/stores} or heap maps (simnet).
+ */
+public final class HistoryStores implements AutoCloseable {
+    public static final String AGENTS = "agents";
+    public static final String RAW = "raw";
+    public static final String META = "meta";
+    public static final String LOG = "consensus-log";
+    public static final String CERTIFICATES = "certificates";
+
+    private final StoreDirectory directory;
+    private final Map<String, KeyValueStore> stores;
+
+    private HistoryStores(final StoreDirectory directory, final Map<String, KeyValueStore> stores) {
+        this.directory = directory;
+        this.stores = stores;
+    }
+
+    /** Sizes: entries per store for the expected agents and each tier's retention. */
+    public static List<StoreSpec> specs(final HistoryConfig c, final int dimension) {
+        final long agents = c.expectedAgents();
+        final long minutesRaw = c.rawRetentionMicros() / Tier.MINUTE.bucketMicros();
+        final long minutes = c.minuteRetentionMicros() / Tier.MINUTE.bucketMicros();
+        final long hours = c.hourRetentionMicros() / Tier.HOUR.bucketMicros();
+        final long days = c.dayRetentionMicros() == 0 ? 366 : c.dayRetentionMicros() / Tier.DAY.bucketMicros();
+        return List.of(
+            StoreSpec.fixedKey(AGENTS, agents, 8, StoredAgent.LENGTH),
+            StoreSpec.fixedKey(RAW, agents * (minutesRaw + 1),
+                16, RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLength(dimension)),
+            StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes + 1), 16, Rollup.encodedLength(dimension, 4)),
+            StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8)),
+            StoreSpec.fixedKey(Tier.DAY.label(), agents * (days + 1), 16, Rollup.encodedLength(dimension, 8)),
+            StoreSpec.variableKey(META, 1_024, 24, 4_096),
+            StoreSpec.fixedKey(LOG, 100_000, 16, 512),
+            StoreSpec.fixedKey(CERTIFICATES, 10_000, 8, 256));
+    }
+
+    /** Opens (or creates) the file stores; throws {@link dev.vigil.storage.StoreException} with what to do. */
+    public static HistoryStores open(final Path dir, final String compatibility, final HistoryConfig c, final int dimension) {
+        final List<StoreSpec> specs = specs(c, dimension);
+        final StoreDirectory d = StoreDirectory.open(dir, compatibility, specs);
+        final Map<String, KeyValueStore> m = new LinkedHashMap<>();
+        for (final StoreSpec s : specs) {
+            m.put(s.name(), d.store(s.name()));
+        }
+        return new HistoryStores(d, m);
+    }
+
+    /** Heap stores with the same bounds (entries x 4, the file stores' growth). */
+    public static HistoryStores inMemory(final HistoryConfig c, final int dimension) {
+        final Map<String, KeyValueStore> m = new LinkedHashMap<>();
+        for (final StoreSpec s : specs(c, dimension)) {
+            m.put(s.name(), new MemoryStore(s.name(), (long)(s.entries() * s.growthMax())));
+        }
+        return new HistoryStores(null, m);
+    }
+
+    public KeyValueStore store(final String name) {
+        return stores.get(name);
+    }
+
+    /** A history over these stores. */
+    public AgentHistory history(final HistoryConfig c, final int dimension) {
+        return new AgentHistory(c, dimension, store(AGENTS), store(RAW), store(Tier.MINUTE.label()), store(Tier.HOUR.label()),
+            store(Tier.DAY.label()));
+    }
+
+    /** Whether the files were left by a process that died (null for heap stores). */
+    public boolean recovered() {
+        return directory != null && directory.recovered();
+    }
+
+    public long openMillis() {
+        return directory == null ? 0 : directory.openMillis();
+    }
+
+    /** Bytes on disk per store. */
+    public Map<String, Long> bytesOnDisk() {
+        if (directory != null) {
+            return directory.bytesOnDisk();
+        }
+        final Map<String, Long> out = new LinkedHashMap<>();
+        stores.forEach((n, s) -> out.put(n, s.bytesOnDisk()));
+        return out;
+    }
+
+    /** Closes the files cleanly (the next start needs no recovery). */
+    @Override
+    public void close() {
+        if (directory != null) {
+            directory.close();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.vigil.daemon.history;
+
+import dev.vigil.daemon.detect.AgentRecord;
+import dev.vigil.daemon.detect.AgentStatus;
+import dev.vigil.daemon.detect.DetectionConfig;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.detect.StoreRefusal;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentHistoryTest {
+    private static final long S = 1_000_000L;
+    private static final long MIN = 60 * S;
+    private static final long HOUR = 60 * MIN;
+    private static final long DAY = 24 * HOUR;
+    private static final long T0 = 1_700_000_000L * S / DAY * DAY; // a day boundary
+    private static final int D = 3;
+
+    private static AgentRecord rec(final String id, final AgentStatus status, final long n, final long ts) {
+        return new AgentRecord(id, "r", status, status == AgentStatus.NORMAL ? 0 : 25, n, 0, ts, -1, -1);
+    }
+
+    /** One observation every 10 s over [from, to) with value (k, k mod 7, 1). */
+    private static long feed(final AgentHistory h, final String id, final long from, final long to, final long n0) {
+        long n = n0;
+        for (long t = from; t < to; t += 10 * S) {
+            n++;
+            h.append(rec(id, AgentStatus.NORMAL, n, t), t, new double[]{n, n % 7, 1}, true, 1.5);
+        }
+        return n;
+    }
+
+    @Test
+    void aSeriesComesFromTheFinestTierThatCoversItsRange() {
+        final HistoryStores stores = HistoryStores.inMemory(HistoryConfig.defaults().withExpectedAgents(4), D);
+        final AgentHistory h = stores.history(HistoryConfig.defaults(), D);
+        feed(h, "a", T0, T0 + 9 * DAY, 0);
+        final long now = T0 + 9 * DAY;
+        h.flushClosed(now);
+
+        final Series lastDay = h.series("a", now - DAY, now, HOUR, now);
+        assertThat(lastDay.tier()).isEqualTo("raw");
+        assertThat(lastDay.points()).hasSize(24);
+        assertThat(lastDay.points()).allSatisfy(p -> assertThat(p.count()).isEqualTo(360));
+        // the first hour of the last day: observations numbered 8*8640+1 .. 8*8640+360
+        final long first = 8 * 8640 + 1;
+        assertThat(lastDay.points().get(0).mean()[0]).isEqualTo((first + first + 359) / 2.0);
+        assertThat(lastDay.points().get(0).sd()[2]).isEqualTo(0.0);
+
+        final Series week = h.series("a", now - 7 * DAY, now, DAY, now);
+        assertThat(week.tier()).isEqualTo("minute");
+        assertThat(week.points()).hasSize(7).allSatisfy(p -> assertThat(p.count()).isEqualTo(8640));
+        assertThat(week.points().get(6).mean()[0]).isCloseTo(lastDay.points().get(12).mean()[0] + 0, org.assertj.core.data.Offset.offset(3000.0));
+
+        final Series month = h.series("a", now - 9 * DAY, now, DAY, now);
+        assertThat(month.tier()).isEqualTo("hour");
+        assertThat(month.points()).hasSize(9).allSatisfy(p -> assertThat(p.count()).isEqualTo(8640));
+        // hours and days are f64: the day's mean is exact
+        assertThat(month.points().get(0).mean()[0]).isEqualTo((1 + 8640) / 2.0);
+
+        final Series old = h.series("a", now - 60 * DAY, now, DAY, now);
+        assertThat(old.tier()).isEqualTo("day");
+        assertThat(old.points().stream().mapToLong(Series.Point::count).sum()).isEqualTo(9 * 8640);
+        assertThat(h.series("a", now - DAY, now, S, now).stepMicros()).as("a step is a whole number of buckets").isEqualTo(MIN);
+        assertThatThrownBy(() -> h.series("a", now, now - DAY, HOUR, now)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(h.series("nobody", now - DAY, now, HOUR, now)).isNull();
+    }
+
+    @Test
+    void retentionPrunesWhatExpiredButKeepsAPinnedAgentsRawBlocks() {
+        final HistoryConfig c = HistoryConfig.defaults().withExpectedAgents(4);
+        final HistoryStores stores = HistoryStores.inMemory(c, D);
+        final AgentHistory h = stores.history(c, D);
+        for (final String id : List.of("kept", "n1", "n2")) {
+            feed(h, id, T0, T0 + 3 * DAY, 0);
+        }
+        assertThat(h.pin("kept", T0)).isTrue();
+        final long now = T0 + 3 * DAY;
+        while (h.retentionPass(now) > 0) {
+            // bounded passes until nothing is left to prune
+        }
+        final long rawLeft = stores.store(HistoryStores.RAW).size();
+        // 3 days of minutes for the pinned agent, 1 day (plus the minute at the cut) for each other
+        assertThat(rawLeft).isEqualTo(3 * 1440 + 2 * 1440);
+        assertThat(h.series("kept", T0, T0 + HOUR, MIN, now).tier()).isEqualTo("raw");
+        assertThat(h.series("kept", T0, T0 + HOUR, MIN, now).points().get(0).count()).isEqualTo(6);
+        assertThat(h.series("n1", T0, T0 + HOUR, MIN, now).tier()).isEqualTo("minute");
+
+        // released: the next passes prune it like the others
+        h.release(rec("kept", AgentStatus.NORMAL, 1, now));
+        while (h.retentionPass(now) > 0) {
+            // again
+        }
+        assertThat(stores.store(HistoryStores.RAW).size()).isEqualTo(3 * 1440);
+    }
+
+    @Test
+    void anAgentThatTurnsSuspectIsPinned() {
+        final HistoryConfig c = HistoryConfig.defaults().withExpectedAgents(4);
+        final AgentHistory h = HistoryStores.inMemory(c, D).history(c, D);
+        h.append(rec("x", AgentStatus.NORMAL, 1, T0), T0, new double[]{1, 2, 3}, true, 1);
+        assertThat(h.pinned("x")).isFalse();
+        h.append(rec("x", AgentStatus.SUSPECT, 2, T0 + S), T0 + S, new double[]{1, 2, 3}, false, 40);
+        assertThat(h.pinned("x")).isTrue();
+        assertThat(h.pinnedAgents()).containsExactly("x");
+    }
+
+    @Test
+    void theBoundOnObservationsPerMinuteRefusesBeforeAnythingIsWritten() {
+        final HistoryConfig d = HistoryConfig.defaults();
+        final HistoryConfig c = new HistoryConfig(d.rawRetentionMicros(), d.minuteRetentionMicros(), d.hourRetentionMicros(), 0,
+            4, 3, 3, 100, 2);
+        final AgentHistory h = HistoryStores.inMemory(c, D).history(c, D);
+        for (int i = 0; i < 3; i++) {
+            h.append(rec("x", AgentStatus.NORMAL, i + 1, T0 + i * S), T0 + i * S, new double[]{1, 2, 3}, true, 1);
+        }
+        assertThat(h.refusal("x", T0 + 5 * S)).contains("observations_per_minute_max");
+        assertThat(h.refusal("x", T0 + MIN)).isNull();
+        assertThatThrownBy(() -> h.append(rec("x", AgentStatus.NORMAL, 4, T0 + 5 * S), T0 + 5 * S, new double[]{1, 2, 3}, true, 1))
+            .isInstanceOf(StoreRefusal.class);
+        assertThat(h.series("x", T0, T0 + MIN, MIN, T0 + MIN).points().get(0).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aRestartWithoutAFlushRestoresDetectionStateAndHistory() {
+        final HistoryConfig c = HistoryConfig.defaults().withExpectedAgents(16);
+        final FeatureSchema schema = FeatureSchema.agentDefault();
+        final int d = schema.size();
+        final HistoryStores stores = HistoryStores.inMemory(c, d);
+        final DetectionConfig dc = DetectionConfig.defaults();
+        final Detector before = new Detector(schema, dc);
+        final AgentHistory h1 = stores.history(c, d);
+        before.setJournal(new HistoryJournal(h1));
+        final SplittableRandom r = new SplittableRandom(7);
+        long t = T0;
+        for (int i = 0; i < 3 * 8640; i++, t += 10 * S) {
+            for (int a = 0; a < 3; a++) {
+                final double[] x = new double[d];
+                for (int k = 0; k < d; k++) {
+                    x[k] = 5 + r.nextDouble() * (a == 2 && i > 3 * 8640 - 400 ? 40 : 1);
+                }
+                before.observe("agent-" + a, "worker", t + a * S, x);
+            }
+        }
+        final long now = t;
+        final Series seriesBefore = h1.series("agent-1", now - 2 * DAY, now, HOUR, now);
+        // killed: no flush, no close; the stores are all that is left
+        final AgentHistory h2 = stores.history(c, d);
+        final Detector after = new Detector(schema, dc);
+        after.setJournal(new HistoryJournal(h2));
+        after.restore(h2.load().stream().map(StoredAgent::record).toList());
+        for (int a = 0; a < 3; a++) {
+            assertThat(after.record("agent-" + a)).isEqualTo(before.record("agent-" + a));
+        }
+        assertThat(before.record("agent-2").status()).isNotEqualTo(AgentStatus.NORMAL);
+        assertThat(h2.pinned("agent-2")).isTrue();
+        assertThat(after.restorePending(100)).isZero();
+        assertThat(after.windowStatistics().count()).isEqualTo(before.windowStatistics().count());
+        assertThat(after.agent("agent-0").baselineObservations()).isEqualTo(before.agent("agent-0").baselineObservations());
+        final Series seriesAfter = h2.series("agent-1", now - 2 * DAY, now, HOUR, now);
+        assertThat(seriesAfter.points()).hasSameSizeAs(seriesBefore.points());
+        for (int i = 0; i < seriesBefore.points().size(); i++) {
+            assertThat(seriesAfter.points().get(i).count()).isEqualTo(seriesBefore.points().get(i).count());
+        }
+        // and it goes on from where it was
+        assertThat(after.observe("agent-0", "worker", now + S, new double[d])).isNotNull();
+        assertThat(after.record("agent-0").observations()).isEqualTo(before.record("agent-0").observations() + 1);
+    }
+}
