@@ -210,6 +210,15 @@ public final class StoreDirectory implements AutoCloseable {
         }
     }
 
+    /** Unmaps the files without the clean-stop marker, as if the process had died (fault tests). */
+    public synchronized void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeStores();
+    }
+
     private void closeStores() {
         for (final ChronicleStore s : stores.values()) {
             try {

@@ -18,7 +18,12 @@ record ConfigFile(
     Long clockSkewMaxMs,
     List<FeatureEntry> features,
     Detection detection,
-    Tree tree) {
+    Tree tree,
+    Storage storage) {
+
+    record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,
+                   Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas) {
+    }
 
     record Listen(String peer, String api, String otlp) {
     }

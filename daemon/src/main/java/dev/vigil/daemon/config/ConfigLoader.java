@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.vigil.daemon.history.HistoryConfig;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -133,7 +134,29 @@ public final class ConfigLoader {
             forgetMs * 1000, d.joinRetryMicrosMin(), d.joinRetryMicrosMax(), skewMs * 1000,
             Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
-            queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree);
+            queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection));
+    }
+
+    private static HistoryConfig history(final Path file, final ConfigFile.Storage raw, final DetectionConfig detection) {
+        final HistoryConfig d = HistoryConfig.defaults();
+        final ConfigFile.Storage s = raw == null ? new ConfigFile.Storage(null, null, null, null, null, null, null) : raw;
+        final long agents = range(file, "storage.expected_agents", s.expectedAgents(), d.expectedAgents(), 1, 10_000_000);
+        // A restart rebuilds each agent's baseline window from its raw blocks, so raw must cover it.
+        final long windowHours = ((long)detection.bucketSeconds() * detection.baselineBuckets() + 3_599) / 3_600;
+        final long rawH = range(file, "storage.raw_retention_hours", s.rawRetentionHours(),
+            Math.max(d.rawRetentionMicros() / HistoryConfig.HOUR_MICROS, windowHours), Math.max(24, windowHours), 24 * 365);
+        final long minuteD = range(file, "storage.minute_retention_days", s.minuteRetentionDays(),
+            Math.max(d.minuteRetentionMicros() / HistoryConfig.DAY_MICROS, (rawH + 23) / 24), (rawH + 23) / 24, 365);
+        final long hourD = range(file, "storage.hour_retention_days", s.hourRetentionDays(),
+            Math.max(d.hourRetentionMicros() / HistoryConfig.DAY_MICROS, minuteD), minuteD, 3_650);
+        final long dayD = s.dayRetentionDays() == null || s.dayRetentionDays() == 0 ? 0
+            : range(file, "storage.day_retention_days", s.dayRetentionDays(), 0, hourD, 36_500);
+        final int perMinute = range(file, "storage.observations_per_minute_max", s.observationsPerMinuteMax(),
+            d.observationsPerMinuteMax(), 1, 6_000);
+        final int replicas = range(file, "storage.replicas", s.replicas(), d.replicas(), 0, 8);
+        return new HistoryConfig(rawH * HistoryConfig.HOUR_MICROS, minuteD * HistoryConfig.DAY_MICROS,
+            hourD * HistoryConfig.DAY_MICROS, dayD * HistoryConfig.DAY_MICROS, agents, perMinute,
+            d.expectedObservationsPerMinute(), d.retentionDeletesPerPass(), replicas);
     }
 
     private static TreeConfig tree(final Path file, final ConfigFile.Tree raw, final int dimension) {

@@ -26,5 +26,11 @@ public record NodeConfig(
     long reconnectBackoffMaxMs,
     FeatureSchema schema,
     DetectionConfig detection,
-    TreeConfig tree) {
+    TreeConfig tree,
+    dev.vigil.daemon.history.HistoryConfig history) {
+
+    /** Where the stores live: {@code data_dir/stores}. */
+    public java.nio.file.Path storesDir() {
+        return dataDir.resolve("stores");
+    }
 }

@@ -39,6 +39,15 @@ public record CoreConfig(
     int knownMax,
     int schemaHash) {
 
+    /** The same config joining through these addresses too (after the configured ones, duplicates dropped). */
+    public CoreConfig withExtraBootstrap(final List<String> extra) {
+        final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(bootstrap);
+        all.addAll(extra);
+        return new CoreConfig(advertiseAddress, List.copyOf(all), peersMax, peersTarget, tickMicros, pingIntervalMicros,
+            suspectAfterMicros, deadAfterMicros, forgetAfterMicros, joinRetryMicrosMin, joinRetryMicrosMax, clockSkewMicrosMax,
+            trustedMax, knownMax, schemaHash);
+    }
+
     public CoreConfig {
         bootstrap = List.copyOf(bootstrap);
         require(peersMax >= 1 && peersMax <= 256, "peersMax must be in [1, 256]: " + peersMax);

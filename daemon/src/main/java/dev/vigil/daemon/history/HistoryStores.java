@@ -98,6 +98,16 @@ public final class HistoryStores implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Lets go of the files as a killed process would (no clean-stop marker: the next start
+     * recovers them). For fault tests that kill a daemon inside the test's JVM.
+     */
+    public void abandon() {
+        if (directory != null) {
+            directory.abandon();
+        }
+    }
+
     /** Closes the files cleanly (the next start needs no recovery). */
     @Override
     public void close() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.ingest.ObservationBatch;
+import dev.vigil.daemon.api.OperatorCommand;
+import dev.vigil.daemon.api.TimeArgs;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,7 +35,8 @@ import java.util.Map;
 
 /**
  * The daemon's HTTP API: {@code GET /healthz}, {@code GET /v1/status}, {@code GET /v1/tree},
- * {@code POST /v1/observations}, {@code GET /v1/agents}, {@code GET /v1/agents/{id}}.
+ * {@code POST /v1/observations}, {@code GET /v1/agents}, {@code GET /v1/agents/{id}},
+ * {@code GET /v1/agents/{id}/series}, {@code POST /v1/agents/{id}/release} (signed).
  */
 final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -106,6 +109,16 @@ final class ApiServer {
                 if (get(ctx, keepAlive, method, path)) {
                     reply(ctx, keepAlive, daemon.onDetector(d -> Map.of("agents", d.agents())));
                 }
+            } else if (path.startsWith("/v1/agents/") && path.endsWith("/series") && path.length() > "/v1/agents//series".length()) {
+                if (get(ctx, keepAlive, method, path)) {
+                    series(ctx, keepAlive, path.substring("/v1/agents/".length(), path.length() - "/series".length()), uri);
+                }
+            } else if (path.startsWith("/v1/agents/") && path.endsWith("/release") && path.length() > "/v1/agents//release".length()) {
+                if (!method.equals(HttpMethod.POST)) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers POST only"));
+                } else {
+                    release(ctx, keepAlive, path.substring("/v1/agents/".length(), path.length() - "/release".length()), request);
+                }
             } else if (path.startsWith("/v1/agents/") && path.length() > "/v1/agents/".length()) {
                 if (get(ctx, keepAlive, method, path)) {
                     // path() is decoded once already; decoding again would turn "a%2541" into "aA"
@@ -122,8 +135,84 @@ final class ApiServer {
                 }
             } else {
                 respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path
-                    + " (try /healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents)"));
+                    + " (try /healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series)"));
             }
+        }
+
+        /** {@code GET /v1/agents/{id}/series?from=&to=&step=}: 400 naming the parameter when one is malformed. */
+        private void series(final ChannelHandlerContext ctx, final boolean keepAlive, final String id, final QueryStringDecoder uri) {
+            final long now = WallClock.micros();
+            final long from;
+            final long to;
+            final long step;
+            try {
+                to = TimeArgs.instantMicros("to", param(uri, "to", "now"), now);
+                from = TimeArgs.instantMicros("from", param(uri, "from", "-24h"), to);
+                final String s = param(uri, "step", null);
+                step = s == null ? 0 : TimeArgs.durationMicros("step", s);
+                if (to <= from) {
+                    throw new IllegalArgumentException("from must be before to");
+                }
+            } catch (final IllegalArgumentException e) {
+                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error(e.getMessage()));
+                return;
+            }
+            daemon.series(id, from, to, step, now).whenComplete((result, failure) -> ctx.executor().execute(() -> {
+                if (failure != null) {
+                    final Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                    if (cause instanceof IllegalArgumentException) {
+                        respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error(cause.getMessage()));
+                    } else {
+                        respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                    }
+                } else if (result == null) {
+                    respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no agent '" + id + "'"));
+                } else {
+                    respond(ctx, keepAlive, HttpResponseStatus.OK, result);
+                }
+            }));
+        }
+
+        private static String param(final QueryStringDecoder uri, final String name, final String fallback) {
+            final List<String> v = uri.parameters().get(name);
+            return v == null || v.isEmpty() || v.get(0).isBlank() ? fallback : v.get(0);
+        }
+
+        /**
+         * {@code POST /v1/agents/{id}/release} with a signed {@link OperatorCommand}: the agent goes
+         * back to normal and its raw data is no longer pinned. 403 for a bad signature, a stale or
+         * replayed command; 404 for an unknown agent.
+         */
+        private void release(final ChannelHandlerContext ctx, final boolean keepAlive, final String id, final FullHttpRequest request) {
+            final OperatorCommand command;
+            try {
+                final com.fasterxml.jackson.databind.JsonNode n = StatusJson.JSON.readTree(ByteBufUtil.getBytes(request.content()));
+                command = new OperatorCommand(text(n, "command"), text(n, "agent"), n.path("issued_at").asLong(Long.MIN_VALUE),
+                    text(n, "nonce"), text(n, "signature"));
+            } catch (final java.io.IOException e) {
+                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("body is not JSON: " + e.getMessage()));
+                return;
+            }
+            if (!"release".equals(command.command()) || !id.equals(command.agent())) {
+                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("expected a signed \"release\" command for agent '" + id + "'"));
+                return;
+            }
+            daemon.release(command).whenComplete((outcome, failure) -> ctx.executor().execute(() -> {
+                if (failure != null) {
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                } else if (outcome.problem() != null) {
+                    respond(ctx, keepAlive, outcome.unknownAgent() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.FORBIDDEN,
+                        error(outcome.problem()));
+                } else {
+                    respond(ctx, keepAlive, HttpResponseStatus.OK, Map.of("released", id, "was_pinned", outcome.wasPinned()));
+                }
+            }));
+        }
+
+        private static String text(final com.fasterxml.jackson.databind.JsonNode n, final String field) {
+            final com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+            return v == null || !v.isTextual() ? null : v.asText();
         }
 
         private static boolean get(final ChannelHandlerContext ctx, final boolean keepAlive, final HttpMethod method, final String path) {

@@ -16,6 +16,11 @@ import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.history.AgentHistory;
+import dev.vigil.daemon.history.HistoryJournal;
+import dev.vigil.daemon.history.HistoryStores;
+import dev.vigil.daemon.history.StoredAgent;
+import dev.vigil.storage.StoreException;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
@@ -64,6 +69,13 @@ public final class Daemon implements AutoCloseable {
      * keeps a busy ingest from turning every batch into a stat-update.
      */
     static final long SUMMARY_INTERVAL_MS = 5_000;
+    /** Retention, rollup flushes and background restores run this often (each pass is bounded). */
+    static final long STORAGE_INTERVAL_MS = 1_000;
+    /** The peer snapshot (addresses a restart joins through) is rewritten every this many storage ticks. */
+    static final int SNAPSHOT_EVERY_TICKS = 10;
+    /** Agents whose baselines are rebuilt per storage tick after a restart (when not touched sooner). */
+    static final int RESTORES_PER_TICK = 2_000;
+    private static final byte[] PEERS_KEY = "membership.peers".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final NodeConfig config;
     private final IoKind io;
@@ -73,6 +85,13 @@ public final class Daemon implements AutoCloseable {
     private final NodeCore core;
     private final Detector detector;
     private final PeerLinks links;
+    private static final int NONCES_REMEMBERED_MAX = 10_000;
+    private final HistoryStores stores;
+    private final PublicKey operatorKey;
+    /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
+    private final java.util.LinkedHashSet<String> noncesSeen = new java.util.LinkedHashSet<>();
+    private final AgentHistory history;
+    private final List<String> snapshotPeers;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -86,12 +105,18 @@ public final class Daemon implements AutoCloseable {
     private long summaryAgentsPublished;
     private boolean summaryFailureLogged;
     private io.netty.util.concurrent.ScheduledFuture<?> summaryTimer;
+    private io.netty.util.concurrent.ScheduledFuture<?> storageTimer;
+    private long storageTicks;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
-                   final FileChannel lockChannel, final FileLock lock) {
+                   final FileChannel lockChannel, final FileLock lock, final HistoryStores stores) {
         this.config = config;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.stores = stores;
+        this.operatorKey = caKey;
+        this.history = stores.history(config.history(), config.schema().size());
+        this.snapshotPeers = readPeerSnapshot(stores, config.core().advertiseAddress());
         this.io = IoKind.best();
         this.coreGroup = io.group(1, "vigil-core");
         this.loop = coreGroup.next();
@@ -100,8 +125,36 @@ public final class Daemon implements AutoCloseable {
         final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
-        this.core = new NodeCore(config.core(), config.tree(), key, certificate, caKey, env);
+        // A restarted node joins through the peers it last knew as well: its old cluster is among them.
+        this.core = new NodeCore(config.core().withExtraBootstrap(snapshotPeers), config.tree(), key, certificate, caKey, env);
         this.detector = new Detector(config.schema(), config.detection());
+        final long t0 = System.nanoTime();
+        final List<StoredAgent> stored = history.load();
+        detector.restore(stored.stream().map(StoredAgent::record).toList());
+        detector.setJournal(new HistoryJournal(history));
+        final AgentHistory.Counters c = history.counters();
+        LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped){} in {} ms; opened in {} ms",
+            config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(),
+            stores.recovered() ? " after recovery from an unclean stop" : "", (System.nanoTime() - t0) / 1_000_000, stores.openMillis());
+    }
+
+    private static List<String> readPeerSnapshot(final HistoryStores stores, final String self) {
+        try {
+            final byte[] v = stores.store(HistoryStores.META).get(PEERS_KEY);
+            if (v == null) {
+                return List.of();
+            }
+            final List<String> out = new ArrayList<>();
+            for (final String a : new String(v, java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                if (!a.isBlank() && !a.equals(self)) {
+                    out.add(a.trim());
+                }
+            }
+            return out;
+        } catch (final dev.vigil.storage.StoreException e) {
+            LOG.warn("the stored peer snapshot is unreadable ({}); joining through the configured bootstrap only", e.getMessage());
+            return List.of();
+        }
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -127,7 +180,24 @@ public final class Daemon implements AutoCloseable {
             lockChannel.close();
             throw new ConfigException(config.file(), "data_dir", config.dataDir() + " is in use by another vigil process");
         }
-        final Daemon daemon = new Daemon(config, key, certificate, caKey, lockChannel, lock);
+        final HistoryStores stores;
+        try {
+            stores = HistoryStores.open(config.storesDir(), "features=" + config.schema().size() + " schema="
+                + Integer.toHexString(config.schema().hash()), config.history(), config.schema().size());
+        } catch (final StoreException e) {
+            lock.release();
+            lockChannel.close();
+            throw new ConfigException(config.file(), "data_dir", e.getMessage());
+        }
+        final Daemon daemon;
+        try {
+            daemon = new Daemon(config, key, certificate, caKey, lockChannel, lock, stores);
+        } catch (final RuntimeException e) {
+            stores.close();
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
         try {
             daemon.bind();
         } catch (final IOException | RuntimeException e) {
@@ -172,6 +242,7 @@ public final class Daemon implements AutoCloseable {
         }
         onCore(core::start).join();
         summaryTimer = loop.scheduleAtFixedRate(this::publishSummary, SUMMARY_INTERVAL_MS, SUMMARY_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        storageTimer = loop.scheduleAtFixedRate(this::storageTick, STORAGE_INTERVAL_MS, STORAGE_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
             VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
             config.core().advertiseAddress(), apiServer.localAddress(),
@@ -196,7 +267,8 @@ public final class Daemon implements AutoCloseable {
     /** Status and transport counters together, taken on the core's thread in one go. */
     CompletableFuture<StatusJson.View> statusView() {
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
-            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress()));
+            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
+            history.counters(), stores.recovered()));
     }
 
     /** The tree snapshot and the node status (for measured RTTs) together, taken on the core's thread. */
@@ -245,6 +317,92 @@ public final class Daemon implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /**
+     * Core thread: rebuilds pending baselines, writes rollups whose bucket has ended, prunes what
+     * expired (bounded), and now and then snapshots the peers a restart should join through.
+     */
+    private void storageTick() {
+        try {
+            final long now = WallClock.micros();
+            detector.restorePending(RESTORES_PER_TICK);
+            history.flushClosed(now);
+            history.retentionPass(now);
+            if (++storageTicks % SNAPSHOT_EVERY_TICKS == 0) {
+                writePeerSnapshot();
+            }
+        } catch (final RuntimeException e) {
+            LOG.error("node {}: storage maintenance failed: {}", NodeIds.toHex(core.nodeId()), e.toString(), e);
+        }
+    }
+
+    private void writePeerSnapshot() {
+        final java.util.TreeSet<String> addresses = new java.util.TreeSet<>();
+        for (final NodeStatus.PeerView p : core.status().peers()) {
+            if (p.address() != null && !p.address().isEmpty()) {
+                addresses.add(p.address());
+            }
+        }
+        for (final dev.vigil.daemon.tree.TreeStatus.Level l : core.tree().status().levels()) {
+            for (final dev.vigil.daemon.tree.TreeStatus.Member m : l.members()) {
+                if (m.address() != null && !m.address().equals(config.core().advertiseAddress())) {
+                    addresses.add(m.address());
+                }
+            }
+        }
+        if (addresses.isEmpty()) {
+            return;
+        }
+        try {
+            stores.store(HistoryStores.META).put(PEERS_KEY, String.join("\n", addresses).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (final StoreException e) {
+            LOG.warn("could not store the peer snapshot: {}", e.getMessage());
+        }
+    }
+
+    /** An agent's series (see {@link AgentHistory#series}), on the core's thread; null when unknown. */
+    public CompletableFuture<dev.vigil.daemon.history.Series> series(final String agentId, final long fromMicros, final long toMicros,
+                                                                    final long stepMicros, final long nowMicros) {
+        return onCore(() -> history.series(agentId, fromMicros, toMicros, stepMicros, nowMicros));
+    }
+
+    /**
+     * Carries out a signed release: checks the command (signature by the fleet's CA, freshness,
+     * nonce not seen), then the agent goes back to normal and its pin is dropped, both stored
+     * before the answer.
+     */
+    public CompletableFuture<Release> release(final dev.vigil.daemon.api.OperatorCommand command) {
+        final long nowSeconds = Instant.now().getEpochSecond();
+        return onCore(() -> {
+            final String problem = command.problem(operatorKey, nowSeconds);
+            if (problem != null) {
+                LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
+                return new Release(problem, false, false);
+            }
+            if (!noncesSeen.add(command.nonce())) {
+                return new Release("this command (nonce " + command.nonce() + ") was already carried out", false, false);
+            }
+            while (noncesSeen.size() > NONCES_REMEMBERED_MAX) {
+                noncesSeen.remove(noncesSeen.iterator().next());
+            }
+            if (!detector.release(command.agent(), WallClock.micros())) {
+                return new Release("no agent '" + command.agent() + "'", false, true);
+            }
+            final boolean wasPinned = history.pinned(command.agent());
+            history.release(detector.record(command.agent()));
+            LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
+            return new Release(null, wasPinned, false);
+        });
+    }
+
+    /** What became of a release: null problem when done. */
+    public record Release(String problem, boolean wasPinned, boolean unknownAgent) {
+    }
+
+    /** Runs a read of the node's history on the core's thread. */
+    public <T> CompletableFuture<T> onHistory(final java.util.function.BiFunction<AgentHistory, Detector, T> read) {
+        return onCore(() -> read.apply(history, detector));
     }
 
     /** Reads (or, in tests, steers) the node's tree on the core's thread. */
@@ -361,6 +519,13 @@ public final class Daemon implements AutoCloseable {
                 if (summaryTimer != null) {
                     summaryTimer.cancel(false);
                 }
+                if (storageTimer != null) {
+                    storageTimer.cancel(false);
+                }
+                if (leave) {
+                    history.flushAll();
+                    writePeerSnapshot();
+                }
                 if (leave) {
                     core.shutdown();
                 } else {
@@ -389,6 +554,11 @@ public final class Daemon implements AutoCloseable {
         }
         apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         coreGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (leave) {
+            stores.close();
+        } else {
+            stores.abandon();
+        }
         try {
             lock.release();
             lockChannel.close();

@@ -24,6 +24,9 @@ public final class LocalDaemons {
     private LocalDaemons() {
     }
 
+    /** What local (test and demo) daemons size their stores for, unless told otherwise. */
+    public static final int LOCAL_EXPECTED_AGENTS = 64;
+
     /** A fresh cluster CA whose public key is written to {@code dir/ca.pub}. */
     public static ClusterCa newCa(final Path dir) throws IOException {
         final ClusterCa ca = new ClusterCa(PrivateKey.generate(new SecureRandom()));
@@ -55,6 +58,10 @@ public final class LocalDaemons {
         yaml.add("bootstrap: " + (bootstrap == null ? "[]" : "[\"" + bootstrap + "\"]"));
         yaml.addAll(List.of("identity:", "  key: node.key", "  certificate: node.crt", "  ca_public_key: ../ca.pub"));
         yaml.addAll(List.of(extraYaml));
+        if (java.util.Arrays.stream(extraYaml).noneMatch(l -> l.startsWith("storage:"))) {
+            // Stores sized for a handful of agents open in milliseconds; 1,000 (the default) take seconds to lay out.
+            yaml.addAll(List.of("storage:", "  expected_agents: " + LOCAL_EXPECTED_AGENTS));
+        }
         yaml.add("");
         Files.writeString(home.resolve("node.yaml"), String.join("\n", yaml));
         return Daemon.start(ConfigLoader.load(home.resolve("node.yaml")));

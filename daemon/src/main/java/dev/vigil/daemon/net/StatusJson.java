@@ -23,7 +23,8 @@ final class StatusJson {
     /** What one status answer is made of, gathered on the core's thread. */
     record View(NodeStatus node, dev.vigil.daemon.detect.Detector.Counters detection,
                 dev.vigil.daemon.ingest.otlp.OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io, double uptimeS,
-                NodeConfig config, SocketAddress peerListen, SocketAddress apiListen) {
+                NodeConfig config, SocketAddress peerListen, SocketAddress apiListen,
+                dev.vigil.daemon.history.AgentHistory.Counters storage, boolean storesRecovered) {
     }
 
     static Map<String, Object> of(final View v) {
@@ -110,7 +111,24 @@ final class StatusJson {
         detection.put("alarms_raised", c.alarmsRaised());
         detection.put("fleet_drifting", c.fleetDrifting());
         detection.put("tree_baselines_refused", c.treeBaselinesRefused());
+        detection.put("refused_store", c.refusedStore());
+        detection.put("restore_pending", c.restorePending());
         out.put("detection", detection);
+        final dev.vigil.daemon.history.AgentHistory.Counters h = v.storage();
+        final Map<String, Object> storage = new LinkedHashMap<>();
+        storage.put("dir", v.config().storesDir().toString());
+        storage.put("recovered_at_start", v.storesRecovered());
+        storage.put("agents", h.agents());
+        storage.put("pinned", h.pinned());
+        storage.put("raw_blocks", h.rawBlocks());
+        storage.put("minute_buckets", h.minuteBuckets());
+        storage.put("hour_buckets", h.hourBuckets());
+        storage.put("day_buckets", h.dayBuckets());
+        storage.put("pruned_entries", h.prunedEntries());
+        storage.put("corrupt_entries", h.corruptEntries());
+        storage.put("refused_per_minute_bound", h.refusedPerMinute());
+        storage.put("refused_store_full", h.refusedStoreFull());
+        out.put("storage", storage);
         out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());
         return out;
     }

@@ -170,7 +170,7 @@ class ConfigLoaderTest {
             .hasMessageContaining("field 'peerz'")
             .hasMessageContaining("unknown field")
             .hasMessageContaining("expected one of: advertise, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
-                + "identity, listen, liveness, peers, transport");
+                + "identity, listen, liveness, peers, storage, transport");
     }
 
     @Test
@@ -495,6 +495,28 @@ class ConfigLoaderTest {
     }
 
     // ---- helpers ----
+
+    // ---- storage ----
+
+    @Test
+    void storageDefaultsKeepRawADayMinutesAWeekHoursAMonthAndDaysForGood() throws IOException {
+        final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL));
+        assertThat(c.history().rawRetentionMicros()).isEqualTo(24 * 3_600_000_000L);
+        assertThat(c.history().minuteRetentionMicros()).isEqualTo(7 * 86_400_000_000L);
+        assertThat(c.history().hourRetentionMicros()).isEqualTo(30 * 86_400_000_000L);
+        assertThat(c.history().dayRetentionMicros()).isZero();
+        assertThat(c.history().replicas()).isEqualTo(2);
+        assertThat(c.storesDir()).isEqualTo(c.dataDir().resolve("stores"));
+    }
+
+    @Test
+    void rawRetentionShorterThanTheBaselineWindowIsRefusedByName() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "detection:\n  baseline_buckets: 2880\nstorage:\n  raw_retention_hours: 24\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("storage.raw_retention_hours")
+            .hasMessageContaining("48");
+    }
 
     private Path write(final String name, final String text) throws IOException {
         final Path file = dir.resolve(name);

@@ -110,6 +110,8 @@ public final class LoopbackTestCluster implements TestCluster {
                 "  ping_interval_ms: " + LIVENESS.pingInterval().toMillis(),
                 "  suspect_after_ms: " + LIVENESS.suspectAfter().toMillis(),
                 "  dead_after_ms: " + LIVENESS.deadAfter().toMillis(),
+                "storage:",
+                "  expected_agents: 16",
                 treeSection()));
             final Node node = new Node(config, NodeIds.toHex(key.nodeId()));
             nodes.add(node);
