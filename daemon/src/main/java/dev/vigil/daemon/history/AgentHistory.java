@@ -168,11 +168,15 @@ public final class AgentHistory {
         final long minute = Tier.RAW.bucketOf(tsMicros);
         final byte[] key = bucketKey(e.key, minute);
         final byte[] block;
-        try {
-            block = raw.get(key);
-        } catch (final CorruptEntryException ex) {
-            corruptEntries++;
-            throw new StoreRefusal(ex.getMessage());
+        if (minute == e.lastBlockMinute && e.lastBlock != null) {
+            block = e.lastBlock; // what we last put under this key: saves a read per observation
+        } else {
+            try {
+                block = raw.get(key);
+            } catch (final CorruptEntryException ex) {
+                corruptEntries++;
+                throw new StoreRefusal(ex.getMessage());
+            }
         }
         final int count = block == null ? 0 : RawBlock.count(block, d);
         if (count >= config.observationsPerMinuteMax()) {
@@ -181,14 +185,20 @@ public final class AgentHistory {
                 + config.observationsPerMinuteMax() + ") observations in one minute");
         }
         final RawBlock.Entry entry = new RawBlock.Entry(tsMicros, inBaseline, after.status(), (float)d2, (float)after.cusum(), values);
+        final byte[] appended = RawBlock.append(block, d, minute, entry);
         try {
-            raw.put(key, RawBlock.append(block, d, minute, entry));
+            raw.put(key, appended);
         } catch (final StoreFullException ex) {
             refusedFull++;
             throw new StoreRefusal(ex.getMessage());
         }
-        e.lastBlockMinute = minute;
-        e.lastBlockCount = count + 1;
+        if (minute >= e.lastBlockMinute) {
+            e.lastBlock = appended;
+        }
+        e.lastBlockMinute = Math.max(e.lastBlockMinute, minute);
+        if (minute == e.lastBlockMinute) {
+            e.lastBlockCount = count + 1;
+        }
         e.oldest[0] = Math.min(e.oldest[0], minute);
         e.record = after;
         if (after.status() != AgentStatus.NORMAL && e.pinnedSinceMicros < 0) {
@@ -357,6 +367,7 @@ public final class AgentHistory {
             if (minute == end) {
                 e.lastBlockMinute = minute;
                 e.lastBlockCount = entries.size();
+                e.lastBlock = block;
             }
         }
         e.openRestored = true;
@@ -610,6 +621,8 @@ public final class AgentHistory {
         boolean openRestored = true;
         long lastBlockMinute = Long.MIN_VALUE;
         int lastBlockCount;
+        /** The raw block last written for {@link #lastBlockMinute} (null after a restart until read). */
+        byte[] lastBlock;
 
         Entry(final long key, final String id) {
             this.key = key;

@@ -22,9 +22,12 @@ import java.util.concurrent.Callable;
         + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
         + "'ingest' (observations/s through POST /v1/observations, spans/s through OTLP protobuf), "
-        + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms).",
+        + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
+        + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
+        + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Loopback.class,
-        BenchCommand.Ingest.class, BenchCommand.Detection.class})
+        BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Storage.class, BenchCommand.AgentState.class,
+        BenchCommand.Restart.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -153,6 +156,71 @@ public final class BenchCommand implements Runnable {
             out.put("observations_per_wall_s", Math.round(r.observations() / wallS));
             out.put("wall_s", Math.round(wallS * 1000) / 1000.0);
             System.out.println(JSON.writeValueAsString(out));
+            return 0;
+        }
+    }
+
+    @Command(name = "storage", mixinStandardHelpOptions = true,
+        description = {"Agents reporting every 10 s for N simulated days through the history write path, with retention",
+            "and rollup flushes every simulated minute; then bytes on disk per tier vs keeping all raw observations,",
+            "and p50/p99 of 30-day series queries and 24-hour raw queries for one agent."})
+    static final class Storage implements Callable<Integer> {
+        @Option(names = "--agents", defaultValue = "1000", description = "Agents (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--days", defaultValue = "30", description = "Simulated days (default: ${DEFAULT-VALUE}).")
+        int days;
+
+        @Option(names = "--queries", defaultValue = "200", description = "Queries of each kind (default: ${DEFAULT-VALUE}).")
+        int queries;
+
+        @Option(names = "--dir", description = "Keep the stores here (default: a temporary directory, deleted).")
+        java.nio.file.Path dir;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", description = "JSON output (the only form; accepted for symmetry with the other benches).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(StorageBench.tiers(agents, days, queries, dir, seed)));
+            return 0;
+        }
+    }
+
+    @Command(name = "agent-state", mixinStandardHelpOptions = true,
+        description = "Put and get throughput of the agent-state store (304-byte entries) sized for N agents, and its file size.")
+    static final class AgentState implements Callable<Integer> {
+        @Option(names = "--agents", defaultValue = "100000", description = "Agents (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--dir", description = "Keep the stores here (default: a temporary directory, deleted).")
+        java.nio.file.Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(StorageBench.agentState(agents, dir)));
+            return 0;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+        description = "A node with N agents, killed without a clean stop, started again: time to open, to serving, to every baseline rebuilt.")
+    static final class Restart implements Callable<Integer> {
+        @Option(names = "--agents", defaultValue = "100000", description = "Agents (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--hours", defaultValue = "2", description = "Hours of history per agent, one observation a minute (default: ${DEFAULT-VALUE}).")
+        int hours;
+
+        @Option(names = "--dir", description = "Keep the stores here (default: a temporary directory, deleted).")
+        java.nio.file.Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(StorageBench.restart(agents, hours, dir)));
             return 0;
         }
     }

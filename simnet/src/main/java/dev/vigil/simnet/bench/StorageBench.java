@@ -1,0 +1,297 @@
+package dev.vigil.simnet.bench;
+
+import dev.vigil.daemon.detect.AgentRecord;
+import dev.vigil.daemon.detect.AgentStatus;
+import dev.vigil.daemon.detect.DetectionConfig;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.history.AgentHistory;
+import dev.vigil.daemon.history.HistoryConfig;
+import dev.vigil.daemon.history.HistoryJournal;
+import dev.vigil.daemon.history.HistoryStores;
+import dev.vigil.daemon.history.RawBlock;
+import dev.vigil.daemon.history.Series;
+import dev.vigil.daemon.history.StoredAgent;
+import dev.vigil.daemon.history.Tier;
+import dev.vigil.storage.KeyValueStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Storage benchmarks on real Chronicle Map files:
+ * <ul>
+ *   <li>{@link #tiers}: agents reporting once every 10 s for N simulated days through the daemon's
+ *       history write path (raw block, stored state, rollups), with the retention pass and rollup
+ *       flushes run every simulated minute as the daemon's timer does; then bytes on disk per
+ *       tier against keeping every raw observation, and series query latencies.</li>
+ *   <li>{@link #agentState}: put/get throughput of the agent-state store and its file size.</li>
+ *   <li>{@link #restart}: time from opening the stores of a node with N agents to serving (agents
+ *       read back), and to every baseline rebuilt.</li>
+ * </ul>
+ */
+final class StorageBench {
+    private static final long S = 1_000_000L;
+    private static final long DAY = 86_400 * S;
+    /** A day boundary (2026-01-01), so tiers line up as they would in the daemon. */
+    private static final long T0 = 1_767_225_600L * S;
+
+    private StorageBench() {
+    }
+
+    static Map<String, Object> tiers(final int agents, final int days, final int queries, final Path dirArg, final long seed) throws IOException {
+        final Path dir = dirArg != null ? dirArg : Files.createTempDirectory("vigil-bench-storage");
+        final FeatureSchema schema = FeatureSchema.agentDefault();
+        final int d = schema.size();
+        final HistoryConfig config = HistoryConfig.defaults().withExpectedAgents(agents);
+        final Map<String, Object> out = new LinkedHashMap<>();
+        try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
+            final AgentHistory h = stores.history(config, d);
+            final SplittableRandom random = new SplittableRandom(seed);
+            final double[][] mean = new double[agents][d];
+            final AgentRecord[] records = new AgentRecord[agents];
+            for (int a = 0; a < agents; a++) {
+                for (int i = 0; i < d; i++) {
+                    mean[a][i] = 1 + random.nextDouble() * 100;
+                }
+                records[a] = new AgentRecord(String.format("agent-%05d", a), "worker", AgentStatus.NORMAL, 0.5, 0, 0, T0, -1, -1);
+            }
+            final long stepMicros = 10 * S;
+            final long steps = days * DAY / stepMicros;
+            final double[] x = new double[d];
+            long observations = 0;
+            final long t0 = System.nanoTime();
+            long nextMinute = T0 + 60 * S;
+            for (long step = 0; step < steps; step++) {
+                final long base = T0 + step * stepMicros;
+                if (base >= nextMinute) {
+                    h.flushClosed(base);
+                    h.retentionPass(base);
+                    nextMinute += 60 * S;
+                }
+                for (int a = 0; a < agents; a++) {
+                    for (int i = 0; i < d; i++) {
+                        x[i] = mean[a][i] * (1 + 0.1 * random.nextGaussian());
+                    }
+                    final long ts = base + (long)a * stepMicros / agents;
+                    h.append(records[a], ts, x, true, 3 + random.nextDouble() * 10);
+                    observations++;
+                }
+                if (step % 8_640 == 8_639) {
+                    System.err.printf("bench storage: day %d of %d, %.0f observations/s%n", (step + 1) / 8_640, days,
+                        observations / ((System.nanoTime() - t0) / 1e9));
+                }
+            }
+            final long now = T0 + steps * stepMicros;
+            h.flushClosed(now);
+            while (h.retentionPass(now) > 0) {
+                // finish what the last minute's pass left
+            }
+            final double writeSeconds = (System.nanoTime() - t0) / 1e9;
+
+            final Map<String, Long> disk = stores.bytesOnDisk();
+            final Map<String, Object> byTier = new LinkedHashMap<>();
+            long total = 0;
+            for (final String name : new String[]{HistoryStores.AGENTS, HistoryStores.RAW, Tier.MINUTE.label(), Tier.HOUR.label(), Tier.DAY.label()}) {
+                byTier.put(name.equals(HistoryStores.AGENTS) ? "state" : name, disk.get(name));
+            }
+            for (final long b : disk.values()) {
+                total += b;
+            }
+            final KeyValueStore raw = stores.store(HistoryStores.RAW);
+            final long rawObservations = countRawObservations(raw, d);
+            final double rawBytesPerObservation = (double)disk.get(HistoryStores.RAW) / Math.max(1, rawObservations);
+            final long raw30 = Math.round(rawBytesPerObservation * agents * (30 * DAY / stepMicros));
+
+            // queries: 30 days (the tier that covers it, default step) and the last 24 h from raw
+            final double[] q30 = new double[queries];
+            final double[] q24 = new double[queries];
+            String tier30 = null;
+            String tier24 = null;
+            long points30 = 0;
+            for (int warm = 0; warm < Math.min(queries, 50); warm++) {
+                h.series(records[random.nextInt(agents)].id(), now - 30 * DAY, now, 0, now);
+                h.series(records[random.nextInt(agents)].id(), now - DAY, now, 0, now);
+            }
+            for (int q = 0; q < queries; q++) {
+                final String id = records[random.nextInt(agents)].id();
+                long s0 = System.nanoTime();
+                final Series month = h.series(id, now - 30 * DAY, now, 0, now);
+                q30[q] = (System.nanoTime() - s0) / 1e6;
+                s0 = System.nanoTime();
+                final Series day = h.series(id, now - DAY, now, 0, now);
+                q24[q] = (System.nanoTime() - s0) / 1e6;
+                tier30 = month.tier();
+                tier24 = day.tier();
+                points30 = month.points().size();
+            }
+            out.put("agents", agents);
+            out.put("days", days);
+            out.put("observations", observations);
+            out.put("features", d);
+            out.put("write_seconds", round(writeSeconds, 1));
+            out.put("observations_per_second", Math.round(observations / writeSeconds));
+            out.put("bytes_total", total);
+            out.put("bytes_by_tier", byTier);
+            out.put("bytes_by_store", disk);
+            out.put("entries", Map.of("raw_blocks", raw.size(), "raw_observations", rawObservations,
+                "minute", stores.store(Tier.MINUTE.label()).size(), "hour", stores.store(Tier.HOUR.label()).size(),
+                "day", stores.store(Tier.DAY.label()).size()));
+            out.put("raw_bytes_per_observation", round(rawBytesPerObservation, 1));
+            out.put("raw_30d_bytes", raw30);
+            out.put("ratio_to_raw", round((double)total / raw30, 4));
+            out.put("query_30d_tier", tier30);
+            out.put("query_30d_points", points30);
+            out.put("query_30d_p50_ms", round(percentile(q30, 0.50), 3));
+            out.put("query_30d_p99_ms", round(percentile(q30, 0.99), 3));
+            out.put("query_24h_raw_tier", tier24);
+            out.put("query_24h_raw_p50_ms", round(percentile(q24, 0.50), 3));
+            out.put("query_24h_raw_p99_ms", round(percentile(q24, 0.99), 3));
+            out.put("queries", queries);
+            out.put("dir", dir.toString());
+        } finally {
+            if (dirArg == null) {
+                deleteTree(dir);
+            }
+        }
+        return out;
+    }
+
+    private static long countRawObservations(final KeyValueStore raw, final int d) {
+        final long[] n = new long[1];
+        raw.forEach((k, v) -> n[0] += RawBlock.count(v, d), k -> { });
+        return n[0];
+    }
+
+    /** Put then get of every agent's stored state (304 bytes), in a store sized for them. */
+    static Map<String, Object> agentState(final int agents, final Path dirArg) throws IOException {
+        final Path dir = dirArg != null ? dirArg : Files.createTempDirectory("vigil-bench-state");
+        final Map<String, Object> out = new LinkedHashMap<>();
+        final int d = FeatureSchema.agentDefault().size();
+        final HistoryConfig config = HistoryConfig.defaults().withExpectedAgents(agents);
+        try {
+            final long open0 = System.nanoTime();
+            final byte[][] keys = new byte[agents][];
+            final byte[][] values = new byte[agents][];
+            for (int a = 0; a < agents; a++) {
+                final AgentRecord r = new AgentRecord(String.format("agent-%07d", a), "worker", AgentStatus.NORMAL, a, a, 0, T0, -1, -1);
+                keys[a] = java.nio.ByteBuffer.allocate(8).putLong(AgentHistory.agentKey(r.id())).array();
+                values[a] = new StoredAgent(r, new long[]{1, 2, 3, 4}, T0, -1).encode();
+            }
+            try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
+                final double openSeconds = (System.nanoTime() - open0) / 1e9;
+                final KeyValueStore s = stores.store(HistoryStores.AGENTS);
+                // two rounds: the first lays out the entries, the second overwrites them as the daemon does
+                double putSeconds = 0;
+                for (int round = 0; round < 2; round++) {
+                    final long p0 = System.nanoTime();
+                    for (int a = 0; a < agents; a++) {
+                        s.put(keys[a], values[a]);
+                    }
+                    putSeconds = (System.nanoTime() - p0) / 1e9;
+                }
+                final long g0 = System.nanoTime();
+                long bytes = 0;
+                for (int a = 0; a < agents; a++) {
+                    bytes += s.get(keys[(int)((a * 7_919L) % agents)]).length;
+                }
+                final double getSeconds = (System.nanoTime() - g0) / 1e9;
+                out.put("agents", agents);
+                out.put("value_bytes", StoredAgent.LENGTH);
+                out.put("open_seconds", round(openSeconds, 2));
+                out.put("put_per_second", Math.round(agents / putSeconds));
+                out.put("get_per_second", Math.round(agents / getSeconds));
+                out.put("bytes_read", bytes);
+                out.put("state_file_bytes_on_disk", stores.bytesOnDisk().get(HistoryStores.AGENTS));
+                out.put("state_file_length", Files.size(dir.resolve("stores").resolve(HistoryStores.AGENTS + ".cm3")));
+            }
+        } finally {
+            if (dirArg == null) {
+                deleteTree(dir);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A node with N agents that each reported {@code hours} hours (one observation a minute, so
+     * the raw blocks are realistic in number), killed without a clean stop, then started again:
+     * time to open (with recovery), to serving (every agent's state read back, as the daemon does
+     * before it binds its sockets), and to every baseline rebuilt.
+     */
+    static Map<String, Object> restart(final int agents, final int hours, final Path dirArg) throws IOException {
+        final Path dir = dirArg != null ? dirArg : Files.createTempDirectory("vigil-bench-restart");
+        final FeatureSchema schema = FeatureSchema.agentDefault();
+        final int d = schema.size();
+        final HistoryConfig config = HistoryConfig.defaults().withExpectedAgents(agents);
+        final Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            final SplittableRandom random = new SplittableRandom(1);
+            final HistoryStores first = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d);
+            final Detector writer = new Detector(schema, DetectionConfig.defaults());
+            writer.setJournal(new HistoryJournal(first.history(config, d)));
+            final double[] x = new double[d];
+            final long w0 = System.nanoTime();
+            for (int m = 0; m < hours * 60; m++) {
+                for (int a = 0; a < agents; a++) {
+                    for (int i = 0; i < d; i++) {
+                        x[i] = 5 + random.nextDouble();
+                    }
+                    writer.observe("agent-" + a, "worker", T0 + m * 60 * S + a, x);
+                }
+            }
+            out.put("agents", agents);
+            out.put("observations_per_agent", hours * 60);
+            out.put("write_seconds", round((System.nanoTime() - w0) / 1e9, 1));
+            first.abandon(); // as if killed: no clean-stop marker, open rollups not written
+
+            final long r0 = System.nanoTime();
+            try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
+                final double openSeconds = (System.nanoTime() - r0) / 1e9;
+                final AgentHistory h = stores.history(config, d);
+                final Detector detector = new Detector(schema, DetectionConfig.defaults());
+                detector.restore(h.load().stream().map(StoredAgent::record).toList());
+                detector.setJournal(new HistoryJournal(h));
+                final double servingSeconds = (System.nanoTime() - r0) / 1e9;
+                while (detector.restorePending(1_000) > 0) {
+                    // the daemon does this 2,000 agents a second on its timer, between other work
+                }
+                final double rebuiltSeconds = (System.nanoTime() - r0) / 1e9;
+                out.put("recovered", stores.recovered());
+                out.put("open_seconds", round(openSeconds, 2));
+                out.put("serving_seconds", round(servingSeconds, 2));
+                out.put("baselines_rebuilt_seconds", round(rebuiltSeconds, 2));
+                out.put("agents_restored", detector.agentCount());
+                out.put("window_observations", detector.windowStatistics().count());
+            }
+        } finally {
+            if (dirArg == null) {
+                deleteTree(dir);
+            }
+        }
+        return out;
+    }
+
+    private static double percentile(final double[] v, final double p) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        final double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int)Math.ceil(p * s.length) - 1)];
+    }
+
+    private static double round(final double v, final int places) {
+        final double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+
+    private static void deleteTree(final Path dir) throws IOException {
+        dev.vigil.daemon.net.LocalDaemons.deleteTree(dir);
+    }
+}
