@@ -58,7 +58,7 @@ public final class SimnetCommand implements Callable<Integer> {
 
     /** Scenarios this build knows. */
     enum Scenario {
-        join, tree, propagation, churn, lying_head;
+        join, tree, propagation, churn, lying_head, restart;
 
         @Override
         public String toString() {
@@ -103,6 +103,8 @@ public final class SimnetCommand implements Callable<Integer> {
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null,
                 trace, System.err);
+            case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {

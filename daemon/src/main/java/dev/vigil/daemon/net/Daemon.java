@@ -19,6 +19,7 @@ import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.HistoryJournal;
 import dev.vigil.daemon.history.HistoryStores;
+import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.storage.StoreException;
 import dev.vigil.daemon.ingest.ObservationBatch;
@@ -75,7 +76,6 @@ public final class Daemon implements AutoCloseable {
     static final int SNAPSHOT_EVERY_TICKS = 10;
     /** Agents whose baselines are rebuilt per storage tick after a restart (when not touched sooner). */
     static final int RESTORES_PER_TICK = 2_000;
-    private static final byte[] PEERS_KEY = "membership.peers".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final NodeConfig config;
     private final IoKind io;
@@ -140,18 +140,8 @@ public final class Daemon implements AutoCloseable {
 
     private static List<String> readPeerSnapshot(final HistoryStores stores, final String self) {
         try {
-            final byte[] v = stores.store(HistoryStores.META).get(PEERS_KEY);
-            if (v == null) {
-                return List.of();
-            }
-            final List<String> out = new ArrayList<>();
-            for (final String a : new String(v, java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
-                if (!a.isBlank() && !a.equals(self)) {
-                    out.add(a.trim());
-                }
-            }
-            return out;
-        } catch (final dev.vigil.storage.StoreException e) {
+            return PeerSnapshot.read(stores.store(HistoryStores.META), self);
+        } catch (final StoreException e) {
             LOG.warn("the stored peer snapshot is unreadable ({}); joining through the configured bootstrap only", e.getMessage());
             return List.of();
         }
@@ -338,24 +328,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void writePeerSnapshot() {
-        final java.util.TreeSet<String> addresses = new java.util.TreeSet<>();
-        for (final NodeStatus.PeerView p : core.status().peers()) {
-            if (p.address() != null && !p.address().isEmpty()) {
-                addresses.add(p.address());
-            }
-        }
-        for (final dev.vigil.daemon.tree.TreeStatus.Level l : core.tree().status().levels()) {
-            for (final dev.vigil.daemon.tree.TreeStatus.Member m : l.members()) {
-                if (m.address() != null && !m.address().equals(config.core().advertiseAddress())) {
-                    addresses.add(m.address());
-                }
-            }
-        }
-        if (addresses.isEmpty()) {
-            return;
-        }
         try {
-            stores.store(HistoryStores.META).put(PEERS_KEY, String.join("\n", addresses).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            PeerSnapshot.write(stores.store(HistoryStores.META), core, config.core().advertiseAddress());
         } catch (final StoreException e) {
             LOG.warn("could not store the peer snapshot: {}", e.getMessage());
         }
