@@ -60,6 +60,7 @@ public final class FrameDecoder {
             case PING, ACK -> ProbeBody.isWellFormed(bodyLength);
             case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case STAT_UPDATE -> StatUpdateBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case BASELINE_REPLICA -> ReplicaBody.isWellFormed(buffer, bodyOffset, bodyLength);
             default -> TreeBodies.isWellFormed(type, buffer, bodyOffset, bodyLength);
         };
         return wellFormed ? FrameStatus.OK : FrameStatus.MALFORMED_BODY;

@@ -26,7 +26,9 @@ public enum MessageType {
     TREE_BASELINE(27),
     TREE_INTRODUCE_REQUEST(28),
     // aggregation: 32..47
-    STAT_UPDATE(32);
+    STAT_UPDATE(32),
+    /** One agent's baseline, to the cluster members that keep a replica of it (body: ReplicaBody). */
+    BASELINE_REPLICA(33);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

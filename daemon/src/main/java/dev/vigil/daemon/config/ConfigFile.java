@@ -22,7 +22,7 @@ record ConfigFile(
     Storage storage) {
 
     record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,
-                   Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas) {
+                   Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas, Long replicationIntervalS) {
     }
 
     record Listen(String peer, String api, String otlp) {

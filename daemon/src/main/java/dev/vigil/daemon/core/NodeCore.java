@@ -15,6 +15,7 @@ import dev.vigil.wire.JoinBody;
 import dev.vigil.wire.LeaveBody;
 import dev.vigil.wire.MessageType;
 import dev.vigil.wire.ProbeBody;
+import dev.vigil.wire.ReplicaBody;
 import dev.vigil.wire.WireWriter;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -70,6 +71,7 @@ public final class NodeCore {
     private final WireWriter treeWriter = new WireWriter();
     private boolean treeIntroduce;
     private Outbox outbox;
+    private ReplicaSink replicaSink = (from, key, version, payload) -> { };
     private Scheduler.Timer tickTimer;
     private long startedMicros = -1;
     private long acceptedMicros = -1;
@@ -188,6 +190,7 @@ public final class NodeCore {
             case ACK -> onAck(senderId, ProbeBody.probeId(frame, bodyOffset),
                 VivaldiCoordinate.tryReadFrom(frame, bodyOffset + ProbeBody.COORDINATE_OFFSET), now);
             case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
+            case BASELINE_REPLICA -> onReplica(senderId, sender, frame, gate.bodyOffset, gate.bodyLength, now);
             default -> {
                 tree.setNow(now);
                 tree.onMessage(MessageType.of(FrameHeader.type(frame, offset)), senderId, sender.address, frame,
@@ -391,6 +394,45 @@ public final class NodeCore {
                 vivaldi.observe(coordinate, rttMicros);
             }
         }
+    }
+
+    /** Hands a well-formed replica to the sink; a malformed one is refused and counted. */
+    private void onReplica(final long senderId, final TrustStore.Trusted sender, final UnsafeBuffer frame, final int bodyOffset,
+                           final int bodyLength, final long now) {
+        if (!ReplicaBody.isWellFormed(frame, bodyOffset, bodyLength)) {
+            refusals.malformed(senderId, sender.address, "baseline-replica body of " + bodyLength + " bytes", now);
+            return;
+        }
+        final byte[] payload = new byte[ReplicaBody.payloadLength(frame, bodyOffset)];
+        frame.getBytes(bodyOffset + ReplicaBody.PAYLOAD_OFFSET, payload);
+        replicaSink.accept(senderId, ReplicaBody.agentKey(frame, bodyOffset), ReplicaBody.version(frame, bodyOffset), payload);
+    }
+
+    /** Where replicas other nodes send us go (the daemon's replica store); ignored by default. */
+    public interface ReplicaSink {
+        void accept(long fromNodeId, long agentKey, long version, byte[] payload);
+    }
+
+    public void setReplicaSink(final ReplicaSink sink) {
+        this.replicaSink = sink;
+    }
+
+    /**
+     * Sends an agent's baseline to a cluster member, introduced (the member may not have our
+     * certificate yet).
+     *
+     * @return the frame's length in bytes, or 0 when not sent (stopped, not started)
+     */
+    public int sendReplica(final String address, final long agentKey, final long version, final byte[] payload) {
+        if (stopped || outbox == null) {
+            return 0;
+        }
+        final long now = now();
+        final WireWriter w = new TreeOutbox().begin(ReplicaBody.bodyLength(payload.length), true);
+        final int length = ReplicaBody.encode(w.buffer(), w.position(), agentKey, version, payload);
+        w.reserve(length);
+        outbox.sendIntroduced(address, MessageType.BASELINE_REPLICA, introduction.length, length, now);
+        return FrameHeader.HEADER_LENGTH + introduction.length + length + dev.vigil.crypto.PrivateKey.SIGNATURE_LENGTH;
     }
 
     private void onLeave(final long senderId, final TrustStore.Trusted sender, final long sequence, final int reason) {

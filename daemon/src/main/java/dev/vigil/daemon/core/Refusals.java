@@ -29,6 +29,21 @@ final class Refusals {
         this.log = log;
     }
 
+    /** A verified sender's body that does not decode: recorded under reason "malformed", logged once per sender. */
+    void malformed(final long senderId, final String address, final String what, final long now) {
+        final String claimed = NodeIds.toHex(senderId);
+        final String key = claimed + "/malformed";
+        final NodeStatus.Refusal previous = byKey.remove(key);
+        final long count = previous == null ? 1 : previous.count() + 1;
+        byKey.put(key, new NodeStatus.Refusal(claimed, address, "malformed", what, count, now));
+        if (byKey.size() > REFUSALS_MAX) {
+            byKey.remove(byKey.keySet().iterator().next());
+        }
+        if (previous == null) {
+            log.warn("refused a malformed " + what + " from node " + claimed + (address == null ? "" : " at " + address));
+        }
+    }
+
     /**
      * @param frame   the refused frame, structurally valid when {@code status} is one noted here
      * @param problem what was wrong with the presented certificate, or null

@@ -111,6 +111,25 @@ final class BucketWindow {
         fine[slot].add(x);
     }
 
+    /** Merges statistics into the bucket of {@code tsMicros}, as if its observations had been added there. */
+    void addAll(final long tsMicros, final Moments m) {
+        final long b = bucketOf(tsMicros);
+        if (b <= newest - fine.length) {
+            coarseFor(Math.floorDiv(b, rollup)).merge(m);
+            return;
+        }
+        final int slot = (int)Math.floorMod(b, (long)fine.length);
+        if (fineIndex[slot] != b) {
+            if (fine[slot] == null) {
+                fine[slot] = new Moments(dimension);
+            } else {
+                fine[slot].clear();
+            }
+            fineIndex[slot] = b;
+        }
+        fine[slot].merge(m);
+    }
+
     private Moments coarseFor(final long index) {
         final int slot = (int)Math.floorMod(index, (long)coarse.length);
         if (coarseIndex[slot] != index) {

@@ -76,6 +76,7 @@ public final class Detector {
     private long alarms;
     private long treeBaselinesRefused;
     private long refusedStore;
+    private long adopted;
     private String lastStoreRefusal;
     private Journal journal = Journal.NONE;
     /** Agents read back from the stores whose baseline window is not rebuilt yet, oldest first. */
@@ -127,6 +128,7 @@ public final class Detector {
             }
             a = new Agent(agentId);
             agents.put(agentId, a);
+            adopt(a, journal.adopted(agentId), tsMicros);
         }
         if (role != null && !role.equals(a.role)) {
             a.role = role;
@@ -223,6 +225,41 @@ public final class Detector {
             return Outcome.REFUSED_STORE;
         }
         return outcome;
+    }
+
+    /**
+     * Takes over an agent that moved here from another node: its status, CUSUM and counts, and its
+     * own baseline as the statistics of a bucket just older than the lag, so it is scored against
+     * its own history at once and that history leaves the window when its time is up.
+     */
+    private void adopt(final Agent a, final Journal.Adopted from, final long tsMicros) {
+        if (from == null || from.baseline() == null || from.baseline().dimension() != d) {
+            return;
+        }
+        final AgentRecord r = from.record();
+        a.role = r.role();
+        a.status = r.status();
+        a.cusum = r.cusum();
+        a.observations = r.observations();
+        a.excluded = r.excluded();
+        a.statusSinceMicros = r.statusSinceMicros();
+        a.alarmedMicros = r.alarmedMicros();
+        final long at = Math.min(tsMicros, r.lastTsMicros()) - (config.lagBuckets() + 1L) * bucketMicros;
+        a.window.advanceTo(at);
+        a.window.addAll(at, from.baseline());
+        adopted++;
+    }
+
+    /**
+     * The agent's own baseline statistics (transformed units, its lagged window), or null when
+     * unknown or it has none yet: what is replicated to other nodes.
+     */
+    public Moments ownBaseline(final String agentId) {
+        final Agent a = agents.get(agentId);
+        if (a == null || a.pendingRestore || a.referenceCount == 0) {
+            return null;
+        }
+        return a.reference.copy();
     }
 
     /** Where accepted observations are recorded (the node's history); {@link Journal#NONE} by default. */
@@ -460,6 +497,18 @@ public final class Detector {
             a.lastTsMicros, a.statusSinceMicros, a.alarmedMicros);
     }
 
+    /** Up to {@code max} agents with ids after {@code after}, in id order (bounded scans). */
+    public List<AgentSummary> agentsAfter(final String after, final int max) {
+        final List<AgentSummary> out = new ArrayList<>(Math.min(max, agents.size()));
+        for (final Agent a : agents.tailMap(after, false).values()) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(a.summary());
+        }
+        return out;
+    }
+
     /** One line per agent, ordered by id. */
     public List<AgentSummary> agents() {
         final List<AgentSummary> out = new ArrayList<>(agents.size());
@@ -514,7 +563,7 @@ public final class Detector {
             fleetDrifting += a.fleetDrifting ? 1 : 0;
         }
         return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull,
-            evicted, alarms, fleetDrifting, treeBaselinesRefused, refusedStore, pendingRestore.size());
+            evicted, alarms, fleetDrifting, treeBaselinesRefused, refusedStore, pendingRestore.size(), adopted);
     }
 
     /**
@@ -524,10 +573,12 @@ public final class Detector {
      * @param treeBaselinesRefused  tree baselines not taken (wrong dimension, too few observations)
      * @param refusedStore          observations the node's stores could not take
      * @param restorePending        agents read back after a restart whose baseline is not rebuilt yet
+     * @param adopted               agents that arrived with a replica of their baseline from another node
      */
     public record Counters(int agents, int suspect, int alarmed, long observations, long scored, long excludedFromBaseline,
                            long refusedTooOld, long refusedAgentsFull, long evictedSilent, long alarmsRaised,
-                           int fleetDrifting, long treeBaselinesRefused, long refusedStore, int restorePending) {
+                           int fleetDrifting, long treeBaselinesRefused, long refusedStore, int restorePending,
+                           long adopted) {
     }
 
     /**

@@ -24,6 +24,19 @@ public interface Journal {
      */
     void replay(String agentId, long fromMicros, ReplaySink sink);
 
+    /**
+     * What is known of an agent this node has never seen, from the replica another node sent of
+     * it (its state and own baseline, in transformed units), or null. Asked once, when the agent
+     * first reports here.
+     */
+    default Adopted adopted(final String agentId) {
+        return null;
+    }
+
+    /** An agent's state and own baseline as its previous node last replicated them. */
+    record Adopted(AgentRecord record, dev.vigil.daemon.stats.Moments baseline) {
+    }
+
     /** One stored observation, as given to {@link #accepted}. */
     interface ReplaySink {
         void accept(long tsMicros, double[] raw, boolean inBaseline);

@@ -16,10 +16,12 @@ package dev.vigil.daemon.history;
  * @param expectedObservationsPerMinute per agent, for sizing raw blocks
  * @param retentionDeletesPerPass     bound on the entries one retention pass deletes
  * @param replicas                    cluster members each agent baseline is replicated to
+ * @param replicationIntervalMicros   an agent's baseline is sent again at most this often
  */
 public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros, long hourRetentionMicros,
                             long dayRetentionMicros, long expectedAgents, int observationsPerMinuteMax,
-                            int expectedObservationsPerMinute, int retentionDeletesPerPass, int replicas) {
+                            int expectedObservationsPerMinute, int retentionDeletesPerPass, int replicas,
+                            long replicationIntervalMicros) {
     public static final long HOUR_MICROS = 3_600_000_000L;
     public static final long DAY_MICROS = 24 * HOUR_MICROS;
 
@@ -29,13 +31,13 @@ public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros,
             throw new IllegalArgumentException("retention must grow with the tier: raw >= 1 h, minute >= raw, hour >= minute, day >= hour (or 0, kept)");
         }
         if (expectedAgents < 1 || observationsPerMinuteMax < 1 || observationsPerMinuteMax > 6_000
-            || expectedObservationsPerMinute < 1 || retentionDeletesPerPass < 1 || replicas < 0) {
+            || expectedObservationsPerMinute < 1 || retentionDeletesPerPass < 1 || replicas < 0 || replicationIntervalMicros < 1) {
             throw new IllegalArgumentException("storage sizes and bounds must be positive (observations per minute at most 6000)");
         }
     }
 
     public static HistoryConfig defaults() {
-        return new HistoryConfig(24 * HOUR_MICROS, 7 * DAY_MICROS, 30 * DAY_MICROS, 0, 1_000, 600, 6, 20_000, 2);
+        return new HistoryConfig(24 * HOUR_MICROS, 7 * DAY_MICROS, 30 * DAY_MICROS, 0, 1_000, 600, 6, 20_000, 2, 30_000_000L);
     }
 
     public long retentionMicros(final Tier t) {
@@ -49,6 +51,6 @@ public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros,
 
     public HistoryConfig withExpectedAgents(final long agents) {
         return new HistoryConfig(rawRetentionMicros, minuteRetentionMicros, hourRetentionMicros, dayRetentionMicros, agents,
-            observationsPerMinuteMax, expectedObservationsPerMinute, retentionDeletesPerPass, replicas);
+            observationsPerMinuteMax, expectedObservationsPerMinute, retentionDeletesPerPass, replicas, replicationIntervalMicros);
     }
 }

@@ -6,9 +6,21 @@ import dev.vigil.daemon.detect.Journal;
 /** The detector's journal, kept in the node's {@link AgentHistory}. */
 public final class HistoryJournal implements Journal {
     private final AgentHistory history;
+    private final Replication replication;
 
     public HistoryJournal(final AgentHistory history) {
+        this(history, null);
+    }
+
+    /** With {@code replication}, agents new here are adopted from a replica when one is held. */
+    public HistoryJournal(final AgentHistory history, final Replication replication) {
         this.history = history;
+        this.replication = replication;
+    }
+
+    @Override
+    public Adopted adopted(final String agentId) {
+        return replication == null || history.knows(agentId) ? null : replication.adopted(agentId);
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class HistoryStores implements AutoCloseable {
     public static final String META = "meta";
     public static final String LOG = "consensus-log";
     public static final String CERTIFICATES = "certificates";
+    public static final String REPLICAS = "replicas";
 
     private final StoreDirectory directory;
     private final Map<String, KeyValueStore> stores;
@@ -44,6 +45,8 @@ public final class HistoryStores implements AutoCloseable {
             StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes + 1), 16, Rollup.encodedLength(dimension, 4)),
             StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8)),
             StoreSpec.fixedKey(Tier.DAY.label(), agents * (days + 1), 16, Rollup.encodedLength(dimension, 8)),
+            StoreSpec.fixedKey(REPLICAS, agents * Math.max(1, c.replicas()), 8,
+                16 + dev.vigil.daemon.detect.AgentRecord.LENGTH + dev.vigil.daemon.stats.Moments.encodedLength(dimension)),
             StoreSpec.variableKey(META, 1_024, 24, 4_096),
             StoreSpec.fixedKey(LOG, 100_000, 16, 512),
             StoreSpec.fixedKey(CERTIFICATES, 10_000, 8, 256));

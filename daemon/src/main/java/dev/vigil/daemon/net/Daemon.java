@@ -20,6 +20,7 @@ import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.HistoryJournal;
 import dev.vigil.daemon.history.HistoryStores;
 import dev.vigil.daemon.history.PeerSnapshot;
+import dev.vigil.daemon.history.Replication;
 import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.storage.StoreException;
 import dev.vigil.daemon.ingest.ObservationBatch;
@@ -91,6 +92,7 @@ public final class Daemon implements AutoCloseable {
     /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
     private final java.util.LinkedHashSet<String> noncesSeen = new java.util.LinkedHashSet<>();
     private final AgentHistory history;
+    private final Replication replication;
     private final List<String> snapshotPeers;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -116,6 +118,8 @@ public final class Daemon implements AutoCloseable {
         this.stores = stores;
         this.operatorKey = caKey;
         this.history = stores.history(config.history(), config.schema().size());
+        this.replication = new Replication(stores.store(HistoryStores.REPLICAS), config.history().replicas(),
+            config.history().replicationIntervalMicros(), config.schema().size());
         this.snapshotPeers = readPeerSnapshot(stores, config.core().advertiseAddress());
         this.io = IoKind.best();
         this.coreGroup = io.group(1, "vigil-core");
@@ -131,7 +135,8 @@ public final class Daemon implements AutoCloseable {
         final long t0 = System.nanoTime();
         final List<StoredAgent> stored = history.load();
         detector.restore(stored.stream().map(StoredAgent::record).toList());
-        detector.setJournal(new HistoryJournal(history));
+        detector.setJournal(new HistoryJournal(history, replication));
+        core.setReplicaSink(replication::onReplica);
         final AgentHistory.Counters c = history.counters();
         LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped){} in {} ms; opened in {} ms",
             config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(),
@@ -258,7 +263,7 @@ public final class Daemon implements AutoCloseable {
     CompletableFuture<StatusJson.View> statusView() {
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
-            history.counters(), stores.recovered()));
+            history.counters(), stores.recovered(), replication.counters()));
     }
 
     /** The tree snapshot and the node status (for measured RTTs) together, taken on the core's thread. */
@@ -319,6 +324,7 @@ public final class Daemon implements AutoCloseable {
             detector.restorePending(RESTORES_PER_TICK);
             history.flushClosed(now);
             history.retentionPass(now);
+            replication.tick(now, detector, core);
             if (++storageTicks % SNAPSHOT_EVERY_TICKS == 0) {
                 writePeerSnapshot();
             }

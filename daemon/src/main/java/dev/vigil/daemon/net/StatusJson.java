@@ -24,7 +24,8 @@ final class StatusJson {
     record View(NodeStatus node, dev.vigil.daemon.detect.Detector.Counters detection,
                 dev.vigil.daemon.ingest.otlp.OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io, double uptimeS,
                 NodeConfig config, SocketAddress peerListen, SocketAddress apiListen,
-                dev.vigil.daemon.history.AgentHistory.Counters storage, boolean storesRecovered) {
+                dev.vigil.daemon.history.AgentHistory.Counters storage, boolean storesRecovered,
+                dev.vigil.daemon.history.Replication.Counters replication) {
     }
 
     static Map<String, Object> of(final View v) {
@@ -128,6 +129,18 @@ final class StatusJson {
         storage.put("corrupt_entries", h.corruptEntries());
         storage.put("refused_per_minute_bound", h.refusedPerMinute());
         storage.put("refused_store_full", h.refusedStoreFull());
+        final dev.vigil.daemon.history.Replication.Counters r = v.replication();
+        final Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("replicas", r.replicas());
+        rep.put("frames_sent", r.framesSent());
+        rep.put("bytes_sent", r.bytesSent());
+        rep.put("payload_bytes_sent", r.payloadBytesSent());
+        rep.put("received", r.received());
+        rep.put("stored", r.stored());
+        rep.put("refused", r.refused());
+        rep.put("held", r.held());
+        storage.put("replication", rep);
+        detection.put("adopted", c.adopted());
         out.put("storage", storage);
         out.put("otlp", v.otlp() == null ? null : v.otlp().asMap());
         return out;

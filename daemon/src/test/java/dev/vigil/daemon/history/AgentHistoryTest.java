@@ -115,7 +115,7 @@ class AgentHistoryTest {
     void theBoundOnObservationsPerMinuteRefusesBeforeAnythingIsWritten() {
         final HistoryConfig d = HistoryConfig.defaults();
         final HistoryConfig c = new HistoryConfig(d.rawRetentionMicros(), d.minuteRetentionMicros(), d.hourRetentionMicros(), 0,
-            4, 3, 3, 100, 2);
+            4, 3, 3, 100, 2, 30_000_000L);
         final AgentHistory h = HistoryStores.inMemory(c, D).history(c, D);
         for (int i = 0; i < 3; i++) {
             h.append(rec("x", AgentStatus.NORMAL, i + 1, T0 + i * S), T0 + i * S, new double[]{1, 2, 3}, true, 1);
