@@ -440,8 +440,8 @@ public final class Detector {
     }
 
     /**
-     * Operator command: an alarmed or suspect agent goes back to normal with a fresh CUSUM. (No
-     * API reaches it yet; until one does, an alarm stays until the daemon restarts.)
+     * Operator command ({@code POST /v1/agents/{id}/release}, signed): an alarmed or suspect
+     * agent goes back to normal with a fresh CUSUM.
      */
     public boolean release(final String agentId, final long tsMicros) {
         final Agent a = agents.get(agentId);
