@@ -72,6 +72,15 @@ public final class RestartScenario {
     }
 
     public static Map<String, Object> run(final Params p, final HostStats hostStats) {
+        return run(p, hostStats, java.util.Set.of(), null);
+    }
+
+    /**
+     * Runs the scenario; the tree log of the hosts in {@code traced} (by index; empty for none)
+     * and the crashes and restarts go to {@code trace}, node ids shown as {@code n<index>}.
+     */
+    public static Map<String, Object> run(final Params p, final HostStats hostStats, final java.util.Set<Integer> traced,
+                                          final java.io.PrintStream trace) {
         final SimFleet fleet = new SimFleet(p.seed(), WorldMap.defaultMap(), p.signatures());
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final int d = schema.size();
@@ -93,6 +102,17 @@ public final class RestartScenario {
                 }
             }
             sites.add(site);
+        }
+        final Map<String, Integer> indexByHex = new java.util.HashMap<>();
+        for (final Site site : sites) {
+            indexByHex.put(dev.vigil.crypto.NodeIds.toHex(site.host.nodeId()), site.host.index());
+        }
+        if (trace != null) {
+            for (final Site site : sites) {
+                if (traced.contains(site.host.index())) {
+                    site.host.setLog(traceLog(fleet.sim(), site.host.index(), indexByHex, trace, traced.size() <= 10));
+                }
+            }
         }
         final CoreConfig founderConfig = fleet.host(0).config();
         for (final Site site : sites) {
@@ -120,6 +140,9 @@ public final class RestartScenario {
                     return;
                 }
                 victim.host.crash();
+                if (trace != null) {
+                    trace.printf("%9.3f n%-6d CRASH (down for %.1f s)%n", fleet.sim().elapsedMicros() / 1e6, victim.host.index(), downFor / 1e6);
+                }
                 victim.detector = null; // the process's memory is gone; the stores stay
                 victim.history = null;
                 fleet.sim().schedule(downFor, () -> {
@@ -141,6 +164,8 @@ public final class RestartScenario {
         long inRaw = 0;
         long inMinutes = 0;
         int unplaced = 0;
+        final List<String> unplacedExamples = new ArrayList<>();
+        final java.util.TreeMap<String, Integer> roots = new java.util.TreeMap<>();
         final long now = fleet.sim().nowMicros();
         for (final Site site : sites) {
             if (!site.host.isUp()) {
@@ -164,12 +189,22 @@ public final class RestartScenario {
                         + ", minute rollups " + minuteCount);
                 }
             }
-            if (!site.host.core().tree().status().placed()) {
+            final dev.vigil.daemon.tree.TreeStatus ts = site.host.core().tree().status();
+            if (!ts.placed()) {
                 unplaced++;
+                if (unplacedExamples.size() < 5) {
+                    unplacedExamples.add("host " + site.host.index() + " (restarted " + site.restarts + "x, peers "
+                        + site.host.core().status().peers().size() + ", counters " + ts.counters() + ")");
+                }
+            } else {
+                roots.merge(String.valueOf(ts.rootId()), 1, Integer::sum);
             }
         }
         if (unplaced > 0) {
-            failed.add(unplaced + " hosts have no place in the tree at the end");
+            failed.add(unplaced + " hosts have no place in the tree at the end, e.g. " + unplacedExamples);
+        }
+        if (roots.size() > 1) {
+            failed.add("placed hosts see " + roots.size() + " roots: " + roots);
         }
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "restart");
@@ -184,9 +219,41 @@ public final class RestartScenario {
         out.put("observations_in_raw", inRaw);
         out.put("observations_in_minute_rollups", inMinutes);
         out.put("unplaced_at_end", unplaced);
+        out.put("roots_at_end", roots.size());
         out.put("converged", failed.isEmpty());
         out.put("invariants_failed", failed.subList(0, Math.min(failed.size(), 20)));
         return out;
+    }
+
+    private static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile("\\b[0-9a-f]{16}\\b");
+
+    private static dev.vigil.daemon.core.NodeLog traceLog(final Simulator sim, final int index, final Map<String, Integer> indexByHex,
+                                                          final java.io.PrintStream trace, final boolean debug) {
+        return new dev.vigil.daemon.core.NodeLog() {
+            @Override
+            public boolean debugEnabled() {
+                return debug;
+            }
+
+            @Override
+            public void debug(final String message) {
+                info("  " + message);
+            }
+
+            @Override
+            public void info(final String message) {
+                final String named = HEX_ID.matcher(message).replaceAll(m -> {
+                    final Integer i = indexByHex.get(m.group());
+                    return i == null ? m.group() : "n" + i;
+                });
+                trace.printf("%9.3f n%-6d %s%n", sim.elapsedMicros() / 1e6, index, named);
+            }
+
+            @Override
+            public void warn(final String message) {
+                info("WARN " + message);
+            }
+        };
     }
 
     /** Builds the site's detection process from its stores, as a daemon does at start. */

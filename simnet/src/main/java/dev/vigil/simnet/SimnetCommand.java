@@ -104,7 +104,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null,
                 trace, System.err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
-                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host);
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, System.err);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {

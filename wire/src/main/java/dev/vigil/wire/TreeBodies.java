@@ -15,7 +15,7 @@ import org.agrona.DirectBuffer;
  * <pre>
  * TREE_DESCEND    u8 level wanted, u8 level asked (255: the highest the receiver heads), coordinate
  * TREE_REFER      u8 status (0 members follow, 1 not a head there: start again at the root),
- *                 u8 level, u8 top level, node ref root, u8 n, n members
+ *                 u8 level, u8 top level, node ref root (id 0: the sender knows of none), u8 n, n members
  * TREE_ADMIT      u8 level, u64 head it replaces (0: none), coordinate
  * TREE_VIEW       u8 level, u8 flags (bit 0: dissolved), u32 epoch, u64 head, u8 top level,
  *                 [dissolved: node ref of the cluster to join instead], u8 n, n node refs (head

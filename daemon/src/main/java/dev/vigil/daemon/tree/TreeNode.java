@@ -196,6 +196,8 @@ public final class TreeNode {
     private final NodeLog log;
     private final Outbox outbox;
     private final List<String> bootstrap;
+    /** The root id a refer carries when its sender knows of no root. */
+    private static final long NO_ROOT = 0;
     private final Cluster[] levels = new Cluster[LEVELS];
     private final Seek[] seeks = new Seek[LEVELS];
     private final Map<Long, Long> introducedMicros = new HashMap<>();
@@ -433,9 +435,13 @@ public final class TreeNode {
         s.backoffMicros = Math.min(2 * s.backoffMicros, config.seekBackoffMaxMicros());
         counters.seekAttempts++;
         final String target;
-        if (root != null && root.id() != selfId && !isDeadOrSuspect(root.id())) {
+        final Long rootRefused = root == null ? null : notHeadMicros.get(root.id());
+        if (root != null && root.id() != selfId && !isDeadOrSuspect(root.id())
+            && (rootRefused == null || now - rootRefused > NOT_HEAD_SKIP_MICROS)) {
             target = root.address();
         } else if (!bootstrap.isEmpty()) {
+            // no root, or the one we know of said it heads nothing (it restarted, or lost its place):
+            // ask a bootstrap node, which names the root it knows
             target = bootstrap.get(random.nextInt(bootstrap.size()));
         } else {
             return;
@@ -477,7 +483,11 @@ public final class TreeNode {
 
     private void sendRefer(final String address, final int level, final long now) {
         final Cluster c = level >= 0 ? levels[level] : null;
-        final NodeRef rootRef = root != null ? root : new NodeRef(selfId, selfAddress);
+        // A node that knows of no root (just restarted, say) must not name itself: a seeker would ask
+        // it again and again. Id 0 says "none known"; the seeker tries elsewhere.
+        // An unplaced node's idea of the root is hearsay (it may be a root that has since restarted): it
+        // names none, so that seekers go on to nodes that are placed and know the root from their views.
+        final NodeRef rootRef = root != null && (isPlaced() || isRootHere()) ? root : new NodeRef(NO_ROOT, selfAddress);
         int length = 3 + TreeBodies.nodeRefLength(rootRef.address()) + 1;
         if (c != null) {
             for (final Member m : c.members.values()) {
@@ -558,7 +568,7 @@ public final class TreeNode {
             counters.stale++;
             return;
         }
-        if (rootId != selfId) {
+        if (rootId != selfId && rootId != NO_ROOT) {
             root = new NodeRef(rootId, rootAddress);
         }
         if (status == 1) {
@@ -567,7 +577,10 @@ public final class TreeNode {
                 notHeadMicros.clear();
             }
             notHeadMicros.put(senderId, now);
-            if (rootId != senderId && rootId != selfId) {
+            if (root != null && root.id() == senderId) {
+                root = null; // the root we knew of heads nothing now: it restarted or lost its place
+            }
+            if (rootId != senderId && rootId != selfId && rootId != NO_ROOT) {
                 s.askedAddress = rootAddress;
                 sendDescend(rootAddress, s.level, TreeBodies.LEVEL_ANY, now);
                 s.deadlineMicros = now + config.seekTimeoutMicros();
@@ -1474,6 +1487,15 @@ public final class TreeNode {
             // only members of our cluster at that level (directly, or through a member's ping-req) get an ack:
             // a head that still lists us after we moved must stop counting us
             final long asker = askedBy != 0 ? askedBy : senderId;
+            if (c == null && askedBy == 0) {
+                // We are in no cluster at that level, yet the sender counts us in one: we restarted (or
+                // moved) and lost it. "I left": a member whose head we were elects another at once, a
+                // head that lists us drops us. (Saying "you are not my member" instead would send the
+                // whole cluster seeking, and a restarted root would leave its fleet without a top.)
+                counters.stale++;
+                sendSuspect(senderAddress, level, selfId, 0, TreeBodies.STATE_DEAD);
+                return;
+            }
             if (c == null || !c.members.containsKey(senderId) || !c.members.containsKey(asker)) {
                 counters.stale++;
                 if (askedBy == 0) {
