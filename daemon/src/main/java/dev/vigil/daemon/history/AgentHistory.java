@@ -32,6 +32,12 @@ import java.util.function.Consumer;
  * the id, so a collision is caught and the second agent refused rather than mixed in.
  */
 public final class AgentHistory {
+    /**
+     * Agents one retention pass looks at. Cut-offs move a minute a minute, so a pass a second that
+     * visits this many keeps up with 60 times as many agents.
+     */
+    static final int RETENTION_VISITS_MAX = 20_000;
+
     private final HistoryConfig config;
     private final int d;
     private final KeyValueStore agents;
@@ -445,8 +451,8 @@ public final class AgentHistory {
 
     /**
      * Deletes what has expired by {@code nowMicros}, at most {@code retentionDeletesPerPass}
-     * entries, resuming where the last pass stopped (agents in key order, round robin). A pinned
-     * agent's raw blocks are kept.
+     * entries from at most {@link #RETENTION_VISITS_MAX} agents, resuming where the last pass
+     * stopped (agents in key order, round robin). A pinned agent's raw blocks are kept.
      *
      * @return entries deleted
      */
@@ -454,7 +460,7 @@ public final class AgentHistory {
         int budget = config.retentionDeletesPerPass();
         int deleted = 0;
         int visited = 0;
-        final int agentsNow = byKey.size();
+        final int agentsNow = Math.min(byKey.size(), RETENTION_VISITS_MAX);
         while (budget > 0 && visited < agentsNow) {
             Map.Entry<Long, Entry> next = byKey.higherEntry(retentionCursor);
             if (next == null) {
@@ -474,7 +480,12 @@ public final class AgentHistory {
     }
 
     private int prune(final Entry e, final long nowMicros, final int budget) {
-        restoreOpen(e); // open rollups are rebuilt from raw blocks, so those must not go first
+        if (!e.openRestored) {
+            // Read back after a restart and not rebuilt yet: its open rollups come from its raw
+            // blocks, so nothing is pruned before the rebuild (the detector's background restore,
+            // or the agent's next report, does it; rebuilding here would stall the pass).
+            return 0;
+        }
         int n = 0;
         boolean changed = false;
         for (final Tier t : Tier.values()) {

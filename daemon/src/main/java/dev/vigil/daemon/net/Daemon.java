@@ -75,8 +75,13 @@ public final class Daemon implements AutoCloseable {
     static final long STORAGE_INTERVAL_MS = 1_000;
     /** The peer snapshot (addresses a restart joins through) is rewritten every this many storage ticks. */
     static final int SNAPSHOT_EVERY_TICKS = 10;
-    /** Agents whose baselines are rebuilt per storage tick after a restart (when not touched sooner). */
-    static final int RESTORES_PER_TICK = 2_000;
+    /**
+     * After a restart, baselines not rebuilt yet (agents not touched since) are rebuilt on the
+     * storage tick, {@value #RESTORES_PER_STEP} at a time for at most this long per tick: a
+     * rebuild replays up to a day of raw blocks, milliseconds per agent.
+     */
+    static final long RESTORE_MILLIS_PER_TICK = 200;
+    static final int RESTORES_PER_STEP = 8;
 
     private final NodeConfig config;
     private final IoKind io;
@@ -321,7 +326,11 @@ public final class Daemon implements AutoCloseable {
     private void storageTick() {
         try {
             final long now = WallClock.micros();
-            detector.restorePending(RESTORES_PER_TICK);
+            // rebuild baselines read back at start, a few at a time, for at most RESTORE_MILLIS_PER_TICK
+            final long restoreUntil = System.nanoTime() + RESTORE_MILLIS_PER_TICK * 1_000_000L;
+            while (detector.restorePending(RESTORES_PER_STEP) > 0 && System.nanoTime() < restoreUntil) {
+                // the core's thread also serves peers and the API: give it back within the bound
+            }
             history.flushClosed(now);
             history.retentionPass(now);
             replication.tick(now, detector, core);

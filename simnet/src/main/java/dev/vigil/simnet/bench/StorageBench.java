@@ -259,7 +259,7 @@ final class StorageBench {
                 detector.setJournal(new HistoryJournal(h));
                 final double servingSeconds = (System.nanoTime() - r0) / 1e9;
                 while (detector.restorePending(1_000) > 0) {
-                    // the daemon does this 2,000 agents a second on its timer, between other work
+                    // the daemon does this for up to 200 ms a second on its timer, between other work
                 }
                 final double rebuiltSeconds = (System.nanoTime() - r0) / 1e9;
                 out.put("recovered", stores.recovered());
