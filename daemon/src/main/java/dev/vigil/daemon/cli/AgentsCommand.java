@@ -6,18 +6,13 @@ import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.daemon.api.OperatorCommand;
 import dev.vigil.daemon.api.TimeArgs;
-import dev.vigil.daemon.config.ConfigException;
-import dev.vigil.daemon.config.ConfigLoader;
-import dev.vigil.daemon.config.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,35 +36,8 @@ final class AgentsCommand implements Runnable {
         throw new CliException("say what to do: vigil agents list | show ID [--since 7d] | release ID --ca-key FILE");
     }
 
-    /** Where the daemon's API is. */
-    static class Target {
-        @Option(names = "--api", paramLabel = "HOST:PORT", description = "The daemon's API address (default: listen.api of --config, else 127.0.0.1:7480).")
-        String api;
-
-        @Option(names = "--config", paramLabel = "FILE", description = "Read the API address from this node config.")
-        Path config;
-
-        String base() {
-            final HostPort target;
-            try {
-                target = api != null ? HostPort.parse(api)
-                    : config != null ? ConfigLoader.load(config).apiListen() : HostPort.parse("127.0.0.1:7480");
-            } catch (final IllegalArgumentException | ConfigException e) {
-                throw new CliException(e.getMessage());
-            }
-            final String host = target.isWildcard() ? "127.0.0.1" : target.host();
-            return "http://" + new HostPort(host, target.port());
-        }
-    }
-
     static HttpResponse<String> send(final HttpRequest request) throws InterruptedException {
-        try {
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build().send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (final ConnectException e) {
-            throw new CliException("no daemon answers at " + request.uri() + " (is it running? is listen.api right?)");
-        } catch (final IOException e) {
-            throw new CliException("cannot read " + request.uri() + ": " + e.getMessage());
-        }
+        return ApiTarget.send(request);
     }
 
     static JsonNode ok(final HttpResponse<String> r) throws IOException {
@@ -92,7 +60,7 @@ final class AgentsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per agent: status, CUSUM, observations, last seen.")
     static final class ListAgents implements Callable<Integer> {
         @picocli.CommandLine.Mixin
-        Target target;
+        ApiTarget target;
 
         @Override
         public Integer call() throws Exception {
@@ -111,7 +79,7 @@ final class AgentsCommand implements Runnable {
         description = "An agent's history: per step, observations, score, state and each feature's mean ± sd (from the finest tier that covers the range).")
     static final class Show implements Callable<Integer> {
         @picocli.CommandLine.Mixin
-        Target target;
+        ApiTarget target;
 
         @Parameters(paramLabel = "ID", description = "The agent.")
         String agent;
@@ -174,7 +142,7 @@ final class AgentsCommand implements Runnable {
         description = "Release an agent: back to normal with a fresh CUSUM, and its raw data no longer pinned. Signed with the cluster CA key.")
     static final class Release implements Callable<Integer> {
         @picocli.CommandLine.Mixin
-        Target target;
+        ApiTarget target;
 
         @Parameters(paramLabel = "ID", description = "The agent.")
         String agent;

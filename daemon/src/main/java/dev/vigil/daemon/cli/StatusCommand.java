@@ -2,19 +2,12 @@ package dev.vigil.daemon.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.daemon.config.ConfigException;
-import dev.vigil.daemon.config.ConfigLoader;
-import dev.vigil.daemon.config.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,28 +17,16 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Show a running daemon's status: identity, peers with liveness and RTT, frame counters, and where it sits in the fleet tree.")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The daemon's API address (default: listen.api of --config, else 127.0.0.1:7480).")
-    String api;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Read the API address from this node config.")
-    Path config;
+    @picocli.CommandLine.Mixin
+    ApiTarget target;
 
     @Option(names = "--json", description = "Print the raw JSON of GET /v1/status (the tree: GET /v1/tree).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        final HostPort target;
-        try {
-            target = api != null ? HostPort.parse(api)
-                : config != null ? ConfigLoader.load(config).apiListen() : HostPort.parse("127.0.0.1:7480");
-        } catch (final IllegalArgumentException | ConfigException e) {
-            throw new CliException(e.getMessage());
-        }
-        final String host = target.isWildcard() ? "127.0.0.1" : target.host();
-        final String base = "http://" + new HostPort(host, target.port());
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        final HttpResponse<String> response = fetch(http, URI.create(base + "/v1/status"));
+        final String base = target.base();
+        final HttpResponse<String> response = fetch(URI.create(base + "/v1/status"));
         if (response.statusCode() != 200) {
             throw new CliException(response.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
@@ -55,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         final ObjectMapper mapper = new ObjectMapper();
         print(mapper.readTree(response.body()));
-        final HttpResponse<String> tree = fetch(http, URI.create(base + "/v1/tree"));
+        final HttpResponse<String> tree = fetch(URI.create(base + "/v1/tree"));
         if (tree.statusCode() == 200) {
             printTree(mapper.readTree(tree.body()));
         } else {
@@ -65,14 +46,8 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static HttpResponse<String> fetch(final HttpClient http, final URI uri) throws InterruptedException {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (final ConnectException e) {
-            throw new CliException("no daemon answers at " + uri + " (is it running? is listen.api right?)");
-        } catch (final IOException e) {
-            throw new CliException("cannot read " + uri + ": " + e.getMessage());
-        }
+    private static HttpResponse<String> fetch(final URI uri) throws InterruptedException {
+        return ApiTarget.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     /** Where the node sits: root, depth, its level-0 head and cluster, the heads above it, what the aggregates cover. */

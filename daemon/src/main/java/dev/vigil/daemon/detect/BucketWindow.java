@@ -94,29 +94,19 @@ final class BucketWindow {
 
     /** Adds an observation; the caller checked {@link #accepts} and advanced the window. */
     void add(final long tsMicros, final double[] x) {
-        final long b = bucketOf(tsMicros);
-        if (b <= newest - fine.length) {
-            coarseFor(Math.floorDiv(b, rollup)).add(x); // late, but still inside the window
-            return;
-        }
-        final int slot = (int)Math.floorMod(b, (long)fine.length);
-        if (fineIndex[slot] != b) {
-            if (fine[slot] == null) {
-                fine[slot] = new Moments(dimension);
-            } else {
-                fine[slot].clear();
-            }
-            fineIndex[slot] = b;
-        }
-        fine[slot].add(x);
+        bucketFor(tsMicros).add(x);
     }
 
     /** Merges statistics into the bucket of {@code tsMicros}, as if its observations had been added there. */
     void addAll(final long tsMicros, final Moments m) {
+        bucketFor(tsMicros).merge(m);
+    }
+
+    /** The fine bucket of a timestamp, or its coarse bucket when it is older than the fine tier (late, but inside the window). */
+    private Moments bucketFor(final long tsMicros) {
         final long b = bucketOf(tsMicros);
         if (b <= newest - fine.length) {
-            coarseFor(Math.floorDiv(b, rollup)).merge(m);
-            return;
+            return coarseFor(Math.floorDiv(b, rollup));
         }
         final int slot = (int)Math.floorMod(b, (long)fine.length);
         if (fineIndex[slot] != b) {
@@ -127,7 +117,7 @@ final class BucketWindow {
             }
             fineIndex[slot] = b;
         }
-        fine[slot].merge(m);
+        return fine[slot];
     }
 
     private Moments coarseFor(final long index) {

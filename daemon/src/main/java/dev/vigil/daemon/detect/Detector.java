@@ -237,13 +237,7 @@ public final class Detector {
             return;
         }
         final AgentRecord r = from.record();
-        a.role = r.role();
-        a.status = r.status();
-        a.cusum = r.cusum();
-        a.observations = r.observations();
-        a.excluded = r.excluded();
-        a.statusSinceMicros = r.statusSinceMicros();
-        a.alarmedMicros = r.alarmedMicros();
+        a.takeState(r);
         final long at = Math.min(tsMicros, r.lastTsMicros()) - (config.lagBuckets() + 1L) * bucketMicros;
         a.window.advanceTo(at);
         a.window.addAll(at, from.baseline());
@@ -281,14 +275,8 @@ public final class Detector {
     public void restore(final List<AgentRecord> records) {
         for (final AgentRecord r : records) {
             final Agent a = new Agent(r.id());
-            a.role = r.role();
-            a.status = r.status();
-            a.cusum = r.cusum();
-            a.observations = r.observations();
-            a.excluded = r.excluded();
+            a.takeState(r);
             a.lastTsMicros = r.lastTsMicros();
-            a.statusSinceMicros = r.statusSinceMicros();
-            a.alarmedMicros = r.alarmedMicros();
             a.pendingRestore = true;
             agents.put(a.id, a);
             pendingRestore.addLast(a.id);
@@ -642,6 +630,17 @@ public final class Detector {
 
         Agent(final String id) {
             this.id = id;
+        }
+
+        /** Status, CUSUM and counts from a stored or replicated record (not its last timestamp). */
+        void takeState(final AgentRecord r) {
+            role = r.role();
+            status = r.status();
+            cusum = r.cusum();
+            observations = r.observations();
+            excluded = r.excluded();
+            statusSinceMicros = r.statusSinceMicros();
+            alarmedMicros = r.alarmedMicros();
         }
 
         /**

@@ -186,13 +186,7 @@ class KillRestartTest {
     }
 
     private static String row(final String agent, final long tsMicros, final double level) {
-        final StringBuilder f = new StringBuilder("{");
-        for (final var feature : FeatureSchema.agentDefault().features()) {
-            f.append(f.length() == 1 ? "" : ",").append('"').append(feature.name()).append("\":")
-                .append(feature.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : String.format(Locale.ROOT, "%.1f", level));
-        }
-        return "{\"agent\":\"" + agent + "\",\"role\":\"worker\",\"ts\":" + String.format(Locale.ROOT, "%.6f", tsMicros / 1e6)
-            + ",\"features\":" + f.append('}') + "}";
+        return Rows.row(agent, tsMicros, level);
     }
 
     private Process spawn(final Path home) throws IOException {
