@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bytes a file really occupies. Chronicle Map files are sparse (laid out for their sized capacity,
- * backed by disk only where written), so their length overstates them; {@code du} reports the
- * allocated blocks. Falls back to the length where {@code du} is missing. For reports, not hot paths.
+ * Bytes a file really occupies on disk: {@code du}'s allocated blocks, which can differ from its
+ * length (holes, or space reserved beyond the end). Falls back to the length where {@code du} is
+ * missing. For reports, not hot paths.
  */
 public final class DiskUsage {
     private DiskUsage() {

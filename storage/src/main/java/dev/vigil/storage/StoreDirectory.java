@@ -96,9 +96,16 @@ public final class StoreDirectory implements AutoCloseable {
     }
 
     private static ChronicleStore openOne(final StoreSpec s, final Path file, final boolean recover) throws IOException {
+        final boolean existed = Files.exists(file);
         try {
             return ChronicleStore.open(s, file, recover);
         } catch (final RuntimeException | IOException e) {
+            if (!existed) {
+                Files.deleteIfExists(file);
+                throw new StoreException("store file " + file + " cannot be created for " + s.entries() + " entries of about "
+                    + s.valueBytesAvg() + " bytes (" + e.getMessage() + "): Chronicle Map reserves the disk space for its "
+                    + "sized capacity up front. Free disk space, or size the stores for fewer agents (storage.expected_agents).", e);
+            }
             throw new StoreException("store file " + file + " cannot be opened (" + e.getMessage() + "): it is damaged or "
                 + "was written by another layout. Move it aside (the node then starts that store empty and refills what "
                 + "its peers and agents send), or restore it from a backup.", e);
