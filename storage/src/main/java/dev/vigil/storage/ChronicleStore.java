@@ -82,8 +82,16 @@ public final class ChronicleStore implements KeyValueStore {
             throw new StoreFullException("store " + spec.name() + " (" + file + ") has no room for a " + value.length
                 + "-byte entry: it holds " + map.size() + " entries, sized for " + spec.entries() + " (growth up to "
                 + spec.growthMax() + "x); raise the sizing in the config (storage section) and move the old file aside, "
-                + "or prune more: " + e.getMessage(), e);
+                + "or prune more (" + firstLine(e.getMessage()) + ")", e);
         }
+    }
+
+    private static String firstLine(final String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        final int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     @Override

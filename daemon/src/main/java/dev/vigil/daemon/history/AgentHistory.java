@@ -215,10 +215,19 @@ public final class AgentHistory {
         }
         e.newestTsMicros = Math.max(e.newestTsMicros, tsMicros);
         if (fresh) {
+            // A new agent needs a new entry in the agents store, which can be full: then its raw
+            // block goes too, so nothing is left that no stored agent accounts for.
+            try {
+                putAgent(e);
+            } catch (final StoreRefusal ex) {
+                raw.remove(key);
+                throw ex;
+            }
             byKey.put(e.key, e);
             byId.put(e.id, e);
+            return;
         }
-        putAgent(e);
+        putAgent(e); // overwrites the agent's entry: needs no new room
     }
 
     private void addToRollup(final Entry e, final Tier t, final long ts, final double[] x, final double d2, final double cusum,

@@ -42,7 +42,7 @@ public final class IngestBench {
 
     public static Map<String, Object> run(final int requests) throws Exception {
         final Path dir = Files.createTempDirectory("vigil-bench-ingest-");
-        try (Daemon daemon = LocalDaemons.startAlone(dir, true)) {
+        try (Daemon daemon = LocalDaemons.startAlone(dir, true, "storage:", "  expected_agents: " + AGENTS)) {
             final HttpClient http = HttpClient.newHttpClient();
             final SplittableRandom random = new SplittableRandom(5);
             final long startS = Instant.now().getEpochSecond() - 6 * 3600;

@@ -94,10 +94,12 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             final long t0 = System.nanoTime();
             final ClusterCa ca = LocalDaemons.newCa(dir);
-            daemons.add(LocalDaemons.start(dir, ca, "node0", null, false));
+            // real stores, sized for the agents each daemon gets (agent i reports to node i mod N)
+            final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes)};
+            daemons.add(LocalDaemons.start(dir, ca, "node0", null, false, storage));
             final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
             for (int i = 1; i < nodes; i++) {
-                daemons.add(LocalDaemons.start(dir, ca, "node" + i, bootstrap, false));
+                daemons.add(LocalDaemons.start(dir, ca, "node" + i, bootstrap, false, storage));
             }
             final List<String> apis = new ArrayList<>();
             final Map<String, String> names = new TreeMap<>();
