@@ -618,7 +618,11 @@ public final class AgentHistory {
     // ---------------------------------------------------------------- counters
 
     public Counters counters() {
-        return new Counters(byKey.size(), pinnedAgents().size(), corruptEntries, refusedPerMinute, refusedFull, pruned,
+        int pinned = 0;
+        for (final Entry e : byKey.values()) {
+            pinned += e.pinnedSinceMicros >= 0 ? 1 : 0;
+        }
+        return new Counters(byKey.size(), pinned, corruptEntries, refusedPerMinute, refusedFull, pruned,
             agents.size(), raw.size(), rollups[0].size(), rollups[1].size(), rollups[2].size());
     }
 
