@@ -22,12 +22,12 @@ import dev.vigil.daemon.history.HistoryStores;
 import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.Replication;
 import dev.vigil.daemon.history.StoredAgent;
-import dev.vigil.storage.StoreException;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
 import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import dev.vigil.daemon.stats.Moments;
+import dev.vigil.storage.StoreException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -82,6 +82,8 @@ public final class Daemon implements AutoCloseable {
      */
     static final long RESTORE_MILLIS_PER_TICK = 200;
     static final int RESTORES_PER_STEP = 8;
+    /** Operator-command nonces remembered; a command older than its freshness bound is refused anyway. */
+    private static final int NONCES_REMEMBERED_MAX = 10_000;
 
     private final NodeConfig config;
     private final IoKind io;
@@ -91,7 +93,6 @@ public final class Daemon implements AutoCloseable {
     private final NodeCore core;
     private final Detector detector;
     private final PeerLinks links;
-    private static final int NONCES_REMEMBERED_MAX = 10_000;
     private final HistoryStores stores;
     private final PublicKey operatorKey;
     /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
