@@ -37,7 +37,11 @@ public final class ChronicleStore implements KeyValueStore {
             .entries(spec.entries())
             .averageValueSize(spec.valueBytesAvg() + Checksums.LENGTH)
             .maxBloatFactor(spec.growthMax())
-            .checksumEntries(false);
+            .checksumEntries(false)
+            // The owner closes the store at its clean stop (and writes the clean-stop marker after).
+            // Chronicle's own exit hook would close it under the daemon's feet while a SIGTERM stop
+            // still writes the last rollups.
+            .skipCloseOnExitHook(true);
         if (spec.keyBytes() > 0) {
             b.constantKeySizeBySample(new byte[spec.keyBytes()]);
         } else {
