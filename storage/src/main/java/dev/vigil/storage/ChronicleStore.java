@@ -126,11 +126,6 @@ public final class ChronicleStore implements KeyValueStore {
         return DiskUsage.allocatedBytes(file);
     }
 
-    /** Share of the sized space still free, in percent (Chronicle Map's own estimate). */
-    public int percentFree() {
-        return map.percentageFreeSpace();
-    }
-
     @Override
     public void close() {
         map.close();

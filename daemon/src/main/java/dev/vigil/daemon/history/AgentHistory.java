@@ -411,11 +411,6 @@ public final class AgentHistory {
         return e != null && e.pinnedSinceMicros >= 0;
     }
 
-    public long pinnedSinceMicros(final String agentId) {
-        final Entry e = byId.get(agentId);
-        return e == null ? -1 : e.pinnedSinceMicros;
-    }
-
     /** Pins an agent by hand (tests, tools). @return false when unknown */
     public boolean pin(final String agentId, final long nowMicros) {
         final Entry e = byId.get(agentId);

@@ -91,7 +91,6 @@ class KillRestartTest {
 
         // load: one batch in flight at a time, so at most one batch is stored but unacknowledged
         final Map<String, Long> acked = new TreeMap<>();
-        final Map<String, Long> inFlightMax = new TreeMap<>();
         AGENTS.forEach(a -> acked.put(a, 0L));
         final long loadUntil = System.nanoTime() + 4_000_000_000L;
         long tsMicros = Instant.now().minusSeconds(120).toEpochMilli() * 1000;
