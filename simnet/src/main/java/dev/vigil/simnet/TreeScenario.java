@@ -124,7 +124,6 @@ public final class TreeScenario {
     }
 
     private Map<String, Object> run() {
-        final long wallStart = System.nanoTime();
         sums = new BigDecimal[dimension];
         products = new BigDecimal[dimension * dimension];
         Arrays.fill(sums, BigDecimal.ZERO);
@@ -184,8 +183,6 @@ public final class TreeScenario {
         out.put("events", sim.eventsRun());
         out.put("invariants_failed", List.copyOf(failures));
         host.sample();
-        out.put("wall_s", Math.round((System.nanoTime() - wallStart) / 1e6) / 1000.0);
-        out.put("heap_peak_bytes", host.heapPeakBytes());
         return out;
     }
 
