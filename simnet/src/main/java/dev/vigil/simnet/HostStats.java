@@ -6,14 +6,34 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Measurements of the machine running a simulation (wall time, heap). They vary from run to
- * run, so they are kept apart from the simulation's report, which depends on the seed alone.
+ * What a run tells apart from its report: measurements of the machine running the simulation
+ * (wall time, heap), which vary from run to run, and, when asked for, the digest of every frame
+ * the simulated network carried, which does not. The report on stdout depends on the seed alone.
  */
 public final class HostStats {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final long startNanos = System.nanoTime();
     private long heapPeakBytes;
     private long heapLiveBytes = -1;
+    private FrameDigest frames;
+
+    /** Asks for the digest of every frame of the run: scenarios hand it to their network. */
+    public HostStats recordFrames() {
+        frames = new FrameDigest();
+        return this;
+    }
+
+    /** The frame digest, or {@code null} when it was not asked for. */
+    public FrameDigest frames() {
+        return frames;
+    }
+
+    /** Scenarios call this with their fleet's network before anything is sent. */
+    void watch(final SimNetwork network) {
+        if (frames != null) {
+            network.recordInto(frames);
+        }
+    }
 
     /** Samples heap use; call now and then during the run. */
     public void sample() {
@@ -45,6 +65,10 @@ public final class HostStats {
         }
         out.put("events_per_wall_s", Math.round(events / Math.max(wallS, 1e-9)));
         out.put("sim_to_wall_ratio", round(simS / Math.max(wallS, 1e-9)));
+        if (frames != null) {
+            out.put("frames_sha256", frames.hex());
+            out.put("frames", frames.frames());
+        }
         return out;
     }
 

@@ -35,6 +35,7 @@ public final class SimNetwork {
     private long droppedHostDown;
     private long droppedUnroutable;
     private long delivered;
+    private FrameDigest digest;
 
     SimNetwork(final Simulator sim, final WorldMap map, final SplittableRandom random) {
         this.sim = sim;
@@ -87,7 +88,15 @@ public final class SimNetwork {
         blocked = new boolean[1][1];
     }
 
+    /** From now on every frame offered to the network also goes into {@code digest} (regression checks). */
+    public void recordInto(final FrameDigest digest) {
+        this.digest = digest;
+    }
+
     void send(final SimHost from, final String address, final byte[] frame, final int offset, final int length) {
+        if (digest != null) {
+            digest.frame(sim.nowMicros(), from.index(), address, frame, offset, length);
+        }
         final int type = length > FrameHeader.TYPE_OFFSET ? frame[offset + FrameHeader.TYPE_OFFSET] & 0xFF : 0;
         framesByType[type]++;
         bytesByType[type] += length;

@@ -56,6 +56,23 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
+    @Option(names = "--frame-digest", description = "Also put on the stderr line the SHA-256 of every frame the simulated "
+        + "network carried (send time, sender, destination, bytes) and their count: equal digests, equal wire behaviour.")
+    boolean frameDigest;
+
+    private final java.io.PrintStream out;
+    private final java.io.PrintStream err;
+
+    public SimnetCommand() {
+        this(System.out, System.err);
+    }
+
+    /** A command that prints its report to {@code out} and everything else to {@code err} (tests run it in-process). */
+    SimnetCommand(final java.io.PrintStream out, final java.io.PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
     /** Scenarios this build knows. */
     enum Scenario {
         join, tree, propagation, churn, lying_head, restart;
@@ -88,42 +105,45 @@ public final class SimnetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (nodes < 2 || nodes > 1_000_000) {
-            System.err.println("vigil simnet: --nodes must be in [2, 1000000], got " + nodes);
+            err.println("vigil simnet: --nodes must be in [2, 1000000], got " + nodes);
             return 2;
         }
         if (!(loss >= 0 && loss < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
-            System.err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
+            err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
             return 2;
         }
         final HostStats host = new HostStats();
+        if (frameDigest) {
+            host.recordFrames();
+        }
         final Map<String, Object> report = switch (scenario) {
             case join -> JoinScenario.run(new JoinScenario.Params(
                 nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
             case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
-                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? System.err : null,
-                trace, System.err);
+                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? err : null,
+                trace, err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
-                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, System.err);
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, err);
         };
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {
-            System.out.println(JSON.writeValueAsString(report));
+            out.println(JSON.writeValueAsString(report));
         } else {
-            System.out.printf("%s: %d nodes, seed %d: %s%n", report.get("scenario"), nodes, seed,
+            out.printf("%s: %d nodes, seed %d: %s%n", report.get("scenario"), nodes, seed,
                 Boolean.TRUE.equals(report.get("converged"))
                     ? "converged after " + report.get("converge_sim_s") + " s of simulated time"
                     : "did NOT converge within " + timeLimitS + " s");
-            System.out.printf("frames %s (%s bytes), largest frame %s bytes (%s), peers per node %s%n",
+            out.printf("frames %s (%s bytes), largest frame %s bytes (%s), peers per node %s%n",
                 report.get("frames_total"), report.get("bytes_total"), report.get("max_frame_bytes"),
                 report.get("max_frame_type"), report.get("peers_per_node"));
-            System.out.println("invariants failed: " + report.get("invariants_failed"));
+            out.println("invariants failed: " + report.get("invariants_failed"));
         }
-        System.err.println("{\"host\": " + new ObjectMapper().writeValueAsString(hostReport) + "}");
+        err.println("{\"host\": " + new ObjectMapper().writeValueAsString(hostReport) + "}");
         final boolean ok = Boolean.TRUE.equals(report.get("converged")) && ((List<?>)report.get("invariants_failed")).isEmpty()
             && !Boolean.FALSE.equals(report.get("reconverged")) && !Boolean.FALSE.equals(report.get("liar_replaced"));
         if (!ok) {
-            System.err.println("vigil simnet: scenario failed; replay with --seed " + seed);
+            err.println("vigil simnet: scenario failed; replay with --seed " + seed);
         }
         return ok ? 0 : 1;
     }
