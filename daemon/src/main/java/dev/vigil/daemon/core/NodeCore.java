@@ -128,7 +128,6 @@ public final class NodeCore {
             env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " joining through " + bootstrapAddresses());
         }
         seekPeers(now);
-        tree.setNow(now);
         tree.start(now);
         tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
     }
@@ -171,7 +170,6 @@ public final class NodeCore {
             if (status == FrameStatus.UNKNOWN_SENDER) {
                 final MessageType type = MessageType.of(FrameHeader.type(gate.view(), offset));
                 if (type != null && type.introducible()) {
-                    tree.setNow(now);
                     tree.onUnknownSender(FrameHeader.sender(gate.view(), offset), now);
                 }
             }
@@ -192,7 +190,6 @@ public final class NodeCore {
             case LEAVE -> onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
             case BASELINE_REPLICA -> onReplica(senderId, sender, frame, gate.bodyOffset, gate.bodyLength, now);
             default -> {
-                tree.setNow(now);
                 tree.onMessage(MessageType.of(FrameHeader.type(frame, offset)), senderId, sender.address, frame,
                     gate.bodyOffset, gate.bodyLength, now);
             }
@@ -206,7 +203,6 @@ public final class NodeCore {
             return;
         }
         final long now = now();
-        tree.setNow(now);
         tree.shutdown(now);
         for (final Peer p : peers.values()) {
             if (p.state != PeerState.DEAD) {
@@ -266,7 +262,6 @@ public final class NodeCore {
         probePeers(now);
         rejoinDeadPeers(now);
         seekPeers(now);
-        tree.setNow(now);
         tree.onTick(now);
         tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
     }
@@ -743,7 +738,6 @@ public final class NodeCore {
             return;
         }
         final long now = now();
-        tree.setNow(now);
         tree.setLocalSummary(moments, agentCount, now);
     }
 

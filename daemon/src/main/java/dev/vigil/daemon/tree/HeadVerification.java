@@ -1,0 +1,196 @@
+package dev.vigil.daemon.tree;
+
+import dev.vigil.daemon.aggregate.Summary;
+import dev.vigil.daemon.stats.Moments;
+import dev.vigil.wire.MessageType;
+import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.WireReader;
+import dev.vigil.wire.WireWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.vigil.daemon.tree.TreeState.hex;
+
+/**
+ * Heads can be checked: a head announces to its members what it sent up and which of their
+ * versions it merged; a member holding exactly those versions recomputes the merge, and one that
+ * gets other bits challenges the head to the cluster and to the parent. A majority of the other
+ * members replaces the head (they elect the next medoid); the parent drops and quarantines it.
+ */
+final class HeadVerification {
+    private final TreeState s;
+    private final TreeNode node;
+    /** As a parent: who challenged each head that is our member one level up, and the size its challengers gave. */
+    private final Map<Long, Set<Long>> parentChallenges = new HashMap<>();
+    private final Map<Long, Integer> parentChallengeSizes = new HashMap<>();
+
+    HeadVerification(final TreeState s, final TreeNode node) {
+        this.s = s;
+        this.node = node;
+    }
+
+    /** Tells our level-{@code below.level} members what we sent up and which of their versions we merged. */
+    void announce(final Cluster below, final Summary sentUp) {
+        final List<Summary> used = new ArrayList<>(below.contributions.summaries());
+        final List<Long> excluded = new ArrayList<>();
+        final Set<Long> now = node.quarantine().exclusions(below);
+        for (final Summary held : used) {
+            if (now.contains(held.contributorId())) {
+                excluded.add(held.contributorId());
+            }
+        }
+        final int length = 1 + 4 + 1 + 16 * used.size() + 1 + 8 * excluded.size() + 2 + sentUp.bodyLength();
+        for (final Member m : below.members.values()) {
+            if (m.id == s.selfId) {
+                continue;
+            }
+            final WireWriter w = s.outbox.begin(length, false);
+            w.u8(below.level).u32(below.epoch & 0xFFFF_FFFFL).u8(used.size());
+            for (final Summary held : used) {
+                w.u64(held.contributorId()).u64(held.version());
+            }
+            w.u8(excluded.size());
+            for (final long id : excluded) {
+                w.u64(id);
+            }
+            w.u16(sentUp.bodyLength());
+            final int written = sentUp.writeBody(w.buffer(), w.position());
+            w.reserve(written);
+            s.outbox.send(m.address, MessageType.TREE_ANNOUNCE, w);
+        }
+        s.counters.announcements++;
+    }
+
+    void onAnnounce(final long senderId, final WireReader r, final long nowMicros) {
+        final int level = r.u8();
+        r.u32();
+        final int n = r.u8();
+        final long[] ids = new long[n];
+        final long[] versions = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = r.u64();
+            versions[i] = r.u64();
+        }
+        final int q = r.u8();
+        final Set<Long> excluded = new HashSet<>();
+        for (int i = 0; i < q; i++) {
+            excluded.add(r.u64());
+        }
+        final int summaryLength = r.u16();
+        final int at = r.skip(summaryLength);
+        if (!r.done() || level >= TreeState.LEVELS) {
+            s.malformed("tree-announce", senderId, "bad body");
+            return;
+        }
+        final Cluster c = s.levels[level];
+        if (c == null || c.headId() != senderId || c.isHead()) {
+            s.counters.stale++;
+            return;
+        }
+        final Summary claimed = Summary.readBody(r.buffer(), at, summaryLength, s.config.dimension());
+        if (claimed == null || claimed.contributorId() != senderId) {
+            challenge(c, 0, nowMicros);
+            return;
+        }
+        // recompute only when we hold exactly the versions the head says it merged
+        if (n != c.contributions.contributors()) {
+            s.counters.verifyInconclusive++;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (c.contributions.version(ids[i]) != versions[i]) {
+                s.counters.verifyInconclusive++;
+                return;
+            }
+        }
+        final Moments recomputed = c.contributions.mergedExcluding(excluded::contains);
+        if (sameBits(recomputed, claimed.moments())) {
+            s.counters.verifyOk++;
+        } else {
+            s.counters.verifyMismatch++;
+            challenge(c, claimed.version(), nowMicros);
+        }
+    }
+
+    private static boolean sameBits(final Moments a, final Moments b) {
+        final byte[] x = new byte[Moments.encodedLength(a.dimension())];
+        final byte[] y = new byte[Moments.encodedLength(b.dimension())];
+        a.writeTo(new UnsafeBuffer(x), 0);
+        b.writeTo(new UnsafeBuffer(y), 0);
+        return Arrays.equals(x, y);
+    }
+
+    /** Our head sent up statistics its members' contributions do not give: say so to the cluster and the parent. */
+    private void challenge(final Cluster c, final long version, final long nowMicros) {
+        s.log.warn("tree: " + hex(s.selfId) + " challenges level " + c.level + " head " + hex(c.headId())
+            + ": its aggregate (version " + version + ") does not match the members' contributions");
+        s.counters.challengesSent++;
+        c.challengers.add(s.selfId);
+        for (final Member m : c.members.values()) {
+            if (m.id != s.selfId && m.id != c.headId()) {
+                sendChallenge(m.address, c.level, c.headId(), version, c.epoch, c.members.size());
+            }
+        }
+        if (!c.chain.isEmpty()) {
+            sendChallenge(c.chain.get(0).address(), c.level, c.headId(), version, c.epoch, c.members.size());
+        }
+        checkChallenges(c, nowMicros);
+    }
+
+    private void sendChallenge(final String address, final int level, final long head, final long version, final long epoch,
+                               final int size) {
+        final WireWriter w = s.outbox.begin(25, false);
+        w.u8(level).u64(head).u64(version).u32(epoch & 0xFFFF_FFFFL).u32(size);
+        s.outbox.send(address, MessageType.TREE_CHALLENGE, w);
+    }
+
+    void onChallenge(final long senderId, final WireReader r, final long nowMicros) {
+        final int level = r.u8();
+        final long head = r.u64();
+        r.u64();
+        r.u32();
+        final long size = r.u32();
+        if (!r.done() || level >= TreeState.LEVELS || size < 1 || size > TreeBodies.LIST_MAX) {
+            s.malformed("tree-challenge", senderId, "bad body");
+            return;
+        }
+        s.counters.challengesReceived++;
+        final Cluster c = s.levels[level];
+        if (c != null && c.headId() == head && c.members.containsKey(senderId) && !c.isHead()) {
+            c.challengers.add(senderId);
+            checkChallenges(c, nowMicros);
+        }
+        // as the parent of the challenged head: drop it once a majority of its other members says so
+        final Cluster parent = level + 1 < TreeState.LEVELS ? s.levels[level + 1] : null;
+        if (parent != null && parent.isHead() && parent.members.containsKey(head) && head != s.selfId) {
+            final Set<Long> set = parentChallenges.computeIfAbsent(head, k -> new HashSet<>());
+            set.add(senderId);
+            parentChallengeSizes.merge(head, (int)size, Math::max);
+            if (2 * set.size() > parentChallengeSizes.get(head) - 1) {
+                node.quarantine().add(head, "aggregate challenged by " + set.size() + " of its " + parentChallengeSizes.get(head)
+                    + " members");
+                node.headDuties().removeMember(parent, head, "replaced after challenges", nowMicros);
+                parentChallenges.remove(head);
+                parentChallengeSizes.remove(head);
+            }
+        }
+    }
+
+    /** A majority of the members other than the head (who never challenges itself) replaces it. */
+    private void checkChallenges(final Cluster c, final long nowMicros) {
+        if (2 * c.challengers.size() > c.members.size() - 1) {
+            final long liar = c.headId();
+            node.quarantine().add(liar, "aggregate challenged by " + c.challengers.size() + " of " + c.members.size() + " members");
+            c.challengers.clear();
+            c.contributions.remove(liar);
+            node.election().elect(c, liar, "challenged by a majority", nowMicros);
+        }
+    }
+}
