@@ -9,6 +9,7 @@ import java.util.Map;
  * What a run tells apart from its report: measurements of the machine running the simulation
  * (wall time, heap), which vary from run to run, and, when asked for, the digest of every frame
  * the simulated network carried, which does not. The report on stdout depends on the seed alone.
+ * It also carries an injected bug, for tests of the path that fails a run on one.
  */
 public final class HostStats {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -16,6 +17,11 @@ public final class HostStats {
     private long heapPeakBytes;
     private long heapLiveBytes = -1;
     private FrameDigest frames;
+    private InjectedBug bug;
+
+    /** A bug to inject: from {@code atMicros} of simulated time, host {@code hostIndex}'s next frame of {@code type} throws. */
+    record InjectedBug(int hostIndex, long atMicros, dev.vigil.wire.MessageType type) {
+    }
 
     /** Asks for the digest of every frame of the run: scenarios hand it to their network. */
     public HostStats recordFrames() {
@@ -28,10 +34,25 @@ public final class HostStats {
         return frames;
     }
 
-    /** Scenarios call this with their fleet's network before anything is sent. */
-    void watch(final SimNetwork network) {
+    /** Makes a node's tree handler throw, as a bug would (see {@link dev.vigil.daemon.tree.TreeNode#injectBug}). */
+    public HostStats injectBug(final int hostIndex, final long atMicros, final dev.vigil.wire.MessageType type) {
+        bug = new InjectedBug(hostIndex, atMicros, type);
+        return this;
+    }
+
+    /** Scenarios call this with their fleet before anything is sent. */
+    void watch(final SimFleet fleet) {
         if (frames != null) {
-            network.recordInto(frames);
+            fleet.network().recordInto(frames);
+        }
+        if (bug != null) {
+            final InjectedBug b = bug;
+            fleet.sim().schedule(b.atMicros(), () -> {
+                final SimHost h = fleet.host(b.hostIndex());
+                if (h.isUp()) {
+                    h.core().tree().injectBug(b.type());
+                }
+            });
         }
     }
 

@@ -45,7 +45,7 @@ public final class JoinScenario {
     /** Runs the scenario; the returned report depends only on {@code params}. */
     public static Map<String, Object> run(final Params params, final HostStats host) {
         final SimFleet fleet = new SimFleet(params.seed(), WorldMap.defaultMap(), params.signatures());
-        host.watch(fleet.network());
+        host.watch(fleet);
         fleet.network().setLoss(params.loss());
         final String bootstrap = SimFleet.addressOf(0);
         for (int i = 0; i < params.nodes(); i++) {

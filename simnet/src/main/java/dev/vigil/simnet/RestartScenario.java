@@ -82,7 +82,7 @@ public final class RestartScenario {
     public static Map<String, Object> run(final Params p, final HostStats hostStats, final java.util.Set<Integer> traced,
                                           final java.io.PrintStream trace) {
         final SimFleet fleet = new SimFleet(p.seed(), WorldMap.defaultMap(), p.signatures());
-        hostStats.watch(fleet.network());
+        hostStats.watch(fleet);
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final int d = schema.size();
         final HistoryConfig historyConfig = HistoryConfig.defaults().withExpectedAgents(AGENTS_PER_HOST * 2L);

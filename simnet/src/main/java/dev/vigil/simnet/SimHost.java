@@ -76,10 +76,45 @@ public final class SimHost {
             scheduler,
             (to, frame, offset, length) -> network.send(this, to, frame, offset, length),
             new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * ++starts)),
-            log);
-        core = new NodeCore(config, treeConfig, key, certificate, caKey, env);
+            new BugTrap(log));
+        // in the simulator every tree invariant is checked after every input: a broken one fails the run
+        core = new NodeCore(config, treeConfig.withInvariantChecks(true), key, certificate, caKey, env);
         core.start();
         onStart.accept(core);
+    }
+
+    /** The host's log, except that a bug the core reports stops the run (see {@link SimulatedBug}). */
+    private final class BugTrap implements NodeLog {
+        private final NodeLog inner;
+
+        BugTrap(final NodeLog inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void info(final String message) {
+            inner.info(message);
+        }
+
+        @Override
+        public void warn(final String message) {
+            inner.warn(message);
+        }
+
+        @Override
+        public boolean debugEnabled() {
+            return inner.debugEnabled();
+        }
+
+        @Override
+        public void debug(final String message) {
+            inner.debug(message);
+        }
+
+        @Override
+        public void bug(final String message, final Throwable cause) {
+            throw new SimulatedBug(index, sim.nowMicros(), message, cause);
+        }
     }
 
     /** Stops at once: no leave, timers and in-flight frames to it are lost (kill -9). */

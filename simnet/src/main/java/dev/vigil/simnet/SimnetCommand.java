@@ -60,6 +60,11 @@ public final class SimnetCommand implements Callable<Integer> {
         + "network carried (send time, sender, destination, bytes) and their count: equal digests, equal wire behaviour.")
     boolean frameDigest;
 
+    @Option(names = "--inject-bug", hidden = true, paramLabel = "TYPE@S",
+        description = "Tests of the bug path: from S simulated seconds on, node 0's handler of the next frame of TYPE "
+            + "(e.g. tree-view) throws, as a defect would; the run must fail with its seed.")
+    String injectBug;
+
     private final java.io.PrintStream out;
     private final java.io.PrintStream err;
 
@@ -116,7 +121,31 @@ public final class SimnetCommand implements Callable<Integer> {
         if (frameDigest) {
             host.recordFrames();
         }
-        final Map<String, Object> report = switch (scenario) {
+        if (injectBug != null) {
+            final int at = injectBug.indexOf('@');
+            final dev.vigil.wire.MessageType type = at < 0 ? null : java.util.Arrays.stream(dev.vigil.wire.MessageType.values())
+                .filter(t -> t.label.equals(injectBug.substring(0, at))).findFirst().orElse(null);
+            if (type == null || !injectBug.substring(at + 1).matches("[0-9]+(\\.[0-9]+)?")) {
+                err.println("vigil simnet: --inject-bug expects TYPE@SECONDS with a message type such as tree-view, got " + injectBug);
+                return 2;
+            }
+            host.injectBug(0, Math.round(Double.parseDouble(injectBug.substring(at + 1)) * 1e6), type);
+        }
+        final Map<String, Object> report;
+        try {
+            report = runScenario(host);
+        } catch (final RuntimeException bug) {
+            // a node's bug (SimulatedBug: where and when) or the harness's own: the run is over either way
+            err.println("vigil simnet: internal error, " + bug.getMessage());
+            bug.printStackTrace(err);
+            err.println("vigil simnet: scenario failed on a bug; replay with --seed " + seed);
+            return 1;
+        }
+        return finish(report, host);
+    }
+
+    private Map<String, Object> runScenario(final HostStats host) {
+        return switch (scenario) {
             case join -> JoinScenario.run(new JoinScenario.Params(
                 nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
             case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
@@ -126,6 +155,9 @@ public final class SimnetCommand implements Callable<Integer> {
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, err);
         };
+    }
+
+    private int finish(final Map<String, Object> report, final HostStats host) throws Exception {
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {
             out.println(JSON.writeValueAsString(report));

@@ -99,7 +99,7 @@ public final class TreeScenario {
         this.fleet = new SimFleet(params.seed(), WorldMap.defaultMap(), params.signatures());
         this.sim = fleet.sim();
         fleet.network().setLoss(params.loss());
-        host.watch(fleet.network());
+        host.watch(fleet);
     }
 
     /** Runs the scenario; the returned report depends only on {@code params} (and, under "host", on the machine). */

@@ -1,8 +1,8 @@
 package dev.vigil.daemon.core;
 
 /**
- * Where the core reports events an operator cares about: one line per event, no stack traces.
- * The daemon sends them to SLF4J; simnet usually discards them.
+ * Where the core reports events an operator cares about: one line per event, no stack traces,
+ * except for {@link #bug}. The daemon sends them to SLF4J; simnet usually discards them.
  */
 public interface NodeLog {
     void info(String message);
@@ -16,6 +16,14 @@ public interface NodeLog {
 
     /** Protocol detail for tracing one node (simnet's --trace, the daemon's debug level). */
     default void debug(final String message) {
+    }
+
+    /**
+     * A defect in Vigil itself (not bad input), with its stack trace: logged once per code location.
+     * The daemon logs it and goes on; simnet fails the run.
+     */
+    default void bug(final String message, final Throwable cause) {
+        warn(message + ": " + cause);
     }
 
     NodeLog DISCARD = new NodeLog() {

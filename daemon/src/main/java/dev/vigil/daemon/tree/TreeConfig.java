@@ -17,6 +17,7 @@ package dev.vigil.daemon.tree;
  * @param refreshMicros          an unchanged contribution is re-sent this often (soft state)
  * @param mergeDelayMicros       an underfull cluster waits this long without change before merging
  * @param dimension              features per summary
+ * @param checkInvariants        check the tree's invariants after every input (tests and simnet; a violation is a bug)
  */
 public record TreeConfig(
     int b,
@@ -32,7 +33,8 @@ public record TreeConfig(
     long flushMicros,
     long refreshMicros,
     long mergeDelayMicros,
-    int dimension) {
+    int dimension,
+    boolean checkInvariants) {
 
     public TreeConfig {
         // the design range is [B_MIN, B_MAX]; small test fleets and simulations may go down to B_TEST_MIN
@@ -66,20 +68,27 @@ public record TreeConfig(
     /** Defaults: B = 32, one-second SWIM period, 100 ms coalescing. */
     public static TreeConfig defaults(final int dimension) {
         return new TreeConfig(TreeRules.B_DEFAULT, 2_000_000, 1_000_000, 8_000_000, 1_000_000, 400_000, 3,
-            1_000_000, 3, 3_000_000, 100_000, 10_000_000, 2_000_000, dimension);
+            1_000_000, 3, 3_000_000, 100_000, 10_000_000, 2_000_000, dimension, false);
     }
 
     public TreeConfig withB(final int newB) {
         return new TreeConfig(newB, joinDelayMicros, seekTimeoutMicros, seekBackoffMaxMicros, pingIntervalMicros,
             probeTimeoutMicros, indirectProbes, suspicionMinMicros, suspicionMaxFactor, viewRefreshMicros, flushMicros,
-            refreshMicros, mergeDelayMicros, dimension);
+            refreshMicros, mergeDelayMicros, dimension, checkInvariants);
+    }
+
+    /** The same, checking the tree's invariants after every input or not. */
+    public TreeConfig withInvariantChecks(final boolean check) {
+        return new TreeConfig(b, joinDelayMicros, seekTimeoutMicros, seekBackoffMaxMicros, pingIntervalMicros,
+            probeTimeoutMicros, indirectProbes, suspicionMinMicros, suspicionMaxFactor, viewRefreshMicros, flushMicros,
+            refreshMicros, mergeDelayMicros, dimension, check);
     }
 
     /** The same with other join delay, SWIM period (probe timeout 40 % of it) and view refresh. */
     public TreeConfig withTiming(final long newJoinDelayMicros, final long newPingIntervalMicros, final long newViewRefreshMicros) {
         return new TreeConfig(b, newJoinDelayMicros, seekTimeoutMicros, seekBackoffMaxMicros, newPingIntervalMicros,
             newPingIntervalMicros * 2 / 5, indirectProbes, suspicionMinMicros, suspicionMaxFactor, newViewRefreshMicros,
-            flushMicros, refreshMicros, mergeDelayMicros, dimension);
+            flushMicros, refreshMicros, mergeDelayMicros, dimension, checkInvariants);
     }
 
     private static void positive(final long v, final String name) {

@@ -121,6 +121,7 @@ public final class TreeNode {
             state.levels[0].contributionDirty = true;
             contributions.flush(0, nowMicros);
         }
+        checkInvariants();
     }
 
     public void setObserver(final Observer observer) {
@@ -130,6 +131,14 @@ public final class TreeNode {
     /** Fault injection for simnet and tests: this node, as a head, inflates the count it sends up. */
     public void forgeUpwardCounts(final double factor) {
         state.forgeFactor = factor;
+    }
+
+    /**
+     * Fault injection for simnet and tests of the bug path: the handler of the next frame of {@code type}
+     * throws, as a defect there would (the core counts it as an internal error; simnet fails the run).
+     */
+    public void injectBug(final MessageType type) {
+        state.bugOn = type;
     }
 
     /** Tells every cluster this node leaves them (shutdown). */
@@ -151,11 +160,9 @@ public final class TreeNode {
         }
         try {
             tick(nowMicros);
+            checkInvariants();
         } catch (final RuntimeException e) {
-            // a defect must not stop the node's housekeeping: count it, say it, go on at the next tick
-            state.counters.internalErrors++;
-            final StackTraceElement[] at = e.getStackTrace();
-            state.log.warn("tree: internal error in the tick: " + e + (at.length > 0 ? " at " + at[0] : ""));
+            throw bug(e);
         }
     }
 
@@ -216,7 +223,10 @@ public final class TreeNode {
         }
     }
 
-    /** A verified tree or stat-update frame from {@code senderId}. Never throws for any body. */
+    /**
+     * A verified tree or stat-update frame from {@code senderId}. A body that breaks the protocol's
+     * rules is refused and counted by reason; an exception out of here is a bug (see {@link #bug}).
+     */
     public void onMessage(final MessageType type, final long senderId, final String senderAddress,
                           final DirectBuffer buffer, final int bodyOffset, final int bodyLength, final long nowMicros) {
         if (!state.running()) {
@@ -224,6 +234,10 @@ public final class TreeNode {
         }
         final WireReader r = reader.wrap(buffer, bodyOffset, bodyLength);
         try {
+            if (type == state.bugOn) {
+                state.bugOn = null;
+                throw new IllegalStateException("injected bug in the " + type.label + " handler");
+            }
             switch (type) {
                 case TREE_DESCEND -> descent.onDescend(senderId, senderAddress, r);
                 case TREE_REFER -> descent.onRefer(senderId, senderAddress, r, nowMicros);
@@ -241,10 +255,26 @@ public final class TreeNode {
                 case STAT_UPDATE -> contributions.onContribution(senderId, buffer, bodyOffset, bodyLength, nowMicros);
                 default -> state.counters.ignored++;
             }
+            checkInvariants();
         } catch (final RuntimeException e) {
-            // A body that passed the structural check but breaks a rule of the protocol (a value out of range).
-            state.counters.malformed++;
-            state.refuse("malformed " + type.label + " from " + hex(senderId) + ": " + e.getMessage());
+            // the body passed its structural check and every rule a handler checks: what threw is a bug
+            throw bug(e);
+        }
+    }
+
+    /**
+     * A defect, not hostile input (hostile input is refused by name before it changes anything):
+     * counted here, and handed to the core, which logs it once per code location with its stack
+     * trace and goes on (in simnet it fails the run).
+     */
+    private RuntimeException bug(final RuntimeException e) {
+        state.counters.internalErrors++;
+        return e;
+    }
+
+    private void checkInvariants() {
+        if (state.config.checkInvariants()) {
+            TreeInvariants.check(state);
         }
     }
 
@@ -255,6 +285,7 @@ public final class TreeNode {
     public void onUnknownSender(final long senderId, final long nowMicros) {
         if (state.running()) {
             introductions.onUnknownSender(senderId, nowMicros);
+            checkInvariants();
         }
     }
 

@@ -54,6 +54,8 @@ final class TreeState {
     TreeNode.Observer observer;
     /** Fault injection (lying-head scenario): the factor a forging head multiplies its upward count by. */
     double forgeFactor = 1.0;
+    /** Fault injection (tests of the bug path): the next frame of this type throws in its handler; null: none. */
+    dev.vigil.wire.MessageType bugOn;
 
     TreeState(final TreeConfig config, final long selfId, final String selfAddress, final List<String> bootstrap,
               final Vivaldi vivaldi, final RandomGenerator random, final NodeLog log, final TreeNode.Outbox outbox) {

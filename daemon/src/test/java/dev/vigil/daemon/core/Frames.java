@@ -23,6 +23,8 @@ final class Frames {
         final Certificate certificate;
         final String address;
         long sequence;
+        /** The feature schema hash frames carry (0 unless a test sets the receiver's). */
+        int schemaHash;
 
         Sender(final PrivateKey key, final Certificate certificate, final String address, final long firstSequence) {
             this.key = key;
@@ -61,7 +63,7 @@ final class Frames {
             final byte[] scratch = new byte[FrameHeader.FRAME_LENGTH_MAX];
             final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
             final int bodyLength = body.write(buffer, FrameHeader.HEADER_LENGTH);
-            final int length = FrameHeader.write(buffer, 0, type.code, 0, bodyLength, 0, key.nodeId(), ++sequence,
+            final int length = FrameHeader.write(buffer, 0, type.code, 0, bodyLength, schemaHash, key.nodeId(), ++sequence,
                 (nowMicros / 1000) << 16);
             key.sign(scratch, 0, FrameHeader.signedLength(length), scratch, FrameHeader.signatureOffset(0, length));
             return Arrays.copyOf(scratch, length);
