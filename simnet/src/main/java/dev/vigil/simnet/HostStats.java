@@ -29,7 +29,7 @@ public final class HostStats {
     }
 
     /** Scenarios call this with their fleet's network before anything is sent. */
-    void watch(final SimNetwork network) {
+    public void watch(final SimNetwork network) {
         if (frames != null) {
             network.recordInto(frames);
         }

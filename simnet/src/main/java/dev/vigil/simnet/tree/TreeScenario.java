@@ -1,4 +1,4 @@
-package dev.vigil.simnet;
+package dev.vigil.simnet.tree;
 
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.SignatureScheme;
@@ -9,6 +9,11 @@ import dev.vigil.daemon.stats.Moments;
 import dev.vigil.daemon.tree.TreeConfig;
 import dev.vigil.daemon.tree.TreeNode;
 import dev.vigil.daemon.tree.TreeRules;
+import dev.vigil.simnet.HostStats;
+import dev.vigil.simnet.SimFleet;
+import dev.vigil.simnet.SimHost;
+import dev.vigil.simnet.Simulator;
+import dev.vigil.simnet.WorldMap;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
