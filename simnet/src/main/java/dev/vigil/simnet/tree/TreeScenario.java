@@ -304,7 +304,7 @@ public final class TreeScenario {
     /** A consistent picture of the tree from the nodes' own state: what the invariants are checked on. */
     private final class Picture {
         final List<SimHost> up = upHosts();
-        final List<String> problems = new ArrayList<>();
+        final List<TreeProblem> problems = new ArrayList<>();
         SimHost root;
         int depth;
         int sizeMin = Integer.MAX_VALUE;
@@ -314,7 +314,7 @@ public final class TreeScenario {
         Picture() {
             if (up.size() < params.nodes()) {
                 // not converged before the fleet is all there (a tree of the first few nodes is trivially clean)
-                problems.add("only " + up.size() + " of " + params.nodes() + " nodes up");
+                problems.add(new TreeProblem.NodesMissing(up.size(), params.nodes()));
             }
             final List<SimHost> roots = new ArrayList<>();
             for (final SimHost h : up) {
@@ -323,7 +323,7 @@ public final class TreeScenario {
                 }
             }
             if (roots.size() != 1) {
-                problems.add(roots.size() + " roots");
+                problems.add(new TreeProblem.RootCount(roots.size()));
                 return;
             }
             root = roots.get(0);
@@ -335,30 +335,29 @@ public final class TreeScenario {
             for (final SimHost h : up) {
                 final TreeNode t = h.core().tree();
                 if (!t.isPlaced()) {
-                    problems.add("node " + h.index() + " has no cluster");
+                    problems.add(new TreeProblem.Unplaced(h.index()));
                     continue;
                 }
                 if (t.root() == null || t.root().id() != rootId) {
-                    problems.add("node " + h.index() + " names another root");
+                    problems.add(new TreeProblem.WrongRoot(h.index()));
                 }
                 // membership is mutual at every level this node is in
                 for (int level = 0; level <= top; level++) {
                     final long head = t.headAt(level);
                     if (head == 0) {
                         if (level == 0 || t.headAt(level - 1) == h.nodeId() && level <= top) {
-                            problems.add("node " + h.index() + " heads level " + (level - 1) + " but has no level " + level + " cluster");
+                            problems.add(new TreeProblem.NoClusterAbove(h.index(), level - 1));
                         }
                         break;
                     }
                     final SimHost headHost = byId.get(head);
                     if (headHost == null || !headHost.isUp() || headHost.core().tree().headAt(level) != head
                         || Arrays.binarySearch(sortedCopy(headHost.core().tree().membersAt(level)), h.nodeId()) < 0) {
-                        problems.add("node " + h.index() + " at level " + level + " is not in its head's view");
+                        problems.add(new TreeProblem.NotInHeadsView(h.index(), level));
                     }
                     if (head != h.nodeId()) {
                         if (level + 1 <= top && t.headAt(level + 1) != 0) {
-                            problems.add("node " + h.index() + " is in a level " + (level + 1) + " cluster but heads no level "
-                                + level + " cluster");
+                            problems.add(new TreeProblem.HeadsNothingBelow(h.index(), level));
                         }
                         break;
                     }
@@ -366,22 +365,20 @@ public final class TreeScenario {
                     for (final long member : t.membersAt(level)) {
                         final SimHost m = byId.get(member);
                         if (member != head && (m == null || !m.isUp() || m.core().tree().headAt(level) != head)) {
-                            problems.add("node " + h.index() + " lists node " + (m == null ? "?" : m.index()) + " at level " + level
-                                + ", which does not count it as head");
+                            problems.add(new TreeProblem.ListedNotCounting(h.index(), m == null ? null : m.index(), level));
                         }
                     }
                     // its cluster's size
                     final int size = t.membersAt(level).length;
                     if (level == top) {
                         if (h != root) {
-                            problems.add("node " + h.index() + " heads a cluster at the top level but is not the root");
+                            problems.add(new TreeProblem.TopNotRoot(h.index()));
                         }
                     } else {
                         sizeMin = Math.min(sizeMin, size);
                         sizeMax = Math.max(sizeMax, size);
                         if (size < half || size > params.b()) {
-                            problems.add("level " + level + " cluster of node " + h.index() + " has " + size + " members, outside ["
-                                + half + ", " + params.b() + "]");
+                            problems.add(new TreeProblem.ClusterSize(h.index(), level, size, half, params.b()));
                         }
                     }
                     if (level == 0) {
@@ -390,23 +387,22 @@ public final class TreeScenario {
                 }
             }
             if (up.size() > 1 && depth > TreeRules.depthBound(up.size(), params.b())) {
-                problems.add("depth " + depth + " over the bound " + TreeRules.depthBound(up.size(), params.b()));
+                problems.add(new TreeProblem.DepthOverBound(depth, TreeRules.depthBound(up.size(), params.b())));
             }
             final Moments rootAggregate = rootTree.aggregateAt(top);
             if (rootTree.leavesAt(top) == up.size()) {
                 // every node counted; its latest data too? (one counted twice and another missing passes the counts)
                 if (rootAggregate == null || rootAggregate.count() != totalCount) {
-                    problems.add("root aggregate holds " + (rootAggregate == null ? 0 : rootAggregate.count())
-                        + " observations; the nodes made " + totalCount);
+                    problems.add(new TreeProblem.RootAggregateCount(rootAggregate == null ? 0 : rootAggregate.count(), totalCount));
                 } else {
                     final double error = relativeError(rootAggregate);
                     if (error > 1e-12) {
-                        problems.add("root aggregate differs from the exact merge by " + error + " (relative)");
+                        problems.add(new TreeProblem.RootAggregateError(error));
                     }
                 }
             }
             if (rootTree.leavesAt(top) != up.size()) {
-                problems.add("root aggregate covers " + rootTree.leavesAt(top) + " of " + up.size() + " nodes");
+                problems.add(new TreeProblem.RootCoverage(rootTree.leavesAt(top), up.size()));
                 // where the counts first go wrong: a cluster whose aggregate misses a member's subtree
                 for (int level = 0; level <= top && problems.size() < 8; level++) {
                     for (final SimHost h : up) {
@@ -418,24 +414,21 @@ public final class TreeScenario {
                         for (final long m : t.membersAt(level)) {
                             final SimHost member = byId.get(m);
                             if (!member.isUp()) {
-                                problems.add("level " + level + " head " + h.index() + " lists node " + member.index() + ", which is down");
+                                problems.add(new TreeProblem.MemberDown(level, h.index(), member.index()));
                                 continue;
                             }
                             final long theirs = level == 0 ? 1 : member.core().tree().leavesAt(level - 1);
                             expected += theirs;
                             if (level > 0 && problems.size() < 8 && !t.describeContribution(level, m).contains("leaves " + theirs + ",")) {
                                 final SimHost theirHead = byId.get(member.core().tree().headAt(level));
-                                problems.add("member " + byId.get(m).index() + " (its head there: "
-                                    + (theirHead == null ? "none" : theirHead.index()) + ") covers " + theirs
-                                    + ", head refuses " + h.core().counters().snapshot().rejected()
-                                    + h.core().status().refusals().stream().filter(x -> x.nodeId().equals(NodeIds.toHex(m))).toList()
-                                    + ": head holds "
-                                    + t.describeContribution(level, m) + "; member: " + byId.get(m).core().tree().describeContribution(level, m));
+                                problems.add(new TreeProblem.ContributionDiffers(byId.get(m).index(), theirHead == null ? null : theirHead.index(), theirs,
+                                    "" + h.core().counters().snapshot().rejected()
+                                        + h.core().status().refusals().stream().filter(x -> x.nodeId().equals(NodeIds.toHex(m))).toList(),
+                                    t.describeContribution(level, m), byId.get(m).core().tree().describeContribution(level, m)));
                             }
                         }
                         if (expected != t.leavesAt(level) && problems.size() < 8) {
-                            problems.add("level " + level + " head " + h.index() + " aggregate covers " + t.leavesAt(level)
-                                + ", its members' clusters " + expected + " " + t.counters().snapshot());
+                            problems.add(new TreeProblem.AggregateDiffers(level, h.index(), t.leavesAt(level), expected, "" + t.counters().snapshot()));
                         }
                     }
                 }
@@ -451,17 +444,15 @@ public final class TreeScenario {
         nextProgressMicros = sim.nowMicros() + 1_000_000;
         final Map<String, Integer> kinds = new java.util.TreeMap<>();
         final Map<String, String> example = new java.util.TreeMap<>();
-        for (final String problem : picture.problems) {
-            final String kind = problem.replaceAll("(node|head|member) [0-9]+", "$1 N").replaceAll("(?<!level )\\b[0-9]+", "#")
-                .replaceAll("\\{.*", "").trim();
-            kinds.merge(kind, 1, Integer::sum);
-            example.putIfAbsent(kind, problem.replaceAll("\\{.*", "").trim());
+        for (final TreeProblem problem : picture.problems) {
+            kinds.merge(problem.kind(), 1, Integer::sum);
+            example.putIfAbsent(problem.kind(), problem.brief());
         }
         progress.printf("t=%.1f s up=%d depth=%d sizes=[%s, %s] problems=%d %s%n", seconds(sim.elapsedMicros()),
             picture.up.size(), picture.depth, picture.sizeMin == Integer.MAX_VALUE ? "-" : picture.sizeMin,
             picture.sizeMax == 0 ? "-" : picture.sizeMax, picture.problems.size(), kinds);
         if (picture.problems.size() <= 10) {
-            picture.problems.forEach(problem -> progress.println("  " + problem));
+            picture.problems.forEach(problem -> progress.println("  " + problem.text()));
         } else {
             example.values().forEach(problem -> progress.println("  e.g. " + problem));
         }
@@ -500,7 +491,7 @@ public final class TreeScenario {
         if (convergedAt[0] < 0) {
             final Picture p = new Picture();
             fail("not converged after " + seconds(sim.nowMicros() - Simulator.EPOCH_MICROS) + " s: "
-                + p.problems.subList(0, Math.min(5, p.problems.size())) + (p.problems.size() > 5 ? " and " + (p.problems.size() - 5) + " more" : ""));
+                + p.problems.subList(0, Math.min(5, p.problems.size())).stream().map(TreeProblem::text).toList() + (p.problems.size() > 5 ? " and " + (p.problems.size() - 5) + " more" : ""));
         }
         return convergedAt[0];
     }
