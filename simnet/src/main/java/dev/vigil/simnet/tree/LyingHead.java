@@ -38,7 +38,7 @@ final class LyingHead {
             }
         }
         if (liar == null) {
-            run.fail("no head other than the root to make lie");
+            run.fail(new TreeFailure.NoLiar());
             return;
         }
         out.put("liar", liar.index());
@@ -61,7 +61,7 @@ final class LyingHead {
         out.put("liar_replaced", replacedAt[0] >= 0);
         out.put("detect_sim_s", replacedAt[0] < 0 ? null : TreeRun.seconds(replacedAt[0] - t0));
         if (replacedAt[0] < 0) {
-            run.fail("lying head " + liar.index() + " was not replaced within 60 s");
+            run.fail(new TreeFailure.LiarKept(liar.index(), REPLACE_MICROS_MAX / 1_000_000));
             return;
         }
         // settle: the fleet aggregate must hold no forged observations. The liar's own statistics may
@@ -76,8 +76,7 @@ final class LyingHead {
         out.put("fleet_count_after", count);
         out.put("true_count", made);
         if (count > made || count < made - liarOwn) {
-            run.fail("fleet aggregate after replacing the liar counts " + count + " observations; the nodes made " + made
-                + " (the liar " + liarOwn + ")");
+            run.fail(new TreeFailure.ForgedCount(count, made, liarOwn));
         }
     }
 

@@ -65,7 +65,7 @@ final class Propagation {
             leaf.core().publishLocalSummary(data, 1 + leaf.index() % 7);
             run.sim.runUntil(t0 + REACH_MICROS_MAX, () -> reflectedAt[0] >= 0);
             if (reflectedAt[0] < 0) {
-                run.fail("a change at node " + leaf.index() + " did not reach the root within 10 s");
+                run.fail(new TreeFailure.ChangeNotAtRoot(leaf.index(), REACH_MICROS_MAX / 1_000_000));
                 break;
             }
             ratios.add((reflectedAt[0] - t0) / (double)pathMicros);

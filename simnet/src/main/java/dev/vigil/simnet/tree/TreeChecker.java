@@ -14,8 +14,6 @@ import dev.vigil.simnet.Simulator;
 final class TreeChecker {
     /** How often a run that waits for convergence looks at the tree, in simulated time. */
     static final long CHECK_MICROS = 100_000;
-    /** Problems a failure to converge names (the rest are counted). */
-    private static final int PROBLEMS_NAMED_MAX = 5;
 
     private final TreeRun run;
     private final Simulator sim;
@@ -57,10 +55,7 @@ final class TreeChecker {
         sim.runUntil(untilMicros, () -> convergedAt[0] >= 0);
         if (convergedAt[0] < 0) {
             final TreePicture p = new TreePicture(run);
-            final int problems = p.problems().size();
-            run.fail("not converged after " + TreeRun.seconds(sim.nowMicros() - Simulator.EPOCH_MICROS) + " s: "
-                + p.problems().subList(0, Math.min(PROBLEMS_NAMED_MAX, problems)).stream().map(TreeProblem::text).toList()
-                + (problems > PROBLEMS_NAMED_MAX ? " and " + (problems - PROBLEMS_NAMED_MAX) + " more" : ""));
+            run.fail(new TreeFailure.NotConverged(TreeRun.seconds(sim.nowMicros() - Simulator.EPOCH_MICROS), p.problems()));
         }
         return convergedAt[0];
     }
@@ -77,7 +72,7 @@ final class TreeChecker {
         }
         depthSeenMax = Math.max(depthSeenMax, depth);
         if (up > 1 && depth > TreeRules.depthBound(up, run.params.b()) + 1) {
-            run.fail("depth " + depth + " with " + up + " nodes, over the bound " + TreeRules.depthBound(up, run.params.b()) + " + 1");
+            run.fail(new TreeFailure.DepthUnsafe(depth, up, TreeRules.depthBound(up, run.params.b())));
         }
     }
 
@@ -90,7 +85,7 @@ final class TreeChecker {
         final TreeNode rootTree = p.root().core().tree();
         final Moments m = rootTree.aggregateAt(rootTree.topLevel());
         if (m == null || m.count() != run.reference.count()) {
-            run.fail("root aggregate count " + (m == null ? 0 : m.count()) + " != " + run.reference.count());
+            run.fail(new TreeFailure.FleetCountWrong(m == null ? 0 : m.count(), run.reference.count()));
             return Double.NaN;
         }
         return run.reference.relativeError(m);

@@ -37,7 +37,7 @@ final class TreeRun {
     final ExactReference reference = new ExactReference(dimension);
     private final Map<Long, SimHost> byId = new HashMap<>();
     private final Map<Long, Moments> dataById = new HashMap<>();
-    private final List<String> failures = new ArrayList<>();
+    private final List<TreeFailure> failures = new ArrayList<>();
 
     TreeRun(final TreeScenario.Params params, final HostStats host, final java.io.PrintStream progress,
             final java.util.Set<Integer> traced, final java.io.PrintStream trace) {
@@ -113,15 +113,16 @@ final class TreeRun {
         return a == b ? 0 : 2 * oneWayMicros(a, b);
     }
 
-    /** Records a broken invariant for the report's {@code invariants_failed}, with the seed that replays it. */
-    void fail(final String what) {
+    /** Records a broken invariant for the report's {@code invariants_failed}. */
+    void fail(final TreeFailure failure) {
         if (failures.size() < FAILURES_MAX) {
-            failures.add(what + " (seed " + params.seed() + ")");
+            failures.add(failure);
         }
     }
 
+    /** The report's {@code invariants_failed}: each failure's line with the seed that replays it. */
     List<String> failures() {
-        return List.copyOf(failures);
+        return failures.stream().map(f -> f.text() + " (seed " + params.seed() + ")").toList();
     }
 
     static double seconds(final long micros) {
