@@ -41,7 +41,7 @@ public final class HostStats {
     }
 
     /** Scenarios call this with their fleet before anything is sent. */
-    void watch(final SimFleet fleet) {
+    public void watch(final SimFleet fleet) {
         if (frames != null) {
             fleet.network().recordInto(frames);
         }

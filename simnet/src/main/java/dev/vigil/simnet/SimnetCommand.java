@@ -3,6 +3,7 @@ package dev.vigil.simnet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.crypto.SignatureScheme;
+import dev.vigil.simnet.tree.TreeScenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

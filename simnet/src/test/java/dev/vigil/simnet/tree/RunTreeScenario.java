@@ -2,7 +2,6 @@ package dev.vigil.simnet.tree;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.simnet.HostStats;
-import dev.vigil.simnet.TreeScenario;
 
 /** Runs one tree scenario from the command line: KIND NODES SEED B (a development aid). */
 public final class RunTreeScenario {

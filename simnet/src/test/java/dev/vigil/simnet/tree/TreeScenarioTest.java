@@ -2,7 +2,6 @@ package dev.vigil.simnet.tree;
 
 import dev.vigil.crypto.SignatureScheme;
 import dev.vigil.simnet.HostStats;
-import dev.vigil.simnet.TreeScenario;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
