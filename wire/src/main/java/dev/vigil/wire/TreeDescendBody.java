@@ -42,10 +42,15 @@ public final class TreeDescendBody {
         return bodyOffset + COORDINATE_OFFSET;
     }
 
-    /** @return the absolute offset of the (zeroed) coordinate, for the caller to fill. */
+    /**
+     * The asked level is only held to a u8, as the receiver holds it: a seeker asks for the level
+     * below whatever a refer named, so refusing it here would turn a peer's odd refer into our error.
+     *
+     * @return the absolute offset of the (zeroed) coordinate, for the caller to fill.
+     */
     public static int write(final WireWriter w, final int levelWanted, final int levelAsked) {
         TreeWire.requireLevel("level wanted", levelWanted);
-        TreeWire.requireLevel("level asked", levelAsked);
+        TreeWire.requireRange("level asked", levelAsked, 0, 0xFF);
         w.u8(levelWanted).u8(levelAsked);
         return TreeWire.reserveZeroed(w, TreeWire.COORDINATE_LENGTH);
     }

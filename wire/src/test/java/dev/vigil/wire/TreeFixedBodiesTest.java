@@ -96,9 +96,8 @@ class TreeFixedBodiesTest {
 
     @Example
     void onlyTheWantedLevelOfADescendIsCheckedTheAskedOneIsTheReceiversToJudge() {
-        final Placed p = TreeValues.place(new Descend(3, TreeWire.LEVEL_ANY, new byte[TreeWire.COORDINATE_LENGTH]), 0);
+        final Placed p = TreeValues.place(new Descend(3, 200, new byte[TreeWire.COORDINATE_LENGTH]), 0);
 
-        p.buffer().putByte(TreeDescendBody.LEVEL_ASKED_OFFSET, (byte)200);
         assertThat(TreeDescendBody.isWellFormed(p.buffer(), 0, p.length())).isTrue();
         p.buffer().putByte(TreeDescendBody.LEVEL_WANTED_OFFSET, (byte)200);
         assertThat(TreeDescendBody.isWellFormed(p.buffer(), 0, p.length())).isFalse();
@@ -110,6 +109,7 @@ class TreeFixedBodiesTest {
 
         assertRefused(w, "level wanted", () -> TreeDescendBody.write(w, TreeWire.LEVELS_MAX, 0));
         assertRefused(w, "level asked", () -> TreeDescendBody.write(w, 0, -1));
+        assertRefused(w, "level asked", () -> TreeDescendBody.write(w, 0, 256));
         assertRefused(w, "level", () -> TreeAdmitBody.write(w, 254, 7));
         assertRefused(w, "level", () -> TreeProbeBody.write(w, 256, 1, 0, 0));
         assertRefused(w, "incarnation", () -> TreeProbeBody.write(w, 0, 1, 0, -1));

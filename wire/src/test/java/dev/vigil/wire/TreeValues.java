@@ -619,7 +619,7 @@ final class TreeValues {
     }
 
     static Arbitrary<Descend> descends() {
-        return Combinators.combine(levels(), levels(), coordinates()).as(Descend::new);
+        return Combinators.combine(levels(), Arbitraries.integers().between(0, 255), coordinates()).as(Descend::new);
     }
 
     static Arbitrary<Refer> refers() {
