@@ -21,6 +21,12 @@ final class Ascii {
     }
 
     static byte[] bytes(final String s, final int lengthMax, final String what) {
+        require(s, lengthMax, what);
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Throws unless {@code s} is 1 to {@code lengthMax} printable ASCII characters without spaces. */
+    static void require(final String s, final int lengthMax, final String what) {
         // Check the characters, not the encoded bytes: encoding would turn non-ASCII into '?'.
         for (int i = 0; i < s.length(); i++) {
             final char c = s.charAt(i);
@@ -31,7 +37,6 @@ final class Ascii {
         if (s.isEmpty() || s.length() > lengthMax) {
             throw new IllegalArgumentException(what + " length " + s.length() + " outside [1, " + lengthMax + "]");
         }
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     static String read(final DirectBuffer buffer, final int offset, final int length) {

@@ -61,7 +61,18 @@ public final class FrameDecoder {
             case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case STAT_UPDATE -> StatUpdateBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case BASELINE_REPLICA -> ReplicaBody.isWellFormed(buffer, bodyOffset, bodyLength);
-            default -> TreeBodies.isWellFormed(type, buffer, bodyOffset, bodyLength);
+            case TREE_DESCEND -> TreeDescendBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_REFER -> TreeReferBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_ADMIT -> TreeAdmitBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_VIEW -> TreeViewBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_MERGE -> TreeMergeBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_PING, TREE_ACK -> TreeProbeBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_PING_REQ -> TreePingReqBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_SUSPECT -> TreeSuspectBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_ANNOUNCE -> TreeAnnounceBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_CHALLENGE -> TreeChallengeBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_BASELINE -> TreeBaselineBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case TREE_INTRODUCE_REQUEST -> TreeIntroduceRequestBody.isWellFormed(buffer, bodyOffset, bodyLength);
         };
         return wellFormed ? FrameStatus.OK : FrameStatus.MALFORMED_BODY;
     }

@@ -11,7 +11,8 @@ public enum MessageType {
     PING(3),
     ACK(4),
     LEAVE(5),
-    // tree: 16..31 (bodies in TreeBodies)
+    // tree: 16..31 (one flyweight per body: TreeDescendBody .. TreeIntroduceRequestBody, TREE_PING and
+    // TREE_ACK share TreeProbeBody; shared pieces TreeNodeRef, TreeMember, TreeSummary; constants in TreeWire)
     TREE_DESCEND(16),
     TREE_REFER(17),
     TREE_ADMIT(18),

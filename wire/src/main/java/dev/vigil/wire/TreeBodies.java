@@ -32,6 +32,10 @@ import org.agrona.DirectBuffer;
  *                 hold; introduce yourself again" (sent, with our own introduction, to a listed
  *                 cluster member whose certificate we no longer hold)
  * </pre>
+ *
+ * <p>Superseded by one flyweight per body ({@link TreeDescendBody} .. {@link TreeIntroduceRequestBody},
+ * constants in {@link TreeWire}), which {@link FrameDecoder} now uses. Kept unchanged while the daemon
+ * still reads and writes through it, and as the reference the flyweights' checks are compared with.
  */
 public final class TreeBodies {
     public static final int ADDRESS_LENGTH_MAX = 255;

@@ -4,7 +4,7 @@ import org.agrona.MutableDirectBuffer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
-/** A little-endian cursor that writes one body; the caller sized the buffer (see {@link TreeBodies}). */
+/** A little-endian cursor that writes one body; the caller sized the buffer (the tree bodies' {@code length} functions). */
 public final class WireWriter {
     private MutableDirectBuffer buffer;
     private int start;
@@ -70,7 +70,7 @@ public final class WireWriter {
     }
 
     public WireWriter address(final String address) {
-        final byte[] bytes = Ascii.bytes(address, TreeBodies.ADDRESS_LENGTH_MAX, "address");
+        final byte[] bytes = Ascii.bytes(address, TreeWire.ADDRESS_LENGTH_MAX, "address");
         u8(bytes.length);
         buffer.putBytes(position, bytes);
         position += bytes.length;

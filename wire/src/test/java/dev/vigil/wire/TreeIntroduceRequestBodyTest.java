@@ -1,7 +1,10 @@
 package dev.vigil.wire;
 
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,10 +13,10 @@ class TreeIntroduceRequestBodyTest {
     private static boolean wellFormed(final int length) {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
         buffer.putLong(0, 0x1234_5678_9ABC_DEF0L);
-        return TreeBodies.isWellFormed(MessageType.TREE_INTRODUCE_REQUEST, buffer, 0, length);
+        return TreeIntroduceRequestBody.isWellFormed(buffer, 0, length);
     }
 
-    @Test
+    @Example
     void anEightByteIdIsWellFormedAndAnyOtherLengthIsNot() {
         assertThat(wellFormed(8)).isTrue();
         assertThat(wellFormed(0)).isFalse();
@@ -21,7 +24,16 @@ class TreeIntroduceRequestBodyTest {
         assertThat(wellFormed(9)).isFalse();
     }
 
-    @Test
+    @Property(tries = 50)
+    void theReceiverRoundTrips(@ForAll final long receiver, @ForAll @IntRange(max = 17) final int offset) {
+        final TreeValues.Placed p = TreeValues.place(new TreeValues.IntroduceRequest(receiver), offset);
+
+        assertThat(p.length()).isEqualTo(TreeIntroduceRequestBody.LENGTH);
+        assertThat(TreeIntroduceRequestBody.isWellFormed(p.buffer(), p.offset(), p.length())).isTrue();
+        assertThat(TreeIntroduceRequestBody.receiver(p.buffer(), p.offset())).isEqualTo(receiver);
+    }
+
+    @Example
     void itIsATreeTypeThatMayCarryAnIntroduction() {
         assertThat(MessageType.of(28)).isEqualTo(MessageType.TREE_INTRODUCE_REQUEST);
         assertThat(MessageType.TREE_INTRODUCE_REQUEST.introducible()).isTrue();
