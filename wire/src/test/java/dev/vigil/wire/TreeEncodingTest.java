@@ -44,7 +44,7 @@ class TreeEncodingTest {
         final TreeValues.Placed p = TreeValues.place(body, offset);
 
         assertThat(TreeValues.check(body.type(), p.buffer(), p.offset(), p.length())).isTrue();
-        assertThat(TreeBodies.isWellFormed(body.type(), p.buffer(), p.offset(), p.length())).isTrue();
+        assertThat(LegacyTreeBodies.isWellFormed(body.type(), p.buffer(), p.offset(), p.length())).isTrue();
     }
 
     @Property(tries = 200)
@@ -86,22 +86,22 @@ class TreeEncodingTest {
         b.putByte(mark.position(), (byte)(mark.field().forbiddenMin + value % span));
 
         assertThat(TreeValues.check(body.type(), b, 0, b.capacity())).as("%s at %d", mark.field(), mark.position()).isFalse();
-        assertThat(TreeBodies.isWellFormed(body.type(), b, 0, b.capacity())).isFalse();
+        assertThat(LegacyTreeBodies.isWellFormed(body.type(), b, 0, b.capacity())).isFalse();
     }
 
     @Example
     void theFamilyConstantsAreTheOnesTheWireHasAlwaysUsed() {
-        assertThat(TreeWire.LEVELS_MAX).isEqualTo(TreeBodies.LEVELS_MAX).isEqualTo(16);
-        assertThat(TreeWire.LEVEL_ANY).isEqualTo(TreeBodies.LEVEL_ANY).isEqualTo(255);
-        assertThat(TreeWire.LIST_MAX).isEqualTo(TreeBodies.LIST_MAX).isEqualTo(64);
-        assertThat(TreeWire.COORDINATE_LENGTH).isEqualTo(TreeBodies.COORDINATE_LENGTH).isEqualTo(32);
-        assertThat(TreeWire.ADDRESS_LENGTH_MAX).isEqualTo(TreeBodies.ADDRESS_LENGTH_MAX).isEqualTo(255);
-        assertThat(TreeWire.STATE_ALIVE).isEqualTo(TreeBodies.STATE_ALIVE).isZero();
-        assertThat(TreeWire.STATE_SUSPECT).isEqualTo(TreeBodies.STATE_SUSPECT).isEqualTo(1);
-        assertThat(TreeWire.STATE_DEAD).isEqualTo(TreeBodies.STATE_DEAD).isEqualTo(2);
-        assertThat(TreeWire.VIEW_FLAG_DISSOLVED).isEqualTo(TreeBodies.VIEW_FLAG_DISSOLVED).isEqualTo(1);
-        assertThat(TreeWire.BASELINE_FLEET).isEqualTo(TreeBodies.BASELINE_FLEET).isZero();
-        assertThat(TreeWire.BASELINE_COHORT).isEqualTo(TreeBodies.BASELINE_COHORT).isEqualTo(1);
+        assertThat(TreeWire.LEVELS_MAX).isEqualTo(LegacyTreeBodies.LEVELS_MAX).isEqualTo(16);
+        assertThat(TreeWire.LEVEL_ANY).isEqualTo(LegacyTreeBodies.LEVEL_ANY).isEqualTo(255);
+        assertThat(TreeWire.LIST_MAX).isEqualTo(LegacyTreeBodies.LIST_MAX).isEqualTo(64);
+        assertThat(TreeWire.COORDINATE_LENGTH).isEqualTo(LegacyTreeBodies.COORDINATE_LENGTH).isEqualTo(32);
+        assertThat(TreeWire.ADDRESS_LENGTH_MAX).isEqualTo(LegacyTreeBodies.ADDRESS_LENGTH_MAX).isEqualTo(255);
+        assertThat(TreeWire.STATE_ALIVE).isEqualTo(LegacyTreeBodies.STATE_ALIVE).isZero();
+        assertThat(TreeWire.STATE_SUSPECT).isEqualTo(LegacyTreeBodies.STATE_SUSPECT).isEqualTo(1);
+        assertThat(TreeWire.STATE_DEAD).isEqualTo(LegacyTreeBodies.STATE_DEAD).isEqualTo(2);
+        assertThat(TreeWire.VIEW_FLAG_DISSOLVED).isEqualTo(LegacyTreeBodies.VIEW_FLAG_DISSOLVED).isEqualTo(1);
+        assertThat(TreeWire.BASELINE_FLEET).isEqualTo(LegacyTreeBodies.BASELINE_FLEET).isZero();
+        assertThat(TreeWire.BASELINE_COHORT).isEqualTo(LegacyTreeBodies.BASELINE_COHORT).isEqualTo(1);
     }
 
     @Example

@@ -129,7 +129,7 @@ class TreeListBodiesTest {
         final WireWriter w = TreeValues.writer();
         body.writeLegacy(w);
         final boolean answer = TreeValues.check(body.type(), w.buffer(), 0, w.length());
-        assertThat(TreeBodies.isWellFormed(body.type(), w.buffer(), 0, w.length())).isEqualTo(answer);
+        assertThat(LegacyTreeBodies.isWellFormed(body.type(), w.buffer(), 0, w.length())).isEqualTo(answer);
         return answer;
     }
 
@@ -164,7 +164,7 @@ class TreeListBodiesTest {
         final int coordinate = TreeMember.write(w, 1, 2, TreeWire.STATE_ALIVE, "a:1");
 
         assertThat(coordinate).isEqualTo(TreeMember.coordinateOffset(0));
-        assertThat(w.length()).isEqualTo(TreeMember.length("a:1")).isEqualTo(TreeBodies.memberLength("a:1"));
+        assertThat(w.length()).isEqualTo(TreeMember.length("a:1")).isEqualTo(LegacyTreeBodies.memberLength("a:1"));
         assertThat(TreeMember.address(w.buffer(), 0)).isEqualTo("a:1");
     }
 

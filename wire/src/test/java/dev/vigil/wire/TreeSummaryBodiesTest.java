@@ -94,7 +94,7 @@ class TreeSummaryBodiesTest {
         final WireWriter w = TreeValues.writer();
         body.writeLegacy(w);
         final boolean answer = TreeValues.check(body.type(), w.buffer(), 0, w.length());
-        assertThat(TreeBodies.isWellFormed(body.type(), w.buffer(), 0, w.length())).isEqualTo(answer);
+        assertThat(LegacyTreeBodies.isWellFormed(body.type(), w.buffer(), 0, w.length())).isEqualTo(answer);
         return answer;
     }
 

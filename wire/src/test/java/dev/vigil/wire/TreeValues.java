@@ -252,11 +252,11 @@ final class TreeValues {
 
         public void writeLegacy(final WireWriter w) {
             w.u8(levelWanted).u8(levelAsked);
-            w.buffer().putBytes(w.reserve(TreeBodies.COORDINATE_LENGTH), coordinate);
+            w.buffer().putBytes(w.reserve(LegacyTreeBodies.COORDINATE_LENGTH), coordinate);
         }
 
         public int legacyLength() {
-            return 2 + TreeBodies.COORDINATE_LENGTH;
+            return 2 + LegacyTreeBodies.COORDINATE_LENGTH;
         }
     }
 
@@ -285,9 +285,9 @@ final class TreeValues {
         }
 
         public int legacyLength() {
-            int length = 3 + TreeBodies.nodeRefLength(root.address()) + 1;
+            int length = 3 + LegacyTreeBodies.nodeRefLength(root.address()) + 1;
             for (final Member m : members) {
-                length += TreeBodies.memberLength(m.address());
+                length += LegacyTreeBodies.memberLength(m.address());
             }
             return length;
         }
@@ -309,11 +309,11 @@ final class TreeValues {
 
         public void writeLegacy(final WireWriter w) {
             w.u8(level).u64(replaces);
-            w.buffer().putBytes(w.reserve(TreeBodies.COORDINATE_LENGTH), coordinate);
+            w.buffer().putBytes(w.reserve(LegacyTreeBodies.COORDINATE_LENGTH), coordinate);
         }
 
         public int legacyLength() {
-            return 9 + TreeBodies.COORDINATE_LENGTH;
+            return 9 + LegacyTreeBodies.COORDINATE_LENGTH;
         }
     }
 
@@ -346,7 +346,7 @@ final class TreeValues {
         }
 
         public void writeLegacy(final WireWriter w) {
-            w.u8(level).u8(dissolvedInto != null ? TreeBodies.VIEW_FLAG_DISSOLVED : 0).u32(epoch).u64(head).u8(topLevel);
+            w.u8(level).u8(dissolvedInto != null ? LegacyTreeBodies.VIEW_FLAG_DISSOLVED : 0).u32(epoch).u64(head).u8(topLevel);
             if (dissolvedInto != null) {
                 dissolvedInto.writeLegacy(w);
             }
@@ -360,13 +360,13 @@ final class TreeValues {
         public int legacyLength() {
             int length = 1 + 1 + 4 + 8 + 1 + 1 + 1;
             if (dissolvedInto != null) {
-                length += TreeBodies.nodeRefLength(dissolvedInto.address());
+                length += LegacyTreeBodies.nodeRefLength(dissolvedInto.address());
             }
             for (final Ref ref : chain) {
-                length += TreeBodies.nodeRefLength(ref.address());
+                length += LegacyTreeBodies.nodeRefLength(ref.address());
             }
             for (final Member m : members) {
-                length += TreeBodies.memberLength(m.address());
+                length += LegacyTreeBodies.memberLength(m.address());
             }
             return length;
         }
@@ -393,7 +393,7 @@ final class TreeValues {
         }
 
         public int legacyLength() {
-            return 1 + TreeBodies.nodeRefLength(target.address());
+            return 1 + LegacyTreeBodies.nodeRefLength(target.address());
         }
     }
 
@@ -410,11 +410,11 @@ final class TreeValues {
 
         public void writeLegacy(final WireWriter w) {
             w.u8(level).u64(probeId).u64(askedBy).u32(incarnation);
-            w.buffer().putBytes(w.reserve(TreeBodies.COORDINATE_LENGTH), coordinate);
+            w.buffer().putBytes(w.reserve(LegacyTreeBodies.COORDINATE_LENGTH), coordinate);
         }
 
         public int legacyLength() {
-            return 21 + TreeBodies.COORDINATE_LENGTH;
+            return 21 + LegacyTreeBodies.COORDINATE_LENGTH;
         }
     }
 
@@ -439,7 +439,7 @@ final class TreeValues {
         }
 
         public int legacyLength() {
-            return 9 + TreeBodies.nodeRefLength(target.address());
+            return 9 + LegacyTreeBodies.nodeRefLength(target.address());
         }
     }
 

@@ -2,9 +2,12 @@ package dev.vigil.daemon.tree;
 
 import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeMember;
+import dev.vigil.wire.TreeNodeRef;
+import dev.vigil.wire.TreeViewBody;
+import dev.vigil.wire.TreeWire;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +27,7 @@ import static dev.vigil.daemon.tree.TreeState.hex;
 final class ClusterViews {
     private final TreeState s;
     private final TreeNode node;
+    private final TreeViewBody view = new TreeViewBody();
 
     ClusterViews(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -62,84 +66,71 @@ final class ClusterViews {
     void sendViewAs(final Cluster c, final long head, final Collection<Member> members, final long epoch,
                     final TreeNode.NodeRef dissolvedInto, final String address, final boolean introduce) {
         final List<TreeNode.NodeRef> chain = s.chainAbove(c.level);
-        int length = 1 + 1 + 4 + 8 + 1 + 1 + 1;
+        int length = TreeViewBody.FIXED_LENGTH;
         if (dissolvedInto != null) {
-            length += TreeBodies.nodeRefLength(dissolvedInto.address());
+            length += TreeNodeRef.length(dissolvedInto.address());
         }
         for (final TreeNode.NodeRef ref : chain) {
-            length += TreeBodies.nodeRefLength(ref.address());
+            length += TreeNodeRef.length(ref.address());
         }
         for (final Member m : members) {
-            length += TreeBodies.memberLength(m.address);
+            length += TreeMember.length(m.address);
         }
         final WireWriter w = s.outbox.begin(length, introduce);
-        w.u8(c.level).u8(dissolvedInto != null ? TreeBodies.VIEW_FLAG_DISSOLVED : 0).u32(epoch & 0xFFFF_FFFFL).u64(head)
-            .u8(s.topLevel());
+        // epochs count up from 1 and wrap at 2^32 on the wire; only their order within a cluster matters
+        TreeViewBody.writeHeader(w, c.level, dissolvedInto != null, epoch & 0xFFFF_FFFFL, head, s.topLevel());
         if (dissolvedInto != null) {
-            w.u64(dissolvedInto.id()).address(dissolvedInto.address());
+            TreeNodeRef.write(w, dissolvedInto.id(), dissolvedInto.address());
         }
-        w.u8(chain.size());
+        TreeViewBody.writeChainLength(w, chain.size());
         for (final TreeNode.NodeRef ref : chain) {
-            w.u64(ref.id()).address(ref.address());
+            TreeNodeRef.write(w, ref.id(), ref.address());
         }
         writeMembers(w, members);
         s.outbox.send(address, MessageType.TREE_VIEW, w);
         s.counters.viewsSent++;
     }
 
+    /** The member list of a view or refer: alive or suspect (a member we know dead is not listed as alive). */
     void writeMembers(final WireWriter w, final Collection<Member> members) {
-        w.u8(members.size());
+        TreeMember.writeCount(w, members.size());
         for (final Member m : members) {
-            w.u64(m.id).u32(m.incarnation & 0xFFFF_FFFFL).u8(m.isSuspect() ? 1 : 0);
-            s.coordinateOf(m).writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
-            w.address(m.address);
+            final int coordinate = TreeMember.write(w, m.id, m.incarnation & 0xFFFF_FFFFL,
+                m.isSuspect() ? TreeWire.STATE_SUSPECT : TreeWire.STATE_ALIVE, m.address);
+            s.coordinateOf(m).writeTo(w.buffer(), coordinate);
         }
     }
 
-    static List<Member> readMembers(final WireReader r) {
-        final int n = r.u8();
-        final List<Member> out = new ArrayList<>(n);
-        for (int i = 0; i < n && r.ok(); i++) {
-            final long id = r.u64();
-            final long incarnation = r.u32();
-            final int state = r.u8();
-            final int at = r.skip(TreeBodies.COORDINATE_LENGTH);
-            final String address = r.address();
-            if (!r.ok()) {
-                break;
-            }
-            VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(r.buffer(), at);
-            if (coordinate == null) {
-                coordinate = VivaldiCoordinate.ORIGIN;
-            }
-            final Member m = new Member(id, address, coordinate);
-            m.incarnation = incarnation;
-            m.state = state;
-            out.add(m);
-        }
-        return out;
+    /** A listed member as the receiver keeps it; a coordinate out of its bounds reads as the origin. */
+    static Member member(final long id, final long incarnation, final int state, final DirectBuffer buffer,
+                         final int coordinateOffset, final String address) {
+        final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(buffer, coordinateOffset);
+        final Member m = new Member(id, address, coordinate == null ? VivaldiCoordinate.ORIGIN : coordinate);
+        m.incarnation = incarnation;
+        m.state = state;
+        return m;
     }
 
     // ---------------------------------------------------------------- in
 
-    void onView(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final int flags = r.u8();
-        final long epoch = r.u32();
-        final long head = r.u64();
-        final int top = r.u8();
-        TreeNode.NodeRef dissolvedInto = null;
-        if ((flags & TreeBodies.VIEW_FLAG_DISSOLVED) != 0) {
-            dissolvedInto = new TreeNode.NodeRef(r.u64(), r.address());
+    void onView(final long senderId, final DirectBuffer buffer, final int offset, final int length, final long nowMicros) {
+        final TreeViewBody r = view.wrap(buffer, offset, length);
+        final int level = r.level();
+        final long epoch = r.epoch();
+        final long head = r.head();
+        final int top = r.topLevel();
+        final TreeNode.NodeRef dissolvedInto = r.dissolved() ? new TreeNode.NodeRef(r.dissolvedIntoId(), r.dissolvedIntoAddress()) : null;
+        final List<TreeNode.NodeRef> chain = new ArrayList<>(r.chainLength());
+        for (int i = 0; i < r.chainLength(); i++) {
+            chain.add(new TreeNode.NodeRef(r.chainId(i), r.chainAddress(i)));
         }
-        final int chainLength = r.u8();
-        final List<TreeNode.NodeRef> chain = new ArrayList<>(chainLength);
-        for (int i = 0; i < chainLength && r.ok(); i++) {
-            chain.add(new TreeNode.NodeRef(r.u64(), r.address()));
+        final List<Member> listed = new ArrayList<>(r.memberCount());
+        for (int i = 0; i < r.memberCount(); i++) {
+            listed.add(member(r.memberId(i), r.memberIncarnation(i), r.memberState(i), buffer, r.memberCoordinateOffset(i),
+                r.memberAddress(i)));
         }
-        final List<Member> listed = readMembers(r);
-        if (!r.done() || level >= TreeState.LEVELS) {
-            s.malformed("tree-view", senderId, "bad body");
+        if (level >= TreeState.LEVELS) {
+            s.malformed("tree-view", senderId, "level " + level + " is no cluster's");
             return;
         }
         final View v = new View(senderId, level, epoch, head, top, dissolvedInto, chain, listed);
@@ -211,7 +202,7 @@ final class ClusterViews {
             // a head that still counts us: we are not its member (any more)
             final String address = v.addressOf(v.senderId());
             if (address != null) {
-                node.swim().sendSuspect(address, v.level(), s.selfId, s.selfIncarnation(current), TreeBodies.STATE_DEAD, false);
+                node.swim().sendSuspect(address, v.level(), s.selfId, s.selfIncarnation(current), TreeWire.STATE_DEAD, false);
             }
         }
     }
@@ -239,7 +230,7 @@ final class ClusterViews {
         if (c == null || c.headId() != head) {
             if (c != null && !fromCurrentHead && c.headId() != s.selfId && !s.isDeadOrSuspect(c.headId())) {
                 // moving to another cluster at this level: the old head must stop counting us
-                node.swim().sendSuspect(c.headAddress, level, s.selfId, s.selfIncarnation(c), TreeBodies.STATE_DEAD, false);
+                node.swim().sendSuspect(c.headAddress, level, s.selfId, s.selfIncarnation(c), TreeWire.STATE_DEAD, false);
             }
             final Cluster fresh = s.newCluster(level);
             if (c != null) {
@@ -334,7 +325,7 @@ final class ClusterViews {
         for (final Member m : listed) {
             if (m.id != s.selfId && (current == null || !current.members.containsKey(m.id))) {
                 // they may never have heard from us: the frame carries our certificate
-                node.swim().sendSuspect(m.address, level, s.selfId, incarnation, TreeBodies.STATE_DEAD, true);
+                node.swim().sendSuspect(m.address, level, s.selfId, incarnation, TreeWire.STATE_DEAD, true);
             }
         }
         s.log.info("tree: " + hex(s.selfId) + " declines to head a level " + level + " cluster of " + listed.size()
@@ -377,7 +368,7 @@ final class ClusterViews {
     void leave(final Cluster c) {
         for (final Member m : c.members.values()) {
             if (m.id != s.selfId) {
-                node.swim().sendSuspect(m.address, c.level, s.selfId, s.selfIncarnation(c), TreeBodies.STATE_DEAD, false);
+                node.swim().sendSuspect(m.address, c.level, s.selfId, s.selfIncarnation(c), TreeWire.STATE_DEAD, false);
             }
         }
     }

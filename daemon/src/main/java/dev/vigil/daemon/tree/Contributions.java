@@ -3,8 +3,8 @@ package dev.vigil.daemon.tree;
 import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeBaselineBody;
+import dev.vigil.wire.TreeWire;
 import dev.vigil.wire.WireWriter;
 import org.agrona.DirectBuffer;
 
@@ -33,6 +33,7 @@ final class Contributions {
     private final TreeNode node;
     /** Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order. */
     private final LinkedHashMap<Long, Summary> early = new LinkedHashMap<>();
+    private final TreeBaselineBody baseline = new TreeBaselineBody();
 
     Contributions(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -248,22 +249,20 @@ final class Contributions {
         head.baselineSentMicros = nowMicros;
         for (final Member m : c.members.values()) {
             if (m.id != s.selfId) {
-                final WireWriter w = s.outbox.begin(4 + s.fleet.bodyLength(), false);
-                w.u8(TreeBodies.BASELINE_FLEET).u8(c.level).u16(s.fleet.bodyLength());
-                final int written = s.fleet.writeBody(w.buffer(), w.position());
-                w.reserve(written);
+                final WireWriter w = s.outbox.begin(TreeBaselineBody.length(s.fleet.bodyLength()), false);
+                s.fleet.writeBody(w.buffer(), TreeBaselineBody.write(w, TreeWire.BASELINE_FLEET, c.level, s.fleet.bodyLength()));
                 s.outbox.send(m.address, MessageType.TREE_BASELINE, w);
             }
         }
     }
 
-    void onBaseline(final long senderId, final WireReader r, final long nowMicros) {
-        final int kind = r.u8();
-        final int level = r.u8();
-        final int length = r.u16();
-        final int at = r.skip(length);
-        if (!r.done() || level >= TreeState.LEVELS || kind != TreeBodies.BASELINE_FLEET) {
-            s.malformed("tree-baseline", senderId, "bad body");
+    void onBaseline(final long senderId, final DirectBuffer buffer, final int offset, final int bodyLength, final long nowMicros) {
+        final TreeBaselineBody r = baseline.wrap(buffer, offset, bodyLength);
+        final int kind = r.kind();
+        final int level = r.level();
+        if (level >= TreeState.LEVELS || kind != TreeWire.BASELINE_FLEET) {
+            s.malformed("tree-baseline", senderId, level >= TreeState.LEVELS ? "level " + level + " is no cluster's"
+                : "kind " + kind + " (only the fleet baseline goes down)");
             return;
         }
         final Cluster c = s.levels[level];
@@ -271,7 +270,7 @@ final class Contributions {
             s.counters.stale++;
             return;
         }
-        final Summary summary = Summary.readBody(r.buffer(), at, length, s.config.dimension());
+        final Summary summary = Summary.readBody(buffer, r.summaryOffset(), r.summaryLength(), s.config.dimension());
         if (summary == null) {
             s.counters.contributionsRefused++;
             return;

@@ -1,9 +1,14 @@
 package dev.vigil.daemon.tree;
 
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeAdmitBody;
+import dev.vigil.wire.TreeDescendBody;
+import dev.vigil.wire.TreeMember;
+import dev.vigil.wire.TreeNodeRef;
+import dev.vigil.wire.TreeReferBody;
+import dev.vigil.wire.TreeWire;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +39,7 @@ final class Descent {
     private final TreeNode node;
     /** Nodes that answered a descent or admission with "not a head there": skipped as candidates for a while. */
     private final java.util.Map<Long, Long> notHeadMicros = new java.util.HashMap<>();
+    private final TreeReferBody refer = new TreeReferBody();
 
     Descent(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -107,7 +113,7 @@ final class Descent {
         } else {
             return;
         }
-        sendDescend(target, seek.level, TreeBodies.LEVEL_ANY);
+        sendDescend(target, seek.level, TreeWire.LEVEL_ANY);
         seek.askedAddress = target;
         if (s.log.debugEnabled()) {
             s.log.debug("seek level " + seek.level + ": descend from " + target + " (attempt, next in "
@@ -116,22 +122,21 @@ final class Descent {
     }
 
     private void sendDescend(final String address, final int wantLevel, final int askLevel) {
-        final WireWriter w = s.outbox.begin(2 + TreeBodies.COORDINATE_LENGTH, true);
-        w.u8(wantLevel).u8(askLevel);
-        s.vivaldi.coordinate().writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
+        final WireWriter w = s.outbox.begin(TreeDescendBody.LENGTH, true);
+        s.vivaldi.coordinate().writeTo(w.buffer(), TreeDescendBody.write(w, wantLevel, askLevel));
         s.outbox.send(address, MessageType.TREE_DESCEND, w);
     }
 
-    void onDescend(final long senderId, final String senderAddress, final WireReader r) {
-        r.u8(); // the level wanted: the asker decides from what we list
-        final int ask = r.u8();
-        if (!r.ok() || senderAddress == null) {
-            s.malformed("tree-descend", senderId, "bad body");
+    void onDescend(final long senderId, final String senderAddress, final DirectBuffer buffer, final int offset) {
+        // the level wanted is not read: the asker decides from what we list
+        final int ask = TreeDescendBody.levelAsked(buffer, offset);
+        if (senderAddress == null) {
+            s.malformed("tree-descend", senderId, "no address to answer");
             return;
         }
         final int top = s.topLevel();
         int level = -1;
-        if (ask == TreeBodies.LEVEL_ANY) {
+        if (ask == TreeWire.LEVEL_ANY) {
             if (s.isRootHere()) {
                 level = top;
             }
@@ -150,33 +155,35 @@ final class Descent {
         // names none, so that seekers go on to nodes that are placed and know the root from their views.
         final TreeNode.NodeRef rootRef = s.root != null && (s.levels[0] != null || s.isRootHere()) ? s.root
             : new TreeNode.NodeRef(TreeState.NO_ROOT, s.selfAddress);
-        int length = 3 + TreeBodies.nodeRefLength(rootRef.address()) + 1;
+        int length = TreeReferBody.FIXED_LENGTH + TreeNodeRef.length(rootRef.address());
         if (c != null) {
             for (final Member m : c.members.values()) {
-                length += TreeBodies.memberLength(m.address);
+                length += TreeMember.length(m.address);
             }
         }
         final WireWriter w = s.outbox.begin(length, true);
-        w.u8(c != null ? 0 : 1).u8(c != null ? level : 0).u8(s.topLevel());
-        w.u64(rootRef.id()).address(rootRef.address());
+        TreeReferBody.writeHeader(w, c != null ? TreeWire.REFER_MEMBERS : TreeWire.REFER_NOT_HEAD, c != null ? level : 0,
+            s.topLevel(), rootRef.id(), rootRef.address());
         if (c == null) {
-            w.u8(0);
+            TreeMember.writeCount(w, 0);
         } else {
             node.views().writeMembers(w, c.members.values());
         }
         s.outbox.send(address, MessageType.TREE_REFER, w);
     }
 
-    void onRefer(final long senderId, final String senderAddress, final WireReader r, final long nowMicros) {
-        final int status = r.u8();
-        final int level = r.u8();
-        final int top = r.u8();
-        final long rootId = r.u64();
-        final String rootAddress = r.address();
-        final List<Member> listed = ClusterViews.readMembers(r);
-        if (!r.done()) {
-            s.malformed("tree-refer", senderId, "bad body");
-            return;
+    void onRefer(final long senderId, final String senderAddress, final DirectBuffer buffer, final int offset, final int length,
+                 final long nowMicros) {
+        final TreeReferBody r = refer.wrap(buffer, offset, length);
+        final int status = r.status();
+        final int level = r.level();
+        final int top = r.topLevel();
+        final long rootId = r.rootId();
+        final String rootAddress = r.rootAddress();
+        final List<Member> listed = new ArrayList<>(r.memberCount());
+        for (int i = 0; i < r.memberCount(); i++) {
+            listed.add(ClusterViews.member(r.memberId(i), r.memberIncarnation(i), r.memberState(i), buffer,
+                r.memberCoordinateOffset(i), r.memberAddress(i)));
         }
         final Seek seek = activeSeekFor(senderAddress);
         if (s.log.debugEnabled()) {
@@ -190,7 +197,7 @@ final class Descent {
         if (rootId != s.selfId && rootId != TreeState.NO_ROOT) {
             s.root = new TreeNode.NodeRef(rootId, rootAddress);
         }
-        if (status == 1) {
+        if (status == TreeWire.REFER_NOT_HEAD) {
             // not a head there (a parent's list can be behind): skip it for a while, go to the root it names
             if (notHeadMicros.size() >= NOT_HEAD_REMEMBERED) {
                 notHeadMicros.clear();
@@ -201,7 +208,7 @@ final class Descent {
             }
             if (rootId != senderId && rootId != s.selfId && rootId != TreeState.NO_ROOT) {
                 seek.askedAddress = rootAddress;
-                sendDescend(rootAddress, seek.level, TreeBodies.LEVEL_ANY);
+                sendDescend(rootAddress, seek.level, TreeWire.LEVEL_ANY);
                 seek.deadlineMicros = nowMicros + s.config.seekTimeoutMicros();
             }
             return;
@@ -256,7 +263,7 @@ final class Descent {
             final long id = s.nextProbeId();
             seek.probing.put(id, new TreeNode.NodeRef(m.id, m.address));
             seek.probeSentMicros.put(id, nowMicros);
-            node.swim().sendPing(m.address, TreeBodies.LEVEL_ANY, id, 0, m.id, nowMicros);
+            node.swim().sendPing(m.address, TreeWire.LEVEL_ANY, id, 0, m.id, nowMicros);
         }
         // the nearest by coordinate is the fallback if nobody answers in time
         seek.bestId = candidates.get(0).id;
@@ -336,9 +343,8 @@ final class Descent {
         if (s.log.debugEnabled()) {
             s.log.debug("asks " + address + " to admit us at level " + level + (replaces != 0 ? " replacing " + hex(replaces) : ""));
         }
-        final WireWriter w = s.outbox.begin(9 + TreeBodies.COORDINATE_LENGTH, true);
-        w.u8(level).u64(replaces);
-        s.vivaldi.coordinate().writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
+        final WireWriter w = s.outbox.begin(TreeAdmitBody.LENGTH, true);
+        s.vivaldi.coordinate().writeTo(w.buffer(), TreeAdmitBody.write(w, level, replaces));
         s.outbox.send(address, MessageType.TREE_ADMIT, w);
     }
 

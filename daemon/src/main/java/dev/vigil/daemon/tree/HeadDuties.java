@@ -1,9 +1,10 @@
 package dev.vigil.daemon.tree;
 
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeAdmitBody;
+import dev.vigil.wire.TreeMergeBody;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import static dev.vigil.daemon.tree.TreeState.hex;
 final class HeadDuties {
     private final TreeState s;
     private final TreeNode node;
+    private final TreeMergeBody merge = new TreeMergeBody();
 
     HeadDuties(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -79,15 +81,15 @@ final class HeadDuties {
         c.resendNeeded = true;
     }
 
-    void onAdmit(final long senderId, final String senderAddress, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long replaces = r.u64();
-        final int at = r.skip(TreeBodies.COORDINATE_LENGTH);
-        if (!r.done() || senderAddress == null || level >= TreeState.LEVELS) {
-            s.malformed("tree-admit", senderId, "bad body");
+    void onAdmit(final long senderId, final String senderAddress, final DirectBuffer buffer, final int offset,
+                 final long nowMicros) {
+        final int level = TreeAdmitBody.level(buffer, offset);
+        final long replaces = TreeAdmitBody.replaces(buffer, offset);
+        if (senderAddress == null || level >= TreeState.LEVELS) {
+            s.malformed("tree-admit", senderId, senderAddress == null ? "no address to answer" : "level " + level + " is no cluster's");
             return;
         }
-        VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(r.buffer(), at);
+        VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(buffer, TreeAdmitBody.coordinateOffset(offset));
         if (coordinate == null) {
             coordinate = VivaldiCoordinate.ORIGIN;
         }
@@ -244,8 +246,8 @@ final class HeadDuties {
     }
 
     private void sendMerge(final String address, final int level, final long targetId, final String targetAddress) {
-        final WireWriter w = s.outbox.begin(1 + TreeBodies.nodeRefLength(targetAddress), false);
-        w.u8(level).u64(targetId).address(targetAddress);
+        final WireWriter w = s.outbox.begin(TreeMergeBody.length(targetAddress), false);
+        TreeMergeBody.write(w, level, targetId, targetAddress);
         s.outbox.send(address, MessageType.TREE_MERGE, w);
     }
 
@@ -286,12 +288,13 @@ final class HeadDuties {
         }
     }
 
-    void onMerge(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long targetId = r.u64();
-        final String targetAddress = r.address();
-        if (!r.done() || level + 1 >= TreeState.LEVELS) {
-            s.malformed("tree-merge", senderId, "bad body");
+    void onMerge(final long senderId, final DirectBuffer buffer, final int offset, final int length, final long nowMicros) {
+        final TreeMergeBody r = merge.wrap(buffer, offset, length);
+        final int level = r.level();
+        final long targetId = r.targetId();
+        final String targetAddress = r.targetAddress();
+        if (level + 1 >= TreeState.LEVELS) {
+            s.malformed("tree-merge", senderId, "no cluster above level " + level);
             return;
         }
         final Cluster parent = s.levels[level + 1];

@@ -1,6 +1,6 @@
 package dev.vigil.daemon.tree;
 
-import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.TreeWire;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +36,7 @@ final class HeadElection {
         } else {
             final Member m = c.members.get(id);
             if (m != null && !m.isSuspect()) {
-                m.state = TreeBodies.STATE_SUSPECT;
+                m.state = TreeWire.STATE_SUSPECT;
                 m.suspectSinceMicros = nowMicros;
             }
         }
@@ -117,7 +117,7 @@ final class HeadElection {
         c.electedAtMicros = nowMicros;
         final Member old = c.members.get(oldHead);
         if (old != null) {
-            old.state = TreeBodies.STATE_SUSPECT;
+            old.state = TreeWire.STATE_SUSPECT;
         }
     }
 }

@@ -3,9 +3,11 @@ package dev.vigil.daemon.tree;
 import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeAnnounceBody;
+import dev.vigil.wire.TreeChallengeBody;
+import dev.vigil.wire.TreeWire;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ final class HeadVerification {
     /** As a parent: who challenged each head that is our member one level up, and the size its challengers gave. */
     private final Map<Long, Set<Long>> parentChallenges = new HashMap<>();
     private final Map<Long, Integer> parentChallengeSizes = new HashMap<>();
+    private final TreeAnnounceBody announcement = new TreeAnnounceBody();
 
     HeadVerification(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -46,47 +49,32 @@ final class HeadVerification {
                 excluded.add(held.contributorId());
             }
         }
-        final int length = 1 + 4 + 1 + 16 * used.size() + 1 + 8 * excluded.size() + 2 + sentUp.bodyLength();
+        final int length = TreeAnnounceBody.length(used.size(), excluded.size(), sentUp.bodyLength());
         for (final Member m : below.members.values()) {
             if (m.id == s.selfId) {
                 continue;
             }
             final WireWriter w = s.outbox.begin(length, false);
-            w.u8(below.level).u32(below.epoch & 0xFFFF_FFFFL).u8(used.size());
+            TreeAnnounceBody.writeHeader(w, below.level, below.epoch & 0xFFFF_FFFFL, used.size());
             for (final Summary held : used) {
-                w.u64(held.contributorId()).u64(held.version());
+                TreeAnnounceBody.writeContributor(w, held.contributorId(), held.version());
             }
-            w.u8(excluded.size());
+            TreeAnnounceBody.writeExcludedCount(w, excluded.size());
             for (final long id : excluded) {
-                w.u64(id);
+                TreeAnnounceBody.writeExcluded(w, id);
             }
-            w.u16(sentUp.bodyLength());
-            final int written = sentUp.writeBody(w.buffer(), w.position());
-            w.reserve(written);
+            sentUp.writeBody(w.buffer(), TreeAnnounceBody.writeSummary(w, sentUp.bodyLength()));
             s.outbox.send(m.address, MessageType.TREE_ANNOUNCE, w);
         }
         s.counters.announcements++;
     }
 
-    void onAnnounce(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        r.u32();
-        final int n = r.u8();
-        final long[] ids = new long[n];
-        final long[] versions = new long[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = r.u64();
-            versions[i] = r.u64();
-        }
-        final int q = r.u8();
-        final Set<Long> excluded = new HashSet<>();
-        for (int i = 0; i < q; i++) {
-            excluded.add(r.u64());
-        }
-        final int summaryLength = r.u16();
-        final int at = r.skip(summaryLength);
-        if (!r.done() || level >= TreeState.LEVELS) {
-            s.malformed("tree-announce", senderId, "bad body");
+    void onAnnounce(final long senderId, final DirectBuffer buffer, final int offset, final int length, final long nowMicros) {
+        final TreeAnnounceBody r = announcement.wrap(buffer, offset, length);
+        final int level = r.level();
+        final int n = r.contributorCount();
+        if (level >= TreeState.LEVELS) {
+            s.malformed("tree-announce", senderId, "level " + level + " is no cluster's");
             return;
         }
         final Cluster c = s.levels[level];
@@ -94,7 +82,7 @@ final class HeadVerification {
             s.counters.stale++;
             return;
         }
-        final Summary claimed = Summary.readBody(r.buffer(), at, summaryLength, s.config.dimension());
+        final Summary claimed = Summary.readBody(buffer, r.summaryOffset(), r.summaryLength(), s.config.dimension());
         if (claimed == null || claimed.contributorId() != senderId) {
             challenge(c, 0, nowMicros);
             return;
@@ -105,10 +93,14 @@ final class HeadVerification {
             return;
         }
         for (int i = 0; i < n; i++) {
-            if (c.contributions.version(ids[i]) != versions[i]) {
+            if (c.contributions.version(r.contributorId(i)) != r.contributorVersion(i)) {
                 s.counters.verifyInconclusive++;
                 return;
             }
+        }
+        final Set<Long> excluded = new HashSet<>();
+        for (int i = 0; i < r.excludedCount(); i++) {
+            excluded.add(r.excludedId(i));
         }
         final Moments recomputed = c.contributions.mergedExcluding(excluded::contains);
         if (sameBits(recomputed, claimed.moments())) {
@@ -146,19 +138,18 @@ final class HeadVerification {
 
     private void sendChallenge(final String address, final int level, final long head, final long version, final long epoch,
                                final int size) {
-        final WireWriter w = s.outbox.begin(25, false);
-        w.u8(level).u64(head).u64(version).u32(epoch & 0xFFFF_FFFFL).u32(size);
+        final WireWriter w = s.outbox.begin(TreeChallengeBody.LENGTH, false);
+        TreeChallengeBody.write(w, level, head, version, epoch & 0xFFFF_FFFFL, size);
         s.outbox.send(address, MessageType.TREE_CHALLENGE, w);
     }
 
-    void onChallenge(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long head = r.u64();
-        r.u64();
-        r.u32();
-        final long size = r.u32();
-        if (!r.done() || level >= TreeState.LEVELS || size < 1 || size > TreeBodies.LIST_MAX) {
-            s.malformed("tree-challenge", senderId, "bad body");
+    void onChallenge(final long senderId, final DirectBuffer buffer, final int offset, final long nowMicros) {
+        final int level = TreeChallengeBody.level(buffer, offset);
+        final long head = TreeChallengeBody.head(buffer, offset);
+        final long size = TreeChallengeBody.clusterSize(buffer, offset);
+        if (level >= TreeState.LEVELS || size < 1 || size > TreeWire.LIST_MAX) {
+            s.malformed("tree-challenge", senderId, level >= TreeState.LEVELS ? "level " + level + " is no cluster's"
+                : "cluster size " + size + " outside [1, " + TreeWire.LIST_MAX + "]");
             return;
         }
         s.counters.challengesReceived++;

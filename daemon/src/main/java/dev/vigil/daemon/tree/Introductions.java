@@ -1,8 +1,9 @@
 package dev.vigil.daemon.tree;
 
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreeIntroduceRequestBody;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -86,8 +87,8 @@ final class Introductions {
         askedMicros.put(id, nowMicros);
         pending.remove(id);
         s.counters.introduceRequests++;
-        final WireWriter w = s.outbox.begin(8, true);
-        w.u64(id);
+        final WireWriter w = s.outbox.begin(TreeIntroduceRequestBody.LENGTH, true);
+        TreeIntroduceRequestBody.write(w, id);
         s.outbox.send(address, MessageType.TREE_INTRODUCE_REQUEST, w);
     }
 
@@ -111,10 +112,10 @@ final class Introductions {
     }
 
     /** A member cannot verify our frames: our next frame to it carries our certificate, and what it missed is sent again now. */
-    void onIntroduceRequest(final long senderId, final WireReader r, final long nowMicros) {
-        final long about = r.u64();
-        if (!r.done() || about != s.selfId) {
-            s.malformed("tree-introduce-request", senderId, "bad body, or not about this node");
+    void onIntroduceRequest(final long senderId, final DirectBuffer buffer, final int offset, final long nowMicros) {
+        final long about = TreeIntroduceRequestBody.receiver(buffer, offset);
+        if (about != s.selfId) {
+            s.malformed("tree-introduce-request", senderId, "about another node");
             return;
         }
         introducedMicros.remove(senderId);

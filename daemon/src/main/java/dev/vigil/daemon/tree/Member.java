@@ -1,6 +1,6 @@
 package dev.vigil.daemon.tree;
 
-import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.TreeWire;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -11,7 +11,7 @@ final class Member {
     String address;
     VivaldiCoordinate coordinate;
     long incarnation;
-    int state = TreeBodies.STATE_ALIVE;
+    int state = TreeWire.STATE_ALIVE;
     /** Meaningful while {@link #state} is suspect. */
     long suspectSinceMicros = TreeState.NEVER;
     /** Smoothed round trip measured by this node (0: not yet). */
@@ -26,10 +26,10 @@ final class Member {
     }
 
     boolean isAlive() {
-        return state == TreeBodies.STATE_ALIVE;
+        return state == TreeWire.STATE_ALIVE;
     }
 
     boolean isSuspect() {
-        return state == TreeBodies.STATE_SUSPECT;
+        return state == TreeWire.STATE_SUSPECT;
     }
 }

@@ -1,6 +1,6 @@
 package dev.vigil.daemon.tree;
 
-import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.TreeWire;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class Suspicion {
     /** {@code by} suspects {@code m}: a first suspicion starts the clock; later ones add confirmations. */
     void suspect(final Member m, final long by, final long nowMicros) {
         if (!m.isSuspect()) {
-            m.state = TreeBodies.STATE_SUSPECT;
+            m.state = TreeWire.STATE_SUSPECT;
             m.suspectSinceMicros = nowMicros;
             m.suspectors.clear();
             s.counters.suspicions++;
@@ -34,7 +34,7 @@ final class Suspicion {
     }
 
     static void clear(final Member m) {
-        m.state = TreeBodies.STATE_ALIVE;
+        m.state = TreeWire.STATE_ALIVE;
         m.suspectors.clear();
     }
 

@@ -1,9 +1,12 @@
 package dev.vigil.daemon.tree;
 
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
+import dev.vigil.wire.TreePingReqBody;
+import dev.vigil.wire.TreeProbeBody;
+import dev.vigil.wire.TreeSuspectBody;
+import dev.vigil.wire.TreeWire;
 import dev.vigil.wire.WireWriter;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +35,7 @@ final class Swim {
     /** Pings a head sends a member it just admitted, to measure the round trip for splits: probe id -> member. */
     private final Map<Long, Long> measureProbes = new HashMap<>();
     private final Map<Long, Long> measureSentMicros = new HashMap<>();
+    private final TreePingReqBody pingReq = new TreePingReqBody();
 
     Swim(final TreeState s, final TreeNode node) {
         this.s = s;
@@ -94,7 +98,7 @@ final class Swim {
                 node.suspicion().suspect(target, s.selfId, nowMicros);
                 for (final Member m : c.members.values()) {
                     if (m.id != s.selfId) {
-                        sendSuspect(m.address, c.level, target.id, target.incarnation, TreeBodies.STATE_SUSPECT, false);
+                        sendSuspect(m.address, c.level, target.id, target.incarnation, TreeWire.STATE_SUSPECT, false);
                     }
                 }
             }
@@ -110,8 +114,8 @@ final class Swim {
         }
         for (int i = 0; i < s.config.indirectProbes() && !helpers.isEmpty(); i++) {
             final Member h = helpers.remove(s.random.nextInt(helpers.size()));
-            final WireWriter w = s.outbox.begin(9 + TreeBodies.nodeRefLength(target.address), false);
-            w.u8(c.level).u64(c.probeId).u64(target.id).address(target.address);
+            final WireWriter w = s.outbox.begin(TreePingReqBody.length(target.address), false);
+            TreePingReqBody.write(w, c.level, c.probeId, target.id, target.address);
             s.outbox.send(h.address, MessageType.TREE_PING_REQ, w);
         }
     }
@@ -125,7 +129,7 @@ final class Swim {
         final long probeId = s.nextProbeId();
         measureProbes.put(probeId, memberId);
         measureSentMicros.put(probeId, nowMicros);
-        sendPing(address, TreeBodies.LEVEL_ANY, probeId, 0, memberId, nowMicros);
+        sendPing(address, TreeWire.LEVEL_ANY, probeId, 0, memberId, nowMicros);
     }
 
     void sendPing(final String address, final int level, final long probeId, final long askedBy, final long toId,
@@ -135,23 +139,22 @@ final class Swim {
 
     private void sendProbe(final String address, final MessageType type, final int level, final long probeId,
                            final long askedBy, final long toId, final long nowMicros) {
-        final WireWriter w = s.outbox.begin(21 + TreeBodies.COORDINATE_LENGTH, node.introductions().shouldIntroduce(toId, nowMicros));
-        w.u8(level).u64(probeId).u64(askedBy).u32(s.selfIncarnation(level) & 0xFFFF_FFFFL);
-        s.vivaldi.coordinate().writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
+        final WireWriter w = s.outbox.begin(TreeProbeBody.LENGTH, node.introductions().shouldIntroduce(toId, nowMicros));
+        final int coordinate = TreeProbeBody.write(w, level, probeId, askedBy, s.selfIncarnation(level) & 0xFFFF_FFFFL);
+        s.vivaldi.coordinate().writeTo(w.buffer(), coordinate);
         s.outbox.send(address, type, w);
     }
 
-    void onPing(final long senderId, final String senderAddress, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long probeId = r.u64();
-        final long askedBy = r.u64();
-        r.u32();
-        r.skip(TreeBodies.COORDINATE_LENGTH);
-        if (!r.done() || senderAddress == null) {
-            s.malformed("tree-ping", senderId, "bad body");
+    void onPing(final long senderId, final String senderAddress, final DirectBuffer buffer, final int offset,
+                final long nowMicros) {
+        final int level = TreeProbeBody.level(buffer, offset);
+        final long probeId = TreeProbeBody.probeId(buffer, offset);
+        final long askedBy = TreeProbeBody.askedBy(buffer, offset);
+        if (senderAddress == null) {
+            s.malformed("tree-ping", senderId, "no address to answer");
             return;
         }
-        if (level != TreeBodies.LEVEL_ANY) {
+        if (level != TreeWire.LEVEL_ANY) {
             final Cluster c = level < TreeState.LEVELS ? s.levels[level] : null;
             // only members of our cluster at that level (directly, or through a member's ping-req) get an ack:
             // a head that still lists us after we moved must stop counting us
@@ -162,14 +165,14 @@ final class Swim {
                 // head that lists us drops us. (Saying "you are not my member" instead would send the
                 // whole cluster seeking, and a restarted root would leave its fleet without a top.)
                 s.counters.stale++;
-                sendSuspect(senderAddress, level, s.selfId, 0, TreeBodies.STATE_DEAD, false);
+                sendSuspect(senderAddress, level, s.selfId, 0, TreeWire.STATE_DEAD, false);
                 return;
             }
             if (c == null || !c.members.containsKey(senderId) || !c.members.containsKey(asker)) {
                 s.counters.stale++;
                 if (askedBy == 0) {
                     // "you are not a member of my cluster at this level": a head drops us, a stale member finds its place again
-                    sendSuspect(senderAddress, level, senderId, 0, TreeBodies.STATE_DEAD, false);
+                    sendSuspect(senderAddress, level, senderId, 0, TreeWire.STATE_DEAD, false);
                 }
                 return;
             }
@@ -177,22 +180,17 @@ final class Swim {
         sendProbe(senderAddress, MessageType.TREE_ACK, level, probeId, askedBy, senderId, nowMicros);
     }
 
-    void onAck(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long probeId = r.u64();
-        final long askedBy = r.u64();
-        final long incarnation = r.u32();
-        final int at = r.skip(TreeBodies.COORDINATE_LENGTH);
-        if (!r.done()) {
-            s.malformed("tree-ack", senderId, "bad body");
-            return;
-        }
-        final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(r.buffer(), at);
+    void onAck(final long senderId, final DirectBuffer buffer, final int offset, final long nowMicros) {
+        final int level = TreeProbeBody.level(buffer, offset);
+        final long probeId = TreeProbeBody.probeId(buffer, offset);
+        final long askedBy = TreeProbeBody.askedBy(buffer, offset);
+        final long incarnation = TreeProbeBody.incarnation(buffer, offset);
+        final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(buffer, TreeProbeBody.coordinateOffset(offset));
         if (askedBy != 0 && askedBy != s.selfId) {
             relayAck(level, probeId, incarnation, coordinate);
             return;
         }
-        if (level == TreeBodies.LEVEL_ANY) {
+        if (level == TreeWire.LEVEL_ANY) {
             final Long measuring = measureProbes.remove(probeId);
             final Long sentAt = measureSentMicros.remove(probeId);
             if (measuring != null && measuring == senderId && sentAt != null) {
@@ -244,20 +242,22 @@ final class Swim {
         final long[] asker = indirect.remove(probeId);
         final String askerAddress = indirectAskers.remove(probeId);
         if (asker != null && askerAddress != null) {
-            final WireWriter w = s.outbox.begin(21 + TreeBodies.COORDINATE_LENGTH, false);
-            w.u8(level).u64(asker[1]).u64(0).u32(incarnation);
-            (coordinate != null ? coordinate : VivaldiCoordinate.ORIGIN).writeTo(w.buffer(), w.reserve(TreeBodies.COORDINATE_LENGTH));
+            final WireWriter w = s.outbox.begin(TreeProbeBody.LENGTH, false);
+            final int at = TreeProbeBody.write(w, level, asker[1], 0, incarnation);
+            (coordinate != null ? coordinate : VivaldiCoordinate.ORIGIN).writeTo(w.buffer(), at);
             s.outbox.send(askerAddress, MessageType.TREE_ACK, w);
         }
     }
 
-    void onPingReq(final long senderId, final String senderAddress, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long probeId = r.u64();
-        final long targetId = r.u64();
-        final String targetAddress = r.address();
-        if (!r.done() || senderAddress == null) {
-            s.malformed("tree-ping-req", senderId, "bad body");
+    void onPingReq(final long senderId, final String senderAddress, final DirectBuffer buffer, final int offset, final int length,
+                   final long nowMicros) {
+        final TreePingReqBody r = pingReq.wrap(buffer, offset, length);
+        final int level = r.level();
+        final long probeId = r.probeId();
+        final long targetId = r.targetId();
+        final String targetAddress = r.targetAddress();
+        if (senderAddress == null) {
+            s.malformed("tree-ping-req", senderId, "no address to answer");
             return;
         }
         final long ours = s.nextProbeId();
@@ -272,18 +272,18 @@ final class Swim {
 
     void sendSuspect(final String address, final int level, final long subject, final long incarnation, final int state,
                      final boolean introduce) {
-        final WireWriter w = s.outbox.begin(14, introduce);
-        w.u8(level).u64(subject).u32(incarnation & 0xFFFF_FFFFL).u8(state);
+        final WireWriter w = s.outbox.begin(TreeSuspectBody.LENGTH, introduce);
+        TreeSuspectBody.write(w, level, subject, incarnation & 0xFFFF_FFFFL, state);
         s.outbox.send(address, MessageType.TREE_SUSPECT, w);
     }
 
-    void onSuspect(final long senderId, final WireReader r, final long nowMicros) {
-        final int level = r.u8();
-        final long subject = r.u64();
-        final long incarnation = r.u32();
-        final int state = r.u8();
-        if (!r.done() || level >= TreeState.LEVELS) {
-            s.malformed("tree-suspect", senderId, "bad body");
+    void onSuspect(final long senderId, final DirectBuffer buffer, final int offset, final long nowMicros) {
+        final int level = TreeSuspectBody.level(buffer, offset);
+        final long subject = TreeSuspectBody.subject(buffer, offset);
+        final long incarnation = TreeSuspectBody.incarnation(buffer, offset);
+        final int state = TreeSuspectBody.state(buffer, offset);
+        if (level >= TreeState.LEVELS) {
+            s.malformed("tree-suspect", senderId, "level " + level + " is no cluster's");
             return;
         }
         final Cluster c = s.levels[level];
@@ -298,15 +298,15 @@ final class Swim {
         if (m == null) {
             return;
         }
-        if (state == TreeBodies.STATE_DEAD && subject == senderId) {
+        if (state == TreeWire.STATE_DEAD && subject == senderId) {
             // the member itself says it left
             node.election().memberGone(c, subject, "left", nowMicros);
-        } else if (state == TreeBodies.STATE_ALIVE) {
+        } else if (state == TreeWire.STATE_ALIVE) {
             if (incarnation > m.incarnation) {
                 m.incarnation = incarnation;
                 Suspicion.clear(m);
             }
-        } else if (state == TreeBodies.STATE_SUSPECT && incarnation >= m.incarnation) {
+        } else if (state == TreeWire.STATE_SUSPECT && incarnation >= m.incarnation) {
             node.suspicion().suspect(m, senderId, nowMicros);
         }
     }
@@ -314,7 +314,7 @@ final class Swim {
     /** A member says something about us: our head dropped us, a member says we are not its head, or a suspicion to refute. */
     private void aboutUs(final Cluster c, final long senderId, final long incarnation, final int state, final long nowMicros) {
         final int level = c.level;
-        if (state == TreeBodies.STATE_DEAD) {
+        if (state == TreeWire.STATE_DEAD) {
             if (c.headId() == senderId && !c.isHead()) {
                 // our head does not count us any more
                 s.log.info("tree: " + hex(s.selfId) + " is not in " + hex(senderId) + "'s level " + level + " cluster any more");
@@ -327,14 +327,14 @@ final class Swim {
             }
             return;
         }
-        if (state == TreeBodies.STATE_SUSPECT) {
+        if (state == TreeWire.STATE_SUSPECT) {
             // refute: a higher incarnation says we are alive
             final Member me = c.members.get(s.selfId);
             me.incarnation = Math.max(me.incarnation, incarnation) + 1;
             s.counters.refutations++;
             for (final Member m : c.members.values()) {
                 if (m.id != s.selfId) {
-                    sendSuspect(m.address, level, s.selfId, me.incarnation, TreeBodies.STATE_ALIVE, false);
+                    sendSuspect(m.address, level, s.selfId, me.incarnation, TreeWire.STATE_ALIVE, false);
                 }
             }
         }

@@ -4,8 +4,6 @@ import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
-import dev.vigil.wire.WireReader;
 import dev.vigil.wire.WireWriter;
 import org.agrona.DirectBuffer;
 
@@ -73,7 +71,6 @@ public final class TreeNode {
     private final HeadVerification verification;
     private final Quarantine quarantine;
     private final TreeStatusView statusView;
-    private final WireReader reader = new WireReader();
 
     public TreeNode(
         final TreeConfig config, final long selfId, final String selfAddress, final List<String> bootstrap,
@@ -232,26 +229,27 @@ public final class TreeNode {
         if (!state.running()) {
             return;
         }
-        final WireReader r = reader.wrap(buffer, bodyOffset, bodyLength);
+        final int at = bodyOffset;
         try {
             if (type == state.bugOn) {
                 state.bugOn = null;
                 throw new IllegalStateException("injected bug in the " + type.label + " handler");
             }
+            // the frame decoder checked each body's structure with its flyweight; handlers check the protocol's rules
             switch (type) {
-                case TREE_DESCEND -> descent.onDescend(senderId, senderAddress, r);
-                case TREE_REFER -> descent.onRefer(senderId, senderAddress, r, nowMicros);
-                case TREE_ADMIT -> headDuties.onAdmit(senderId, senderAddress, r, nowMicros);
-                case TREE_VIEW -> views.onView(senderId, r, nowMicros);
-                case TREE_MERGE -> headDuties.onMerge(senderId, r, nowMicros);
-                case TREE_PING -> swim.onPing(senderId, senderAddress, r, nowMicros);
-                case TREE_ACK -> swim.onAck(senderId, r, nowMicros);
-                case TREE_PING_REQ -> swim.onPingReq(senderId, senderAddress, r, nowMicros);
-                case TREE_SUSPECT -> swim.onSuspect(senderId, r, nowMicros);
-                case TREE_ANNOUNCE -> verification.onAnnounce(senderId, r, nowMicros);
-                case TREE_CHALLENGE -> verification.onChallenge(senderId, r, nowMicros);
-                case TREE_BASELINE -> contributions.onBaseline(senderId, r, nowMicros);
-                case TREE_INTRODUCE_REQUEST -> introductions.onIntroduceRequest(senderId, r, nowMicros);
+                case TREE_DESCEND -> descent.onDescend(senderId, senderAddress, buffer, at);
+                case TREE_REFER -> descent.onRefer(senderId, senderAddress, buffer, at, bodyLength, nowMicros);
+                case TREE_ADMIT -> headDuties.onAdmit(senderId, senderAddress, buffer, at, nowMicros);
+                case TREE_VIEW -> views.onView(senderId, buffer, at, bodyLength, nowMicros);
+                case TREE_MERGE -> headDuties.onMerge(senderId, buffer, at, bodyLength, nowMicros);
+                case TREE_PING -> swim.onPing(senderId, senderAddress, buffer, at, nowMicros);
+                case TREE_ACK -> swim.onAck(senderId, buffer, at, nowMicros);
+                case TREE_PING_REQ -> swim.onPingReq(senderId, senderAddress, buffer, at, bodyLength, nowMicros);
+                case TREE_SUSPECT -> swim.onSuspect(senderId, buffer, at, nowMicros);
+                case TREE_ANNOUNCE -> verification.onAnnounce(senderId, buffer, at, bodyLength, nowMicros);
+                case TREE_CHALLENGE -> verification.onChallenge(senderId, buffer, at, nowMicros);
+                case TREE_BASELINE -> contributions.onBaseline(senderId, buffer, at, bodyLength, nowMicros);
+                case TREE_INTRODUCE_REQUEST -> introductions.onIntroduceRequest(senderId, buffer, at, nowMicros);
                 case STAT_UPDATE -> contributions.onContribution(senderId, buffer, bodyOffset, bodyLength, nowMicros);
                 default -> state.counters.ignored++;
             }
@@ -290,6 +288,11 @@ public final class TreeNode {
     }
 
     // ---------------------------------------------------------------- the sub-protocols, for each other
+
+    /** The shared state (the sub-protocols hold it already; tests in this package read and arrange it). */
+    TreeState state() {
+        return state;
+    }
 
     Descent descent() {
         return descent;

@@ -4,7 +4,7 @@ import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.stats.Moments;
-import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.TreeWire;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
 final class TreeState {
     /** A time that was never set: far enough in the past that any interval since it has passed. */
     static final long NEVER = Long.MIN_VALUE / 2;
-    static final int LEVELS = TreeBodies.LEVELS_MAX;
+    static final int LEVELS = TreeWire.LEVELS_MAX;
     /** The root id a refer carries when its sender knows of no root. */
     static final long NO_ROOT = 0;
     /** Refusals kept for the status; the oldest goes first. */

@@ -4,7 +4,9 @@ import dev.vigil.crypto.ClusterCa;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.wire.FrameHeader;
 import dev.vigil.wire.MessageType;
-import dev.vigil.wire.TreeBodies;
+import dev.vigil.wire.TreeProbeBody;
+import dev.vigil.wire.TreeWire;
+import dev.vigil.wire.WireWriter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -83,12 +84,9 @@ class InternalErrorTest {
     /** A descent probe (level "any"): every running node answers it. */
     private static byte[] treePing(final Frames.Sender sender, final long probeId) {
         return sender.frame(MessageType.TREE_PING, NOW_MICROS, (b, o) -> {
-            b.putByte(o, (byte)TreeBodies.LEVEL_ANY);
-            b.putLong(o + 1, probeId, LITTLE_ENDIAN);
-            b.putLong(o + 9, 0, LITTLE_ENDIAN);
-            b.putInt(o + 17, 0, LITTLE_ENDIAN);
-            b.setMemory(o + 21, TreeBodies.COORDINATE_LENGTH, (byte)0);
-            return 21 + TreeBodies.COORDINATE_LENGTH;
+            final WireWriter w = new WireWriter().wrap(b, o);
+            TreeProbeBody.write(w, TreeWire.LEVEL_ANY, probeId, 0, 0);
+            return w.length();
         });
     }
 

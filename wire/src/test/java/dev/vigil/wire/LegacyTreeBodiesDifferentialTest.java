@@ -20,12 +20,12 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The flyweights' checks accept exactly the bodies {@link TreeBodies#isWellFormed} accepted, so
+ * The flyweights' checks accept exactly the bodies {@link LegacyTreeBodies#isWellFormed} accepted, so
  * moving the frame decoder over to them changed no node's answer to any frame. Fed valid bodies of
  * every tree type and the same bodies mutated: bits flipped, cut short, extended, a count, length,
  * level or state byte lying, checked as another tree type, or random bytes.
  */
-class TreeBodiesDifferentialTest {
+class LegacyTreeBodiesDifferentialTest {
 
     enum Mutation { NONE, FLIP_BITS, TRUNCATE, EXTEND, LIE_IN_A_FIELD, NUDGE_A_FIELD, RESIZE_AN_ADDRESS, OTHER_TYPE, RANDOM }
 
@@ -47,7 +47,7 @@ class TreeBodiesDifferentialTest {
         final Case c = mutate(TreeValues.written(body), mutation, otherType, offset, seed);
         final UnsafeBuffer buffer = new UnsafeBuffer(c.bytes());
 
-        final boolean expected = TreeBodies.isWellFormed(c.type(), buffer, c.offset(), c.length());
+        final boolean expected = LegacyTreeBodies.isWellFormed(c.type(), buffer, c.offset(), c.length());
         final boolean actual = TreeValues.check(c.type(), buffer, c.offset(), c.length());
 
         Statistics.label("answer").collect(actual ? "accepted" : "refused");
@@ -62,7 +62,7 @@ class TreeBodiesDifferentialTest {
         for (final MessageType type : TreeValues.TREE_TYPES) {
             for (final int[] r : ranges) {
                 assertThat(TreeValues.check(type, buffer, r[0], r[1])).as("%s %s", type, Arrays.toString(r))
-                    .isEqualTo(TreeBodies.isWellFormed(type, buffer, r[0], r[1])).isFalse();
+                    .isEqualTo(LegacyTreeBodies.isWellFormed(type, buffer, r[0], r[1])).isFalse();
             }
         }
     }

@@ -33,11 +33,12 @@ import org.agrona.DirectBuffer;
  *                 cluster member whose certificate we no longer hold)
  * </pre>
  *
- * <p>Superseded by one flyweight per body ({@link TreeDescendBody} .. {@link TreeIntroduceRequestBody},
- * constants in {@link TreeWire}), which {@link FrameDecoder} now uses. Kept unchanged while the daemon
- * still reads and writes through it, and as the reference the flyweights' checks are compared with.
+ * <p>Test oracle: the tree family's structural check as it stood before each body got its own
+ * flyweight ({@link TreeDescendBody} .. {@link TreeIntroduceRequestBody}, constants in
+ * {@link TreeWire}). Kept, unchanged, only as the reference the flyweights' checks are compared
+ * with: a change of what the wire accepts shows up as a difference here, and is then deliberate.
  */
-public final class TreeBodies {
+public final class LegacyTreeBodies {
     public static final int ADDRESS_LENGTH_MAX = 255;
     public static final int COORDINATE_LENGTH = 32;
     /** Upper bound on members or contributors listed in one body (clusters hold at most 50). */
@@ -52,7 +53,7 @@ public final class TreeBodies {
     public static final int BASELINE_FLEET = 0;
     public static final int BASELINE_COHORT = 1;
 
-    private TreeBodies() {
+    private LegacyTreeBodies() {
     }
 
     /** Bytes of a member entry with this address. */
