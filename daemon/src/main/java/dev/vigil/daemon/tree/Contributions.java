@@ -9,7 +9,6 @@ import dev.vigil.wire.WireWriter;
 import org.agrona.DirectBuffer;
 
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,13 +30,17 @@ final class Contributions {
 
     private final TreeState s;
     private final TreeNode node;
-    /** Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order. */
-    private final LinkedHashMap<Long, Summary> early = new LinkedHashMap<>();
+    /**
+     * Contributions from nodes not (yet) in our view at their level, latest per sender, in arrival order;
+     * at most {@link #earlyMax()}, the one kept aside longest goes first.
+     */
+    private final BoundedMap<Long, Summary> early;
     private final TreeBaselineBody baseline = new TreeBaselineBody();
 
     Contributions(final TreeState s, final TreeNode node) {
         this.s = s;
         this.node = node;
+        this.early = s.boundedMap("early-contributions", earlyMax());
     }
 
     /** Contributions kept aside for a view that has not come yet: at most 4 B, the oldest goes first. */
@@ -169,9 +172,6 @@ final class Contributions {
         final Cluster c = s.levels[summary.level()];
         if (c == null || !c.members.containsKey(senderId)) {
             // often a member's first contribution overtakes the view that lists it: keep it until the view comes
-            if (early.size() >= earlyMax()) {
-                early.remove(early.keySet().iterator().next());
-            }
             early.put(senderId, summary);
             s.counters.stale++;
             if (s.log.debugEnabled()) {

@@ -32,18 +32,19 @@ final class Descent {
     static final long RELOCATE_AFTER_MICROS = 5_000_000;
     /** How long a node that said "not a head there" is skipped in descents. */
     static final long NOT_HEAD_SKIP_MICROS = 10_000_000;
-    /** Nodes that said "not a head there" remembered at most. */
+    /** Nodes that said "not a head there" remembered at most; the one that said it longest ago goes first. */
     static final int NOT_HEAD_REMEMBERED = 1024;
 
     private final TreeState s;
     private final TreeNode node;
     /** Nodes that answered a descent or admission with "not a head there": skipped as candidates for a while. */
-    private final java.util.Map<Long, Long> notHeadMicros = new java.util.HashMap<>();
+    private final BoundedMap<Long, Long> notHeadMicros;
     private final TreeReferBody refer = new TreeReferBody();
 
     Descent(final TreeState s, final TreeNode node) {
         this.s = s;
         this.node = node;
+        this.notHeadMicros = s.boundedMap("not-head", NOT_HEAD_REMEMBERED);
     }
 
     /** Looks for a cluster at {@code level} from the next tick on, replacing the gone head {@code replaces} (0: none). */
@@ -199,9 +200,7 @@ final class Descent {
         }
         if (status == TreeWire.REFER_NOT_HEAD) {
             // not a head there (a parent's list can be behind): skip it for a while, go to the root it names
-            if (notHeadMicros.size() >= NOT_HEAD_REMEMBERED) {
-                notHeadMicros.clear();
-            }
+            notHeadMicros.remove(senderId); // a node that says so again is remembered as newest
             notHeadMicros.put(senderId, nowMicros);
             if (s.root != null && s.root.id() == senderId) {
                 s.root = null; // the root we knew of heads nothing now: it restarted or lost its place

@@ -12,10 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.vigil.daemon.tree.TreeState.hex;
@@ -29,14 +27,24 @@ import static dev.vigil.daemon.tree.TreeState.hex;
 final class HeadVerification {
     private final TreeState s;
     private final TreeNode node;
-    /** As a parent: who challenged each head that is our member one level up, and the size its challengers gave. */
-    private final Map<Long, Set<Long>> parentChallenges = new HashMap<>();
-    private final Map<Long, Integer> parentChallengeSizes = new HashMap<>();
+    /**
+     * As a parent: who challenged each head that is our member one level up, and the largest cluster size its
+     * challengers gave. Heads in our cluster are at most B + 1; {@link TreeWire#LIST_MAX} leaves room for heads
+     * that left it, the longest-challenged going first.
+     */
+    private final BoundedMap<Long, ParentChallenge> parentChallenges;
     private final TreeAnnounceBody announcement = new TreeAnnounceBody();
 
     HeadVerification(final TreeState s, final TreeNode node) {
         this.s = s;
         this.node = node;
+        this.parentChallenges = s.boundedMap("parent-challenges", TreeWire.LIST_MAX);
+    }
+
+    /** Members of a challenged head's cluster that told us, its parent, and the cluster size they reported. */
+    private static final class ParentChallenge {
+        final Set<Long> challengers = new HashSet<>();
+        int size;
     }
 
     /** Tells our level-{@code below.level} members what we sent up and which of their versions we merged. */
@@ -161,15 +169,14 @@ final class HeadVerification {
         // as the parent of the challenged head: drop it once a majority of its other members says so
         final Cluster parent = level + 1 < TreeState.LEVELS ? s.levels[level + 1] : null;
         if (parent != null && parent.isHead() && parent.members.containsKey(head) && head != s.selfId) {
-            final Set<Long> set = parentChallenges.computeIfAbsent(head, k -> new HashSet<>());
-            set.add(senderId);
-            parentChallengeSizes.merge(head, (int)size, Math::max);
-            if (2 * set.size() > parentChallengeSizes.get(head) - 1) {
-                node.quarantine().add(head, "aggregate challenged by " + set.size() + " of its " + parentChallengeSizes.get(head)
-                    + " members");
+            final ParentChallenge challenge = parentChallenges.computeIfAbsent(head, k -> new ParentChallenge());
+            challenge.challengers.add(senderId);
+            challenge.size = Math.max(challenge.size, (int)size);
+            if (2 * challenge.challengers.size() > challenge.size - 1) {
+                node.quarantine().add(head, "aggregate challenged by " + challenge.challengers.size() + " of its "
+                    + challenge.size + " members");
                 node.headDuties().removeMember(parent, head, "replaced after challenges", nowMicros);
                 parentChallenges.remove(head);
-                parentChallengeSizes.remove(head);
             }
         }
     }

@@ -5,11 +5,7 @@ import dev.vigil.wire.TreeIntroduceRequestBody;
 import dev.vigil.wire.WireWriter;
 import org.agrona.DirectBuffer;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Certificates travel with frames when the receiver may not hold ours ("introductions"): the
@@ -21,30 +17,37 @@ final class Introductions {
     static final long AGAIN_MICROS = 30_000_000;
     /** A member is asked to introduce itself at most this often. */
     static final long ASK_INTERVAL_MICROS = 1_000_000;
-    /** Nodes whose introduction times are remembered at most. */
+    /**
+     * Nodes whose introduction times are remembered at most (the one introduced longest ago goes first:
+     * at worst it gets our certificate again before {@link #AGAIN_MICROS}).
+     */
     static final int REMEMBERED_MAX = 4096;
 
     private final TreeState s;
     private final TreeNode node;
     /** When our certificate last went to a node, by id. */
-    private final Map<Long, Long> introducedMicros = new HashMap<>();
+    private final BoundedMap<Long, Long> introducedMicros;
     /** When we last asked a member to introduce itself again, by id. */
-    private final Map<Long, Long> askedMicros = new HashMap<>();
-    /** Members whose frames we could not verify while a request to them was still fresh: asked again later. */
-    private final Set<Long> pending = new LinkedHashSet<>();
+    private final BoundedMap<Long, Long> askedMicros;
+    /**
+     * Members whose frames we could not verify while a request to them was still fresh, asked again later
+     * (value: when first held back). Only members are held, so 4 B per level bounds it.
+     */
+    private final BoundedMap<Long, Long> pending;
 
     Introductions(final TreeState s, final TreeNode node) {
         this.s = s;
         this.node = node;
+        this.introducedMicros = s.boundedMap("introduced", REMEMBERED_MAX);
+        this.askedMicros = s.boundedMap("introduce-asked", REMEMBERED_MAX);
+        this.pending = s.boundedMap("introduce-pending", 4 * s.config.b() * TreeState.LEVELS);
     }
 
     /** Whether a frame to {@code toId} now should carry our certificate; if so, that is remembered. */
     boolean shouldIntroduce(final long toId, final long nowMicros) {
         final Long at = introducedMicros.get(toId);
         if (at == null || nowMicros - at >= AGAIN_MICROS) {
-            if (introducedMicros.size() > REMEMBERED_MAX) {
-                introducedMicros.clear();
-            }
+            introducedMicros.remove(toId); // re-inserted as the newest
             introducedMicros.put(toId, nowMicros);
             return true;
         }
@@ -72,18 +75,14 @@ final class Introductions {
         final Long asked = askedMicros.get(senderId);
         if (asked != null && nowMicros - asked < ASK_INTERVAL_MICROS) {
             // asked a moment ago (its answer may have crossed this frame): ask again once the interval is over
-            if (pending.size() < 4 * s.config.b() * TreeState.LEVELS) {
-                pending.add(senderId);
-            }
+            pending.putIfAbsent(senderId, nowMicros);
             return;
         }
         ask(senderId, member.address, nowMicros);
     }
 
     private void ask(final long id, final String address, final long nowMicros) {
-        if (askedMicros.size() > REMEMBERED_MAX) {
-            askedMicros.clear();
-        }
+        askedMicros.remove(id); // re-inserted as the newest
         askedMicros.put(id, nowMicros);
         pending.remove(id);
         s.counters.introduceRequests++;
@@ -97,7 +96,7 @@ final class Introductions {
         if (pending.isEmpty()) {
             return;
         }
-        for (final long id : List.copyOf(pending)) {
+        for (final long id : List.copyOf(pending.keySet())) {
             final Long asked = askedMicros.get(id);
             if (asked != null && nowMicros - asked < ASK_INTERVAL_MICROS) {
                 continue;

@@ -25,19 +25,27 @@ final class Quarantine {
     /** Fewer contributors than this: no robust median to compare with, nobody is an outlier. */
     static final int OUTLIER_SIBLINGS_MIN = 8;
 
+    /**
+     * Nodes quarantined at most. Only certified nodes that misbehaved get here, so the fleet's size bounds it
+     * in practice; at the bound the one quarantined longest ago is let back (and counted).
+     */
+    static final int QUARANTINED_MAX = 4096;
+
     private final TreeState s;
-    private final Set<Long> quarantined = new HashSet<>();
+    /** Quarantined nodes, with why, oldest first. */
+    private final BoundedMap<Long, String> quarantined;
 
     Quarantine(final TreeState s) {
         this.s = s;
+        this.quarantined = s.boundedMap("quarantined", QUARANTINED_MAX);
     }
 
     boolean contains(final long id) {
-        return quarantined.contains(id);
+        return quarantined.containsKey(id);
     }
 
     void add(final long id, final String why) {
-        if (quarantined.add(id)) {
+        if (quarantined.putIfAbsent(id, why) == null) {
             s.counters.quarantined++;
             s.log.warn("tree: " + hex(s.selfId) + " quarantines " + hex(id) + ": " + why);
             s.refuse("quarantined " + hex(id) + ": " + why);
@@ -45,14 +53,14 @@ final class Quarantine {
     }
 
     Set<Long> ids() {
-        return Collections.unmodifiableSet(quarantined);
+        return Collections.unmodifiableSet(quarantined.keySet());
     }
 
     /** Contributors left out of {@code c}'s merge now. */
     Set<Long> exclusions(final Cluster c) {
         final Set<Long> out = new HashSet<>();
         for (final Summary held : c.contributions.summaries()) {
-            if (quarantined.contains(held.contributorId())) {
+            if (quarantined.containsKey(held.contributorId())) {
                 out.add(held.contributorId());
             }
         }

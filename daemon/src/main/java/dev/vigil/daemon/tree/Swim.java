@@ -9,9 +9,7 @@ import dev.vigil.wire.WireWriter;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.vigil.daemon.tree.TreeState.hex;
 
@@ -23,23 +21,34 @@ import static dev.vigil.daemon.tree.TreeState.hex;
  * newly admitted member and descent candidates share the same messages at level "any".
  */
 final class Swim {
-    /** Pings in flight to measure newly admitted members, and pings relayed for others: remembered at most this many. */
+    /**
+     * Pings in flight to measure newly admitted members, and pings relayed for other members: each kind
+     * remembered at most this many (the oldest goes first; its ack, if it ever comes, is then ignored).
+     */
     static final int PROBES_TRACKED_MAX = 256;
 
     private final TreeState s;
     private final TreeNode node;
     private final LocalHealth health = new LocalHealth();
-    /** Probes we relay for a member (our probe id -> {asker id, asker's probe id}) and where the asker is. */
-    private final Map<Long, long[]> indirect = new HashMap<>();
-    private final Map<Long, String> indirectAskers = new HashMap<>();
-    /** Pings a head sends a member it just admitted, to measure the round trip for splits: probe id -> member. */
-    private final Map<Long, Long> measureProbes = new HashMap<>();
-    private final Map<Long, Long> measureSentMicros = new HashMap<>();
+    /** Probes we relay for a member, by our probe id. */
+    private final BoundedMap<Long, Relay> relayed;
+    /** Pings a head sends a member it just admitted, to measure the round trip for splits, by probe id. */
+    private final BoundedMap<Long, Measure> measuring;
     private final TreePingReqBody pingReq = new TreePingReqBody();
 
     Swim(final TreeState s, final TreeNode node) {
         this.s = s;
         this.node = node;
+        this.relayed = s.boundedMap("relayed-probes", PROBES_TRACKED_MAX);
+        this.measuring = s.boundedMap("measure-probes", PROBES_TRACKED_MAX);
+    }
+
+    /** A probe made for {@code askerId} (its own probe id {@code askerProbeId}), whose ack goes back to {@code askerAddress}. */
+    private record Relay(long askerId, long askerProbeId, String askerAddress) {
+    }
+
+    /** A ping to a just-admitted member, sent at {@code sentMicros}. */
+    private record Measure(long memberId, long sentMicros) {
     }
 
     void tick(final Cluster c, final long nowMicros) {
@@ -122,13 +131,8 @@ final class Swim {
 
     /** Pings a member just admitted to a cluster we head, to measure its round trip (splits cut by it). */
     void measure(final long memberId, final String address, final long nowMicros) {
-        if (measureProbes.size() > PROBES_TRACKED_MAX) {
-            measureProbes.clear();
-            measureSentMicros.clear();
-        }
         final long probeId = s.nextProbeId();
-        measureProbes.put(probeId, memberId);
-        measureSentMicros.put(probeId, nowMicros);
+        measuring.put(probeId, new Measure(memberId, nowMicros));
         sendPing(address, TreeWire.LEVEL_ANY, probeId, 0, memberId, nowMicros);
     }
 
@@ -191,13 +195,12 @@ final class Swim {
             return;
         }
         if (level == TreeWire.LEVEL_ANY) {
-            final Long measuring = measureProbes.remove(probeId);
-            final Long sentAt = measureSentMicros.remove(probeId);
-            if (measuring != null && measuring == senderId && sentAt != null) {
+            final Measure measure = measuring.remove(probeId);
+            if (measure != null && measure.memberId() == senderId) {
                 for (final Cluster headed : s.levels) {
                     final Member member = headed == null ? null : headed.members.get(senderId);
                     if (member != null) {
-                        member.rttMicros = nowMicros - sentAt;
+                        member.rttMicros = nowMicros - measure.sentMicros();
                     }
                 }
                 return;
@@ -239,13 +242,12 @@ final class Swim {
 
     /** We probed on someone's behalf: pass the ack on to the asker, as an answer to its own probe. */
     private void relayAck(final int level, final long probeId, final long incarnation, final VivaldiCoordinate coordinate) {
-        final long[] asker = indirect.remove(probeId);
-        final String askerAddress = indirectAskers.remove(probeId);
-        if (asker != null && askerAddress != null) {
+        final Relay relay = relayed.remove(probeId);
+        if (relay != null) {
             final WireWriter w = s.outbox.begin(TreeProbeBody.LENGTH, false);
-            final int at = TreeProbeBody.write(w, level, asker[1], 0, incarnation);
+            final int at = TreeProbeBody.write(w, level, relay.askerProbeId(), 0, incarnation);
             (coordinate != null ? coordinate : VivaldiCoordinate.ORIGIN).writeTo(w.buffer(), at);
-            s.outbox.send(askerAddress, MessageType.TREE_ACK, w);
+            s.outbox.send(relay.askerAddress(), MessageType.TREE_ACK, w);
         }
     }
 
@@ -261,12 +263,7 @@ final class Swim {
             return;
         }
         final long ours = s.nextProbeId();
-        if (indirect.size() > PROBES_TRACKED_MAX) {
-            indirect.clear();
-            indirectAskers.clear();
-        }
-        indirect.put(ours, new long[] {senderId, probeId});
-        indirectAskers.put(ours, senderAddress);
+        relayed.put(ours, new Relay(senderId, probeId, senderAddress));
         sendPing(targetAddress, level, ours, senderId, targetId, nowMicros);
     }
 

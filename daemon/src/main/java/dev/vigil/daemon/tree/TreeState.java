@@ -40,6 +40,7 @@ final class TreeState {
     final Cluster[] levels = new Cluster[LEVELS];
     final Seek[] seeks = new Seek[LEVELS];
     private final ArrayDeque<String> refusals = new ArrayDeque<>();
+    private final List<BoundedMap<?, ?>> bounded = new ArrayList<>();
 
     TreeNode.NodeRef root;
     long startMicros = NEVER;
@@ -78,6 +79,17 @@ final class TreeState {
     /** Started and not stopped: inputs are acted on. */
     boolean running() {
         return !stopped && startMicros != NEVER;
+    }
+
+    /** A bounded map, reported with the others in the status. */
+    <K, V> BoundedMap<K, V> boundedMap(final String name, final int max) {
+        final BoundedMap<K, V> map = new BoundedMap<>(name, max);
+        bounded.add(map);
+        return map;
+    }
+
+    List<TreeStatus.Bound> bounds() {
+        return bounded.stream().map(BoundedMap::status).toList();
     }
 
     Cluster newCluster(final int level) {

@@ -9,10 +9,12 @@ import java.util.Map;
  * @param depth      levels in the tree as this node knows it (top level + 1)
  * @param levels     this node's cluster at every level it belongs to, level 0 first
  * @param fleetNodes leaf nodes the fleet baseline covers (0 before one arrives)
+ * @param bounds     what the tree remembers under a bound: how much it holds, and how much made room for newer entries
  */
 public record TreeStatus(
     String nodeId, boolean placed, boolean root, String rootId, int depth, int b, List<Level> levels,
-    long fleetNodes, long fleetObservations, List<String> quarantined, Map<String, Long> counters, List<String> refusals) {
+    long fleetNodes, long fleetObservations, List<String> quarantined, Map<String, Long> counters, List<String> refusals,
+    List<Bound> bounds) {
 
     /** One cluster: its head, members with coordinates and predicted RTT from this node, and its aggregate's coverage. */
     public record Level(int level, String headId, boolean head, long epoch, int size, List<Member> members,
@@ -21,5 +23,9 @@ public record TreeStatus(
 
     public record Member(String nodeId, String address, String state, long incarnation, VivaldiCoordinate coordinate,
                          double predictedRttMs) {
+    }
+
+    /** One bounded memory of the tree: its name, its bound, entries held, and entries evicted at the bound so far. */
+    public record Bound(String name, int max, int size, long evicted) {
     }
 }

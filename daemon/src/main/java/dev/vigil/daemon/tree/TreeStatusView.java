@@ -44,7 +44,7 @@ final class TreeStatusView {
         final Summary fleet = s.fleet;
         return new TreeStatus(hex(s.selfId), s.levels[0] != null, node.isRoot(), s.root == null ? null : hex(s.root.id()),
             s.topLevel() + 1, s.config.b(), out, fleet == null ? 0 : fleet.contributorCount(),
-            fleet == null ? 0 : fleet.moments().count(), quarantine, s.counters.snapshot(), s.refusals());
+            fleet == null ? 0 : fleet.moments().count(), quarantine, s.counters.snapshot(), s.refusals(), s.bounds());
     }
 
     /** What we hold of {@code id}'s contribution at {@code level}, and what we sent last there. */
