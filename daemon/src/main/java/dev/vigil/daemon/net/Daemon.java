@@ -17,17 +17,12 @@ import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.history.AgentHistory;
-import dev.vigil.daemon.history.HistoryJournal;
-import dev.vigil.daemon.history.HistoryStores;
-import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.Replication;
-import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
 import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import dev.vigil.daemon.stats.Moments;
-import dev.vigil.storage.StoreException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -41,10 +36,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,15 +84,13 @@ public final class Daemon implements AutoCloseable {
     private final NodeCore core;
     private final Detector detector;
     private final PeerLinks links;
-    private final HistoryStores stores;
+    private final DataDirLock lock;
+    private final NodeStores stores;
     private final PublicKey operatorKey;
     /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
     private final java.util.LinkedHashSet<String> noncesSeen = new java.util.LinkedHashSet<>();
     private final AgentHistory history;
     private final Replication replication;
-    private final List<String> snapshotPeers;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
     private Channel peerServer;
@@ -117,16 +106,13 @@ public final class Daemon implements AutoCloseable {
     private long storageTicks;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
-                   final FileChannel lockChannel, final FileLock lock, final HistoryStores stores) {
+                   final DataDirLock lock, final NodeStores stores) {
         this.config = config;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.stores = stores;
         this.operatorKey = caKey;
-        this.history = stores.history(config.history(), config.schema().size());
-        this.replication = new Replication(stores.store(HistoryStores.REPLICAS), config.history().replicas(),
-            config.history().replicationIntervalMicros(), config.schema().size());
-        this.snapshotPeers = readPeerSnapshot(stores, config.core().advertiseAddress());
+        this.history = stores.history();
+        this.replication = stores.replication();
         this.io = IoKind.best();
         this.coreGroup = io.group(1, "vigil-core");
         this.loop = coreGroup.next();
@@ -136,26 +122,10 @@ public final class Daemon implements AutoCloseable {
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
         // A restarted node joins through the peers it last knew as well: its old cluster is among them.
-        this.core = new NodeCore(config.core().withExtraBootstrap(snapshotPeers), config.tree(), key, certificate, caKey, env);
+        this.core = new NodeCore(config.core().withExtraBootstrap(stores.snapshotPeers()), config.tree(), key, certificate, caKey, env);
         this.detector = new Detector(config.schema(), config.detection());
-        final long t0 = System.nanoTime();
-        final List<StoredAgent> stored = history.load();
-        detector.restore(stored.stream().map(StoredAgent::record).toList());
-        detector.setJournal(new HistoryJournal(history, replication));
+        stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
-        final AgentHistory.Counters c = history.counters();
-        LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped){} in {} ms; opened in {} ms",
-            config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(),
-            stores.recovered() ? " after recovery from an unclean stop" : "", (System.nanoTime() - t0) / 1_000_000, stores.openMillis());
-    }
-
-    private static List<String> readPeerSnapshot(final HistoryStores stores, final String self) {
-        try {
-            return PeerSnapshot.read(stores.store(HistoryStores.META), self);
-        } catch (final StoreException e) {
-            LOG.warn("the stored peer snapshot is unreadable ({}); joining through the configured bootstrap only", e.getMessage());
-            return List.of();
-        }
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -173,30 +143,20 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("own certificate {} does not verify against {}: {}; peers will refuse this node",
                 config.certificateFile(), config.caPublicKeyFile(), own);
         }
-        Files.createDirectories(config.dataDir());
-        final FileChannel lockChannel = FileChannel.open(config.dataDir().resolve("vigil.lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        final FileLock lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new ConfigException(config.file(), "data_dir", config.dataDir() + " is in use by another vigil process");
-        }
-        final HistoryStores stores;
+        final DataDirLock lock = DataDirLock.acquire(config);
+        final NodeStores stores;
         try {
-            stores = HistoryStores.open(config.storesDir(), "features=" + config.schema().size() + " schema="
-                + Integer.toHexString(config.schema().hash()), config.history(), config.schema().size());
-        } catch (final StoreException e) {
+            stores = NodeStores.open(config);
+        } catch (final RuntimeException e) {
             lock.release();
-            lockChannel.close();
-            throw new ConfigException(config.file(), "data_dir", e.getMessage());
+            throw e;
         }
         final Daemon daemon;
         try {
-            daemon = new Daemon(config, key, certificate, caKey, lockChannel, lock, stores);
+            daemon = new Daemon(config, key, certificate, caKey, lock, stores);
         } catch (final RuntimeException e) {
             stores.close();
             lock.release();
-            lockChannel.close();
             throw e;
         }
         try {
@@ -344,11 +304,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void writePeerSnapshot() {
-        try {
-            PeerSnapshot.write(stores.store(HistoryStores.META), core, config.core().advertiseAddress());
-        } catch (final StoreException e) {
-            LOG.warn("could not store the peer snapshot: {}", e.getMessage());
-        }
+        stores.writePeerSnapshot(core);
     }
 
     /** An agent's series (see {@link AgentHistory#series}), on the core's thread; null when unknown. */
@@ -551,9 +507,8 @@ public final class Daemon implements AutoCloseable {
         }
         try {
             lock.release();
-            lockChannel.close();
         } catch (final IOException e) {
-            LOG.warn("could not release {}: {}", config.dataDir().resolve("vigil.lock"), e.toString());
+            LOG.warn("could not release {}: {}", lock.file(), e.toString());
         }
         terminated.countDown();
         LOG.info("node {} stopped", NodeIds.toHex(core.nodeId()));
