@@ -29,7 +29,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -56,23 +54,8 @@ import java.util.concurrent.TimeoutException;
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
-    /**
-     * How often the detector's window statistics are offered to the tree. The tree sends a change
-     * up at its own coalescing pace; this bounds how stale the node's contribution can be, and
-     * keeps a busy ingest from turning every batch into a stat-update.
-     */
-    static final long SUMMARY_INTERVAL_MS = 5_000;
-    /** Retention, rollup flushes and background restores run this often (each pass is bounded). */
-    static final long STORAGE_INTERVAL_MS = 1_000;
-    /** The peer snapshot (addresses a restart joins through) is rewritten every this many storage ticks. */
-    static final int SNAPSHOT_EVERY_TICKS = 10;
-    /**
-     * After a restart, baselines not rebuilt yet (agents not touched since) are rebuilt on the
-     * storage tick, {@value #RESTORES_PER_STEP} at a time for at most this long per tick: a
-     * rebuild replays up to a day of raw blocks, milliseconds per agent.
-     */
-    static final long RESTORE_MILLIS_PER_TICK = 200;
-    static final int RESTORES_PER_STEP = 8;
+    /** How often the detector's window statistics are offered to the tree (see {@link SummaryPublisher}). */
+    static final long SUMMARY_INTERVAL_MS = SummaryPublisher.INTERVAL_MS;
     /** Operator-command nonces remembered; a command older than its freshness bound is refused anyway. */
     private static final int NONCES_REMEMBERED_MAX = 10_000;
 
@@ -96,14 +79,9 @@ public final class Daemon implements AutoCloseable {
     private Channel peerServer;
     private Channel apiServer;
     private OtlpHttpServer otlpServer;
+    private final SummaryPublisher summaries;
+    private final StorageMaintenance maintenance;
     private boolean closed;
-    // core thread only: what the tree was last given, to skip unchanged summaries
-    private byte[] summaryPublished = new byte[0];
-    private long summaryAgentsPublished;
-    private boolean summaryFailureLogged;
-    private io.netty.util.concurrent.ScheduledFuture<?> summaryTimer;
-    private io.netty.util.concurrent.ScheduledFuture<?> storageTimer;
-    private long storageTicks;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
                    final DataDirLock lock, final NodeStores stores) {
@@ -126,6 +104,8 @@ public final class Daemon implements AutoCloseable {
         this.detector = new Detector(config.schema(), config.detection());
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
+        this.summaries = new SummaryPublisher(core, detector);
+        this.maintenance = new StorageMaintenance(core, detector, stores);
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -202,8 +182,8 @@ public final class Daemon implements AutoCloseable {
             }
         }
         onCore(core::start).join();
-        summaryTimer = loop.scheduleAtFixedRate(this::publishSummary, SUMMARY_INTERVAL_MS, SUMMARY_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        storageTimer = loop.scheduleAtFixedRate(this::storageTick, STORAGE_INTERVAL_MS, STORAGE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        summaries.start(loop);
+        maintenance.start(loop);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
             VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
             config.core().advertiseAddress(), apiServer.localAddress(),
@@ -244,67 +224,7 @@ public final class Daemon implements AutoCloseable {
      * @return whether they had changed since last offered
      */
     public CompletableFuture<Boolean> publishSummaryNow() {
-        return onCore(this::publishSummary);
-    }
-
-    /**
-     * Core thread. Gives the detector the tree's baselines (this node's cluster and the fleet) and
-     * the tree the merge of the agents' window statistics when it changed.
-     */
-    private boolean publishSummary() {
-        try {
-            // Baselines down, on every tick: the cluster and fleet change with other nodes' agents too.
-            final dev.vigil.daemon.aggregate.Summary fleet = core.tree().fleetBaseline();
-            detector.setTreeBaselines(core.tree().cohortBaseline(), fleet == null ? null : fleet.moments());
-            final Moments window = detector.windowStatistics();
-            final long agents = detector.agentCount();
-            final byte[] encoded = new byte[Moments.encodedLength(window.dimension())];
-            window.writeTo(new UnsafeBuffer(encoded), 0);
-            final boolean unchanged = agents == summaryAgentsPublished
-                && (Arrays.equals(encoded, summaryPublished) || summaryPublished.length == 0 && window.count() == 0);
-            if (unchanged || core.isStopped()) {
-                return false;
-            }
-            core.publishLocalSummary(window, agents);
-            summaryPublished = encoded;
-            summaryAgentsPublished = agents;
-            return true;
-        } catch (final RuntimeException e) {
-            // A bug, not an input: say so once rather than every interval, and keep monitoring.
-            if (!summaryFailureLogged) {
-                summaryFailureLogged = true;
-                LOG.error("node {}: the detector's statistics could not be given to the tree: {}",
-                    NodeIds.toHex(core.nodeId()), e.toString(), e);
-            }
-            return false;
-        }
-    }
-
-    /**
-     * Core thread: rebuilds pending baselines, writes rollups whose bucket has ended, prunes what
-     * expired (bounded), and now and then snapshots the peers a restart should join through.
-     */
-    private void storageTick() {
-        try {
-            final long now = WallClock.micros();
-            // rebuild baselines read back at start, a few at a time, for at most RESTORE_MILLIS_PER_TICK
-            final long restoreUntil = System.nanoTime() + RESTORE_MILLIS_PER_TICK * 1_000_000L;
-            while (detector.restorePending(RESTORES_PER_STEP) > 0 && System.nanoTime() < restoreUntil) {
-                // the core's thread also serves peers and the API: give it back within the bound
-            }
-            history.flushClosed(now);
-            history.retentionPass(now);
-            replication.tick(now, detector, core);
-            if (++storageTicks % SNAPSHOT_EVERY_TICKS == 0) {
-                writePeerSnapshot();
-            }
-        } catch (final RuntimeException e) {
-            LOG.error("node {}: storage maintenance failed: {}", NodeIds.toHex(core.nodeId()), e.toString(), e);
-        }
-    }
-
-    private void writePeerSnapshot() {
-        stores.writePeerSnapshot(core);
+        return onCore(summaries::publish);
     }
 
     /** An agent's series (see {@link AgentHistory#series}), on the core's thread; null when unknown. */
@@ -462,15 +382,11 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         try {
             onCore(() -> {
-                if (summaryTimer != null) {
-                    summaryTimer.cancel(false);
-                }
-                if (storageTimer != null) {
-                    storageTimer.cancel(false);
-                }
+                summaries.stop();
+                maintenance.stop();
                 if (leave) {
                     history.flushAll();
-                    writePeerSnapshot();
+                    stores.writePeerSnapshot(core);
                 }
                 if (leave) {
                     core.shutdown();
