@@ -6,6 +6,7 @@ import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.api.OperatorCommand;
 import dev.vigil.daemon.cli.VersionProvider;
 import dev.vigil.daemon.config.ConfigException;
 import dev.vigil.daemon.config.NodeConfig;
@@ -15,9 +16,12 @@ import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.core.WallClock;
+import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.Replication;
+import dev.vigil.daemon.history.Series;
 import dev.vigil.daemon.ingest.ObservationBatch;
 import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
 import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
@@ -51,7 +55,7 @@ import java.util.concurrent.TimeoutException;
  * sockets and timers, actor style), and the HTTP API on a second thread that asks the core for
  * snapshots by posting tasks to its loop.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, NodeApi {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
     /** How often the detector's window statistics are offered to the tree (see {@link SummaryPublisher}). */
@@ -165,7 +169,7 @@ public final class Daemon implements AutoCloseable {
             .group(apiGroup)
             .channel(io.serverChannel())
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(new ApiServer.Initializer(this))
+            .childHandler(new ApiServer(this))
             .bind(config.apiListen().socketAddress()), "listen.api", config.apiListen().toString());
         if (config.otlpListen() != null) {
             // Span windows live on the core's thread, so finished windows go straight to the detector.
@@ -205,18 +209,6 @@ public final class Daemon implements AutoCloseable {
         return onCore(core::status);
     }
 
-    /** Status and transport counters together, taken on the core's thread in one go. */
-    CompletableFuture<StatusJson.View> statusView() {
-        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
-            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
-            history.counters(), stores.recovered(), replication.counters()));
-    }
-
-    /** The tree snapshot and the node status (for measured RTTs) together, taken on the core's thread. */
-    CompletableFuture<TreeJson.View> treeView() {
-        return onCore(() -> new TreeJson.View(core.tree().status(), core.status()));
-    }
-
     /**
      * Offers the detector's current window statistics to the tree now rather than at the next
      * {@link #SUMMARY_INTERVAL_MS} tick (the demo and tests; the timer does it otherwise).
@@ -225,50 +217,6 @@ public final class Daemon implements AutoCloseable {
      */
     public CompletableFuture<Boolean> publishSummaryNow() {
         return onCore(summaries::publish);
-    }
-
-    /** An agent's series (see {@link AgentHistory#series}), on the core's thread; null when unknown. */
-    public CompletableFuture<dev.vigil.daemon.history.Series> series(final String agentId, final long fromMicros, final long toMicros,
-                                                                    final long stepMicros, final long nowMicros) {
-        return onCore(() -> history.series(agentId, fromMicros, toMicros, stepMicros, nowMicros));
-    }
-
-    /**
-     * Carries out a signed release: checks the command (signature by the fleet's CA, freshness,
-     * nonce not seen), then the agent goes back to normal and its pin is dropped, both stored
-     * before the answer.
-     */
-    public CompletableFuture<Release> release(final dev.vigil.daemon.api.OperatorCommand command) {
-        final long nowSeconds = Instant.now().getEpochSecond();
-        return onCore(() -> {
-            final String problem = command.problem(operatorKey, nowSeconds);
-            if (problem != null) {
-                LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
-                return new Release(problem, false, false);
-            }
-            if (!noncesSeen.add(command.nonce())) {
-                return new Release("this command (nonce " + command.nonce() + ") was already carried out", false, false);
-            }
-            while (noncesSeen.size() > NONCES_REMEMBERED_MAX) {
-                noncesSeen.remove(noncesSeen.iterator().next());
-            }
-            if (!detector.release(command.agent(), WallClock.micros())) {
-                return new Release("no agent '" + command.agent() + "'", false, true);
-            }
-            final boolean wasPinned = history.pinned(command.agent());
-            history.release(detector.record(command.agent()));
-            LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
-            return new Release(null, wasPinned, false);
-        });
-    }
-
-    /** What became of a release: null problem when done. */
-    public record Release(String problem, boolean wasPinned, boolean unknownAgent) {
-    }
-
-    /** Runs a read of the node's history on the core's thread. */
-    public <T> CompletableFuture<T> onHistory(final java.util.function.BiFunction<AgentHistory, Detector, T> read) {
-        return onCore(() -> read.apply(history, detector));
     }
 
     /** Reads (or, in tests, steers) the node's tree on the core's thread. */
@@ -292,11 +240,31 @@ public final class Daemon implements AutoCloseable {
         return onCore(() -> core.probeNow(peerNodeId, count));
     }
 
-    /**
-     * Scores a validated batch on the core's thread and stores what was accepted; the future
-     * completes once every accepted row is in the stores, so a reply sent after it acknowledges
-     * only stored observations. The outcomes are in row order.
-     */
+    // ---------------------------------------------------------------- NodeApi: the HTTP API's view, on the core's thread
+
+    @Override
+    public FeatureSchema schema() {
+        return config.schema();
+    }
+
+    @Override
+    public DetectionConfig detection() {
+        return config.detection();
+    }
+
+    @Override
+    public CompletableFuture<StatusJson.View> statusView() {
+        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
+            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
+            history.counters(), stores.recovered(), replication.counters()));
+    }
+
+    @Override
+    public CompletableFuture<TreeJson.View> treeView() {
+        return onCore(() -> new TreeJson.View(core.tree().status(), core.status()));
+    }
+
+    @Override
     public CompletableFuture<Observed> observe(final List<ObservationBatch.Row> rows) {
         return onCore(() -> {
             final List<Detector.Outcome> outcomes = new ArrayList<>(rows.size());
@@ -312,14 +280,48 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
-    /** What became of a batch: outcomes in row order, and why the stores refused rows, if they did. */
-    public record Observed(List<Detector.Outcome> outcomes, String storeRefusal) {
+    @Override
+    public CompletableFuture<List<Detector.AgentSummary>> agents() {
+        return onCore(detector::agents);
     }
 
-    /** Runs a read of the detector on the core's thread. */
-    public <T> CompletableFuture<T> onDetector(final java.util.function.Function<Detector, T> read) {
-        return onCore(() -> read.apply(detector));
+    @Override
+    public CompletableFuture<Detector.AgentDetail> agent(final String agentId) {
+        return onCore(() -> detector.agent(agentId));
     }
+
+    @Override
+    public CompletableFuture<Series> series(final String agentId, final long fromMicros, final long toMicros,
+                                            final long stepMicros, final long nowMicros) {
+        return onCore(() -> history.series(agentId, fromMicros, toMicros, stepMicros, nowMicros));
+    }
+
+    @Override
+    public CompletableFuture<Release> release(final OperatorCommand command) {
+        final long nowSeconds = Instant.now().getEpochSecond();
+        return onCore(() -> {
+            final String problem = command.problem(operatorKey, nowSeconds);
+            if (problem != null) {
+                LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
+                return new Release(problem, false, false);
+            }
+            if (!noncesSeen.add(command.nonce())) {
+                return new Release("this command (nonce " + command.nonce() + ") was already carried out", false, false);
+            }
+            while (noncesSeen.size() > NONCES_REMEMBERED_MAX) {
+                noncesSeen.remove(noncesSeen.iterator().next());
+            }
+            if (!detector.release(command.agent(), WallClock.micros())) {
+                return new Release("no agent '" + command.agent() + "'", false, true);
+            }
+            final boolean wasPinned = history.pinned(command.agent());
+            history.release(detector.record(command.agent()));
+            LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
+            return new Release(null, wasPinned, false);
+        });
+    }
+
+    // ---------------------------------------------------------------- addresses and lifecycle
 
     public NodeStatus statusNow() {
         try {
@@ -451,10 +453,6 @@ public final class Daemon implements AutoCloseable {
             result.completeExceptionally(e);
         }
         return result;
-    }
-
-    NodeConfig config() {
-        return config;
     }
 
     private static Scheduler netty(final EventLoop loop) {
