@@ -60,8 +60,6 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
     /** How often the detector's window statistics are offered to the tree (see {@link SummaryPublisher}). */
     static final long SUMMARY_INTERVAL_MS = SummaryPublisher.INTERVAL_MS;
-    /** Operator-command nonces remembered; a command older than its freshness bound is refused anyway. */
-    private static final int NONCES_REMEMBERED_MAX = 10_000;
 
     private final NodeConfig config;
     private final IoKind io;
@@ -73,9 +71,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private final PeerLinks links;
     private final DataDirLock lock;
     private final NodeStores stores;
-    private final PublicKey operatorKey;
-    /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
-    private final java.util.LinkedHashSet<String> noncesSeen = new java.util.LinkedHashSet<>();
+    private final OperatorCommands commands;
     private final AgentHistory history;
     private final Replication replication;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -92,7 +88,6 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.config = config;
         this.lock = lock;
         this.stores = stores;
-        this.operatorKey = caKey;
         this.history = stores.history();
         this.replication = stores.replication();
         this.io = IoKind.best();
@@ -108,6 +103,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.detector = new Detector(config.schema(), config.detection());
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
+        this.commands = new OperatorCommands(caKey, detector, history);
         this.summaries = new SummaryPublisher(core, detector);
         this.maintenance = new StorageMaintenance(core, detector, stores);
     }
@@ -299,26 +295,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
     @Override
     public CompletableFuture<Release> release(final OperatorCommand command) {
         final long nowSeconds = Instant.now().getEpochSecond();
-        return onCore(() -> {
-            final String problem = command.problem(operatorKey, nowSeconds);
-            if (problem != null) {
-                LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
-                return new Release(problem, false, false);
-            }
-            if (!noncesSeen.add(command.nonce())) {
-                return new Release("this command (nonce " + command.nonce() + ") was already carried out", false, false);
-            }
-            while (noncesSeen.size() > NONCES_REMEMBERED_MAX) {
-                noncesSeen.remove(noncesSeen.iterator().next());
-            }
-            if (!detector.release(command.agent(), WallClock.micros())) {
-                return new Release("no agent '" + command.agent() + "'", false, true);
-            }
-            final boolean wasPinned = history.pinned(command.agent());
-            history.release(detector.record(command.agent()));
-            LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
-            return new Release(null, wasPinned, false);
-        });
+        return onCore(() -> commands.release(command, nowSeconds));
     }
 
     // ---------------------------------------------------------------- addresses and lifecycle
