@@ -23,21 +23,13 @@ import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.Replication;
 import dev.vigil.daemon.history.Series;
 import dev.vigil.daemon.ingest.ObservationBatch;
-import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
-import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
-import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import dev.vigil.daemon.stats.Moments;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -53,7 +45,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * A running Vigil daemon: one node core on one event-loop thread (which also runs the peer
  * sockets and timers, actor style), and the HTTP API on a second thread that asks the core for
- * snapshots by posting tasks to its loop.
+ * snapshots by posting tasks to its loop ({@link #onCore}). This class owns the lifecycle: the
+ * order things start in ({@link #start}) and stop in ({@link #close}, {@link #kill}). The parts
+ * are {@link DataDirLock}, {@link NodeStores}, {@link Listeners}, {@link SummaryPublisher},
+ * {@link StorageMaintenance} and {@link OperatorCommands}; the API sees it as a {@link NodeApi}.
  */
 public final class Daemon implements AutoCloseable, NodeApi {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -62,23 +57,24 @@ public final class Daemon implements AutoCloseable, NodeApi {
     static final long SUMMARY_INTERVAL_MS = SummaryPublisher.INTERVAL_MS;
 
     private final NodeConfig config;
+    private final long startedNanos = System.nanoTime();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    // held from start to stop, released last
+    private final DataDirLock lock;
+    private final NodeStores stores;
+    private final AgentHistory history;
+    private final Replication replication;
+    // threads and sockets
     private final IoKind io;
     private final EventLoopGroup coreGroup;
     private final EventLoop loop;
     private final EventLoopGroup apiGroup;
+    private final PeerLinks links;
+    private final Listeners listeners;
+    // on the core's thread
     private final NodeCore core;
     private final Detector detector;
-    private final PeerLinks links;
-    private final DataDirLock lock;
-    private final NodeStores stores;
     private final OperatorCommands commands;
-    private final AgentHistory history;
-    private final Replication replication;
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final long startedNanos = System.nanoTime();
-    private Channel peerServer;
-    private Channel apiServer;
-    private OtlpHttpServer otlpServer;
     private final SummaryPublisher summaries;
     private final StorageMaintenance maintenance;
     private boolean closed;
@@ -91,6 +87,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.history = stores.history();
         this.replication = stores.replication();
         this.io = IoKind.best();
+        this.listeners = new Listeners(config, io);
         this.coreGroup = io.group(1, "vigil-core");
         this.loop = coreGroup.next();
         this.apiGroup = io.group(1, "vigil-api");
@@ -149,55 +146,16 @@ public final class Daemon implements AutoCloseable, NodeApi {
     }
 
     private void bind() throws IOException {
-        peerServer = await(new ServerBootstrap()
-            .group(coreGroup)
-            .channel(io.serverChannel())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(final Channel ch) {
-                    ch.pipeline().addLast(InboundFrames.delimiter(), new InboundFrames(core));
-                }
-            })
-            .bind(config.peerListen().socketAddress()), "listen.peer", config.peerListen().toString());
-        apiServer = await(new ServerBootstrap()
-            .group(apiGroup)
-            .channel(io.serverChannel())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(new ApiServer(this))
-            .bind(config.apiListen().socketAddress()), "listen.api", config.apiListen().toString());
-        if (config.otlpListen() != null) {
-            // Span windows live on the core's thread, so finished windows go straight to the detector.
-            final SpanWindows windows = new SpanWindows(config.schema(),
-                (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw),
-                SpanWindows.Config.defaults()
-                    .withAgentsMax(config.detection().agentsMax())
-                    .withFutureSkewSecondsMax((int)config.detection().futureSkewSecondsMax()));
-            try {
-                otlpServer = OtlpHttpServer.bind(apiGroup, io.serverChannel(), config.otlpListen().socketAddress(), windows,
-                    OtlpHttpServer.Limits.defaults(), loop, WallClock::micros);
-            } catch (final IOException e) {
-                throw new ConfigException(config.file(), "listen.otlp", "cannot listen on " + config.otlpListen() + ": " + e.getMessage());
-            }
-        }
+        listeners.bindPeer(coreGroup, core);
+        listeners.bindApi(apiGroup, this);
+        listeners.bindOtlp(apiGroup, loop, (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw));
         onCore(core::start).join();
         summaries.start(loop);
         maintenance.start(loop);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
-            VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
-            config.core().advertiseAddress(), apiServer.localAddress(),
-            otlpServer == null ? "off" : otlpServer.localAddress(), io.label());
-    }
-
-    private Channel await(final io.netty.channel.ChannelFuture f, final String field, final String address) throws IOException {
-        f.awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            final Throwable c = f.cause();
-            throw new ConfigException(config.file(), field, "cannot listen on " + address + ": "
-                + (c instanceof BindException ? "address in use or not local" : String.valueOf(c)));
-        }
-        return f.channel();
+            VersionProvider.version(), NodeIds.toHex(core.nodeId()), listeners.peerAddress(),
+            config.core().advertiseAddress(), listeners.apiAddress(),
+            listeners.otlpAddress() == null ? "off" : listeners.otlpAddress(), io.label());
     }
 
     /** A status snapshot, taken on the core's thread. */
@@ -250,8 +208,8 @@ public final class Daemon implements AutoCloseable, NodeApi {
 
     @Override
     public CompletableFuture<StatusJson.View> statusView() {
-        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
-            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
+        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
+            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
             history.counters(), stores.recovered(), replication.counters()));
     }
 
@@ -312,26 +270,21 @@ public final class Daemon implements AutoCloseable, NodeApi {
     }
 
     public InetSocketAddress peerAddress() {
-        return (InetSocketAddress)peerServer.localAddress();
+        return listeners.peerAddress();
+    }
+
+    public InetSocketAddress apiAddress() {
+        return listeners.apiAddress();
     }
 
     /** The OTLP/HTTP listener's address, or null when OTLP ingest is off. */
     public InetSocketAddress otlpAddress() {
-        return otlpServer == null ? null : otlpServer.localAddress();
-    }
-
-    /** OTLP ingest counters, or null when OTLP ingest is off. Any thread. */
-    OtlpIngestStats otlpStats() {
-        return otlpServer == null ? null : otlpServer.stats();
+        return listeners.otlpAddress();
     }
 
     /** Emits every OTLP window that has closed by {@code nowMicros} (tests; a timer does it otherwise). */
     public CompletableFuture<Integer> flushOtlp(final long nowMicros) {
-        return otlpServer == null ? CompletableFuture.completedFuture(0) : otlpServer.flush(nowMicros);
-    }
-
-    public InetSocketAddress apiAddress() {
-        return (InetSocketAddress)apiServer.localAddress();
+        return listeners.flushOtlp(nowMicros);
     }
 
     public long nodeId() {
@@ -366,33 +319,19 @@ public final class Daemon implements AutoCloseable, NodeApi {
                 if (leave) {
                     history.flushAll();
                     stores.writePeerSnapshot(core);
-                }
-                if (leave) {
                     core.shutdown();
                 } else {
                     core.shutdownSilently();
                 }
                 links.close();
-                if (peerServer != null) {
-                    peerServer.close();
-                }
+                listeners.closePeer();
                 return null;
             }).get(5, TimeUnit.SECONDS);
         } catch (final Exception e) {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
         }
-        if (otlpServer != null) {
-            // Spans answered 200 sit in open windows: hand them all to the detector before closing.
-            try {
-                otlpServer.flush(Long.MAX_VALUE / 2).get(5, TimeUnit.SECONDS);
-            } catch (final Exception e) {
-                LOG.warn("open OTLP windows could not be flushed at shutdown: {}", e.toString());
-            }
-            otlpServer.close();
-        }
-        if (apiServer != null) {
-            apiServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        listeners.closeOtlp(); // while the core's loop runs: spans in open windows go to the detector first
+        listeners.closeApi();
         apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         coreGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (leave) {
