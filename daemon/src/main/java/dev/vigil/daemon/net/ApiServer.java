@@ -34,9 +34,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
@@ -73,7 +71,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
             new Route(HttpMethod.GET, "/v1/status", x -> x.reply(node.statusView().thenApply(StatusJson::of))),
             new Route(HttpMethod.GET, "/v1/tree", x -> x.reply(node.treeView().thenApply(TreeJson::of))),
             new Route(HttpMethod.POST, "/v1/observations", this::ingest),
-            new Route(HttpMethod.GET, "/v1/agents", x -> x.reply(node.agents().thenApply(agents -> Map.of("agents", agents)))),
+            new Route(HttpMethod.GET, "/v1/agents", x -> x.reply(node.agents().thenApply(ApiJson.AgentList::new))),
             new Route(HttpMethod.GET, "/v1/agents/{id}/series", this::series),
             new Route(HttpMethod.POST, "/v1/agents/{id}/release", this::release),
             new Route(HttpMethod.GET, "/v1/agents/{id}", this::agent));
@@ -170,7 +168,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
         final String id = x.id();
         final OperatorCommand command;
         try {
-            final JsonNode n = StatusJson.JSON.readTree(ByteBufUtil.getBytes(x.request().content()));
+            final JsonNode n = ApiJson.MAPPER.readTree(ByteBufUtil.getBytes(x.request().content()));
             command = new OperatorCommand(text(n, "command"), text(n, "agent"), n.path("issued_at").asLong(Long.MIN_VALUE),
                 text(n, "nonce"), text(n, "signature"));
         } catch (final IOException e) {
@@ -188,7 +186,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
                 x.respond(outcome.unknownAgent() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.FORBIDDEN,
                     error(outcome.problem()));
             } else {
-                x.respond(HttpResponseStatus.OK, Map.of("released", id, "was_pinned", outcome.wasPinned()));
+                x.respond(HttpResponseStatus.OK, new ApiJson.Released(id, outcome.wasPinned()));
             }
         });
     }
@@ -240,10 +238,8 @@ final class ApiServer extends ChannelInitializer<Channel> {
                 }
             }
             refused.sort(Comparator.comparingInt(ObservationBatch.Refusal::row));
-            final Map<String, Object> out = new LinkedHashMap<>();
-            out.put("accepted", accepted);
-            out.put("refused_total", refused.size());
-            out.put("refused", refused.subList(0, Math.min(refused.size(), REFUSALS_LISTED_MAX)));
+            final ApiJson.Ingested out = new ApiJson.Ingested(accepted, refused.size(),
+                refused.subList(0, Math.min(refused.size(), REFUSALS_LISTED_MAX)));
             if (accepted == 0 && !refused.isEmpty() && full == refused.size()) {
                 // Nothing wrong with the rows: this node is at capacity. Retry later, or elsewhere.
                 x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, out);
@@ -253,17 +249,17 @@ final class ApiServer extends ChannelInitializer<Channel> {
         });
     }
 
-    private static Map<String, Object> error(final String message) {
-        return Map.of("error", message);
+    private static ApiJson.ErrorBody error(final String message) {
+        return new ApiJson.ErrorBody(message);
     }
 
     private static void respond(final ChannelHandlerContext ctx, final boolean keepAlive,
                                 final HttpResponseStatus status, final Object body) {
         final byte[] json;
         try {
-            json = StatusJson.JSON.writeValueAsBytes(body);
+            json = ApiJson.MAPPER.writeValueAsBytes(body);
         } catch (final JsonProcessingException e) {
-            throw new IllegalStateException("status must always serialise", e);
+            throw new IllegalStateException("an API answer must always serialise", e);
         }
         final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
