@@ -3,7 +3,6 @@ package dev.vigil.daemon.detect;
 import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,12 +35,7 @@ import java.util.TreeMap;
  * Single-threaded; time comes from the observations' timestamps only.
  */
 public final class Detector {
-    private static final int EVIDENCE_MAX = 8;
-    private static final int SCORES_MAX = 32;
     private static final int TOP_FEATURES = 3;
-    /** A warm agent's lagged baseline is refitted every this many bucket moves. */
-    private static final int REFIT_BUCKETS = 5;
-    private static final String ALL = "";
 
     /** What became of one observation. */
     public enum Outcome {
@@ -61,12 +55,9 @@ public final class Detector {
     private final double excludeD2;
     private final double llrOffset;
     private final double llrSlope;
-    private final TreeMap<String, Agent> agents = new TreeMap<>();
-    private final TreeMap<String, Cohort> cohorts = new TreeMap<>();
-    /** The fleet tree's merge of this node's level-0 cluster, or null. */
-    private TreeBaseline treeCohort;
-    /** The fleet tree's root merge, or null. */
-    private TreeBaseline treeFleet;
+    private final TreeMap<String, AgentState> agents = new TreeMap<>();
+    private final Baselines baselines;
+    private final Restoration restoration;
     private long observations;
     private long scored;
     private long excluded;
@@ -74,13 +65,9 @@ public final class Detector {
     private long refusedAgentsFull;
     private long evicted;
     private long alarms;
-    private long treeBaselinesRefused;
     private long refusedStore;
-    private long adopted;
     private String lastStoreRefusal;
     private Journal journal = Journal.NONE;
-    /** Agents read back from the stores whose baseline window is not rebuilt yet, oldest first. */
-    private final ArrayDeque<String> pendingRestore = new ArrayDeque<>();
 
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
         this.schema = schema;
@@ -90,7 +77,8 @@ public final class Detector {
         this.excludeD2 = ChiSquare.quantile(d, config.excludeQuantile());
         this.llrOffset = -d * Math.log(config.inflation());
         this.llrSlope = 0.5 * (1 - 1 / (config.inflation() * config.inflation()));
-        cohorts.put(ALL, new Cohort());
+        this.baselines = new Baselines(config, d);
+        this.restoration = new Restoration(schema, config, agents, baselines);
     }
 
     public FeatureSchema schema() {
@@ -111,9 +99,9 @@ public final class Detector {
      * The caller has validated it (finite values, plausible timestamp).
      */
     public Outcome observe(final String agentId, final String role, final long tsMicros, final double[] raw) {
-        Agent a = agents.get(agentId);
+        AgentState a = agents.get(agentId);
         if (a != null && a.pendingRestore) {
-            restore(a);
+            restoration.rebuild(a, journal);
         }
         final String storeRefusal = journal.refusal(agentId, tsMicros);
         if (storeRefusal != null) {
@@ -126,9 +114,9 @@ public final class Detector {
                 refusedAgentsFull++;
                 return Outcome.REFUSED_AGENTS_FULL;
             }
-            a = new Agent(agentId);
+            a = new AgentState(agentId, config, d);
             agents.put(agentId, a);
-            adopt(a, journal.adopted(agentId), tsMicros);
+            restoration.adopt(a, journal.adopted(agentId), tsMicros);
         }
         if (role != null && !role.equals(a.role)) {
             a.role = role;
@@ -144,61 +132,29 @@ public final class Detector {
             a.refit();
             updateFleetDrift(a, tsMicros);
         }
-        final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, r -> new Cohort());
-        final Cohort all = cohorts.get(ALL);
+        final Baselines.Cohort roleCohort = baselines.role(a.role);
+        final Baselines.Cohort all = baselines.host();
         if (roleCohort != null) {
             roleCohort.advanceTo(tsMicros);
         }
         all.advanceTo(tsMicros);
-
-        // Which baseline: own when warm, else from the narrowest to the broadest group of agents.
-        // The local role cohort goes before the tree's cluster: the cluster's merge has no roles
-        // (every agent of the cluster's hosts), so its covariance carries the spread between roles
-        // and a deviation that is large for the role can look ordinary against the mix; the role
-        // cohort is also fitted from this host's own current buckets, while the tree's merge is up
-        // to a publish interval older and has passed through heads. The cluster goes before this host's
-        // agents, the same kind of role-less mix, because it covers them and its neighbours' too,
-        // so a host with few agents does not make the norm; the fleet comes last, farthest from
-        // anything local, for a node whose cluster has nothing yet.
-        Gaussian g = null;
-        Moments reference = null;
-        String baseline = null;
-        if (a.model != null && a.referenceCount >= config.coldObservations()) {
-            g = a.model;
-            reference = a.reference;
-            baseline = "own";
-        } else if (roleCohort != null && roleCohort.model() != null) {
-            g = roleCohort.model;
-            reference = roleCohort.fitted;
-            baseline = "cohort:" + a.role;
-        } else if (treeCohort != null && treeCohort.model() != null) {
-            g = treeCohort.model;
-            reference = treeCohort.moments;
-            baseline = "cluster";
-        } else if (all.model() != null) {
-            g = all.model;
-            reference = all.fitted;
-            baseline = "host";
-        } else if (treeFleet != null && treeFleet.model() != null) {
-            g = treeFleet.model;
-            reference = treeFleet.moments;
-            baseline = "fleet";
-        }
+        final Baselines.Choice baseline = baselines.choose(a, roleCohort, all);
         a.observations++;
         a.lastTsMicros = tsMicros;
         boolean exclude = a.status == AgentStatus.ALARMED;
         final Outcome outcome;
-        if (g == null) {
+        if (baseline == null) {
             outcome = Outcome.WARMING_UP;
         } else {
             scored++;
-            final double d2 = g.mahalanobis2(x);
+            final double d2 = baseline.model().mahalanobis2(x);
             final double llr = Math.max(config.llrMin(), Math.min(config.llrMax(), llr(d2)));
             a.cusum = Math.max(0, a.cusum + llr);
-            a.recordScore(tsMicros, d2, llr, baseline);
+            a.recordScore(tsMicros, d2, llr, baseline.label());
             exclude |= d2 > excludeD2;
             if (llr > 0 && a.cusum >= config.suspectAt() / 2) {
-                a.addEvidence(new Evidence(tsMicros, "observation", baseline, d2, llr, a.cusum, top(x, reference)));
+                a.addEvidence(new Evidence(tsMicros, "observation", baseline.label(), d2, llr, a.cusum,
+                    top(x, baseline.reference())));
             }
             updateStatus(a, tsMicros);
             outcome = Outcome.SCORED;
@@ -215,7 +171,7 @@ public final class Detector {
         }
         try {
             final Score last = a.scores.peekLast();
-            journal.accepted(recordOf(a), tsMicros, raw, !exclude,
+            journal.accepted(a.record(), tsMicros, raw, !exclude,
                 outcome == Outcome.SCORED && last != null ? last.d2() : Double.NaN);
         } catch (final StoreRefusal e) {
             // Rare (a store filled up between the check and the write): not acknowledged, so not
@@ -228,28 +184,11 @@ public final class Detector {
     }
 
     /**
-     * Takes over an agent that moved here from another node: its status, CUSUM and counts, and its
-     * own baseline as the statistics of a bucket just older than the lag, so it is scored against
-     * its own history at once and that history leaves the window when its time is up.
-     */
-    private void adopt(final Agent a, final Journal.Adopted from, final long tsMicros) {
-        if (from == null || from.baseline() == null || from.baseline().dimension() != d) {
-            return;
-        }
-        final AgentRecord r = from.record();
-        a.takeState(r);
-        final long at = Math.min(tsMicros, r.lastTsMicros()) - (config.lagBuckets() + 1L) * bucketMicros;
-        a.window.advanceTo(at);
-        a.window.addAll(at, from.baseline());
-        adopted++;
-    }
-
-    /**
      * The agent's own baseline statistics (transformed units, its lagged window), or null when
      * unknown or it has none yet: what is replicated to other nodes.
      */
     public Moments ownBaseline(final String agentId) {
-        final Agent a = agents.get(agentId);
+        final AgentState a = agents.get(agentId);
         if (a == null || a.pendingRestore || a.referenceCount == 0) {
             return null;
         }
@@ -273,62 +212,16 @@ public final class Detector {
      * agents are rebuilt.
      */
     public void restore(final List<AgentRecord> records) {
-        for (final AgentRecord r : records) {
-            final Agent a = new Agent(r.id());
-            a.takeState(r);
-            a.lastTsMicros = r.lastTsMicros();
-            a.pendingRestore = true;
-            agents.put(a.id, a);
-            pendingRestore.addLast(a.id);
-        }
+        restoration.readBack(records);
     }
 
     /**
-     * Rebuilds up to {@code max} pending agents' baseline windows.
+     * Rebuilds up to {@code max} pending agents' baseline windows (see {@link #restore}).
      *
      * @return agents still pending
      */
     public int restorePending(final int max) {
-        for (int i = 0; i < max && !pendingRestore.isEmpty(); i++) {
-            final Agent a = agents.get(pendingRestore.pollFirst());
-            if (a != null && a.pendingRestore) {
-                restore(a);
-            }
-        }
-        return pendingRestore.size();
-    }
-
-    /**
-     * Replays an agent's stored observations of its baseline window: each moves the window as it
-     * did when it arrived, and those that entered the baseline enter it again (and the cohorts'),
-     * in their order. The own baseline is then refitted.
-     */
-    private void restore(final Agent a) {
-        a.pendingRestore = false;
-        final long from = a.lastTsMicros - (long)(config.baselineBuckets() + 1) * bucketMicros;
-        final Cohort roleCohort = a.role == null ? null : cohorts.computeIfAbsent(a.role, r -> new Cohort());
-        final Cohort all = cohorts.get(ALL);
-        journal.replay(a.id, from, (ts, raw, inBaseline) -> {
-            if (!a.window.accepts(ts)) {
-                return;
-            }
-            a.window.advanceTo(ts);
-            if (!inBaseline) {
-                return;
-            }
-            final double[] x = raw.clone();
-            schema.transform(x);
-            a.window.add(ts, x);
-            if (roleCohort != null) {
-                roleCohort.advanceTo(ts);
-                roleCohort.add(ts, x);
-            }
-            all.advanceTo(ts);
-            all.add(ts, x);
-        });
-        if (a.window.newest() != Long.MIN_VALUE) {
-            a.refit();
-        }
+        return restoration.rebuildPending(max, journal);
     }
 
     /**
@@ -341,19 +234,7 @@ public final class Detector {
      * thinner merge than a cold agent's own would need is no baseline to score it against.
      */
     public void setTreeBaselines(final Moments cohort, final Moments fleet) {
-        treeCohort = treeBaseline(cohort);
-        treeFleet = treeBaseline(fleet);
-    }
-
-    private TreeBaseline treeBaseline(final Moments m) {
-        if (m == null) {
-            return null;
-        }
-        if (m.dimension() != d || m.count() < config.coldObservations()) {
-            treeBaselinesRefused++;
-            return null;
-        }
-        return new TreeBaseline(m.copy());
+        baselines.setTreeBaselines(cohort, fleet);
     }
 
     /**
@@ -364,14 +245,14 @@ public final class Detector {
      * stays there, so that a standing difference does not crowd the observations out of the
      * bounded evidence list.
      */
-    private void updateFleetDrift(final Agent a, final long tsMicros) {
+    private void updateFleetDrift(final AgentState a, final long tsMicros) {
         if (a.model == null || a.referenceCount < config.coldObservations()) {
             a.fleetDriftD2 = Double.NaN;
             a.fleetDriftMicros = -1;
             a.fleetDrifting = false;
             return;
         }
-        final Gaussian fleet = treeFleet == null ? null : treeFleet.model();
+        final Gaussian fleet = baselines.fleetModel();
         if (fleet == null) {
             return;
         }
@@ -382,7 +263,7 @@ public final class Detector {
         final boolean drifting = d2 > excludeD2;
         if (drifting && !a.fleetDrifting) {
             // llr 0: nothing is added to the CUSUM for drift
-            a.addEvidence(new Evidence(tsMicros, "fleet-drift", "fleet", d2, 0, a.cusum, top(mean, treeFleet.moments)));
+            a.addEvidence(new Evidence(tsMicros, "fleet-drift", "fleet", d2, 0, a.cusum, top(mean, baselines.fleetMoments())));
         }
         a.fleetDrifting = drifting;
     }
@@ -393,8 +274,8 @@ public final class Detector {
      * agents are never forgotten. O(agents), and only at the bound.
      */
     private boolean evictSilentAgent(final long tsMicros) {
-        Agent stalest = null;
-        for (final Agent a : agents.values()) {
+        AgentState stalest = null;
+        for (final AgentState a : agents.values()) {
             if (a.status != AgentStatus.ALARMED && (stalest == null || a.lastTsMicros < stalest.lastTsMicros)) {
                 stalest = a;
             }
@@ -407,7 +288,7 @@ public final class Detector {
         return true;
     }
 
-    private void updateStatus(final Agent a, final long tsMicros) {
+    private void updateStatus(final AgentState a, final long tsMicros) {
         final AgentStatus before = a.status;
         if (a.status != AgentStatus.ALARMED && a.cusum >= config.alarmAt()) {
             a.status = AgentStatus.ALARMED;
@@ -432,7 +313,7 @@ public final class Detector {
      * agent goes back to normal with a fresh CUSUM.
      */
     public boolean release(final String agentId, final long tsMicros) {
-        final Agent a = agents.get(agentId);
+        final AgentState a = agents.get(agentId);
         if (a == null) {
             return false;
         }
@@ -456,39 +337,18 @@ public final class Detector {
         return List.copyOf(all.subList(0, Math.min(TOP_FEATURES, d)));
     }
 
-    /** The baseline model: the statistics with the variance floor on the diagonal, ridged only if singular. */
-    private Gaussian fitFloored(final Moments m) {
-        final Moments floored = m.copy();
-        floored.inflateVariance(config.varianceFloor());
-        return Gaussian.fit(floored, Gaussian.Ridge.WHEN_SINGULAR);
-    }
-
-    /**
-     * A window whose newest {@code lag} + one coarse bucket are kept one by one and whose older
-     * buckets are rolled up into roughly hourly ones.
-     */
-    private BucketWindow newWindow(final int lag) {
-        final int rollup = Math.max(1, 3600 / config.bucketSeconds());
-        return new BucketWindow(d, config.baselineBuckets(), bucketMicros, Math.min(config.baselineBuckets(), lag + rollup), rollup);
-    }
-
     // ---------------------------------------------------------------- views
 
     /** The agent's storable state (see {@link AgentRecord}), or null when unknown. */
     public AgentRecord record(final String agentId) {
-        final Agent a = agents.get(agentId);
-        return a == null ? null : recordOf(a);
-    }
-
-    private static AgentRecord recordOf(final Agent a) {
-        return new AgentRecord(a.id, a.role, a.status, a.cusum, a.observations, a.excluded,
-            a.lastTsMicros, a.statusSinceMicros, a.alarmedMicros);
+        final AgentState a = agents.get(agentId);
+        return a == null ? null : a.record();
     }
 
     /** Up to {@code max} agents with ids after {@code after}, in id order (bounded scans). */
     public List<AgentSummary> agentsAfter(final String after, final int max) {
         final List<AgentSummary> out = new ArrayList<>(Math.min(max, agents.size()));
-        for (final Agent a : agents.tailMap(after, false).values()) {
+        for (final AgentState a : agents.tailMap(after, false).values()) {
             if (out.size() >= max) {
                 break;
             }
@@ -500,7 +360,7 @@ public final class Detector {
     /** One line per agent, ordered by id. */
     public List<AgentSummary> agents() {
         final List<AgentSummary> out = new ArrayList<>(agents.size());
-        for (final Agent a : agents.values()) {
+        for (final AgentState a : agents.values()) {
             out.add(a.summary());
         }
         return out;
@@ -508,12 +368,12 @@ public final class Detector {
 
     /** @return the agent's details, or null when unknown. */
     public AgentDetail agent(final String agentId) {
-        final Agent a = agents.get(agentId);
+        final AgentState a = agents.get(agentId);
         if (a == null) {
             return null;
         }
         if (a.pendingRestore) {
-            restore(a);
+            restoration.rebuild(a, journal);
         }
         final List<FeatureSummary> baseline = new ArrayList<>(d);
         for (int i = 0; i < d; i++) {
@@ -533,7 +393,7 @@ public final class Detector {
      * baseline along. O(buckets in the window); a new object every call.
      */
     public Moments windowStatistics() {
-        return cohorts.get(ALL).window.mergeOlderThan(0, new Moments(d));
+        return baselines.windowStatistics();
     }
 
     /** Agents this node tracks now. */
@@ -545,13 +405,13 @@ public final class Detector {
         int suspect = 0;
         int alarmed = 0;
         int fleetDrifting = 0;
-        for (final Agent a : agents.values()) {
+        for (final AgentState a : agents.values()) {
             suspect += a.status == AgentStatus.SUSPECT ? 1 : 0;
             alarmed += a.status == AgentStatus.ALARMED ? 1 : 0;
             fleetDrifting += a.fleetDrifting ? 1 : 0;
         }
         return new Counters(agents.size(), suspect, alarmed, observations, scored, excluded, refusedTooOld, refusedAgentsFull,
-            evicted, alarms, fleetDrifting, treeBaselinesRefused, refusedStore, pendingRestore.size(), adopted);
+            evicted, alarms, fleetDrifting, baselines.treeBaselinesRefused(), refusedStore, restoration.pending(), restoration.adopted());
     }
 
     /**
@@ -599,155 +459,5 @@ public final class Detector {
 
     /** A change of status. */
     public record Transition(long tsMicros, AgentStatus from, AgentStatus to, double cusum) {
-    }
-
-    // ---------------------------------------------------------------- state
-
-    private final class Agent {
-        final String id;
-        String role;
-        final BucketWindow window = newWindow(config.lagBuckets());
-        final Moments reference = new Moments(d);
-        long referenceCount;
-        long refitBucket = Long.MIN_VALUE / 2;
-        Gaussian model;
-        double cusum;
-        AgentStatus status = AgentStatus.NORMAL;
-        long statusSinceMicros = -1;
-        long alarmedMicros = -1;
-        long observations;
-        long excluded;
-        long lastTsMicros;
-        final ArrayDeque<Score> scores = new ArrayDeque<>();
-        final ArrayDeque<Evidence> evidence = new ArrayDeque<>();
-        final ArrayDeque<Transition> transitions = new ArrayDeque<>();
-        List<Evidence> alarmEvidence = List.of();
-        double fleetDriftD2 = Double.NaN;
-        long fleetDriftMicros = -1;
-        boolean fleetDrifting;
-
-        boolean pendingRestore;
-
-        Agent(final String id) {
-            this.id = id;
-        }
-
-        /** Status, CUSUM and counts from a stored or replicated record (not its last timestamp). */
-        void takeState(final AgentRecord r) {
-            role = r.role();
-            status = r.status();
-            cusum = r.cusum();
-            observations = r.observations();
-            excluded = r.excluded();
-            statusSinceMicros = r.statusSinceMicros();
-            alarmedMicros = r.alarmedMicros();
-        }
-
-        /**
-         * The lagged baseline changes only when the newest bucket moves. A cold agent refits at
-         * every move; a warm one every {@link #REFIT_BUCKETS} moves, since an hour-old baseline
-         * gains little from being a minute fresher and a refit merges up to a day of buckets.
-         */
-        boolean refitDue() {
-            return referenceCount < config.coldObservations() || window.newest() - refitBucket >= REFIT_BUCKETS;
-        }
-
-        void refit() {
-            refitBucket = window.newest();
-            window.mergeOlderThan(config.lagBuckets(), reference);
-            referenceCount = reference.count();
-            if (referenceCount < 2) {
-                model = null;
-                return;
-            }
-            model = fitFloored(reference);
-        }
-
-        void recordScore(final long tsMicros, final double d2, final double llr, final String baseline) {
-            scores.addLast(new Score(tsMicros, d2, llr, baseline));
-            if (scores.size() > SCORES_MAX) {
-                scores.removeFirst();
-            }
-        }
-
-        void addTransition(final Transition t) {
-            transitions.addLast(t);
-            if (transitions.size() > EVIDENCE_MAX) {
-                transitions.removeFirst();
-            }
-        }
-
-        void addEvidence(final Evidence e) {
-            evidence.addLast(e);
-            if (evidence.size() > EVIDENCE_MAX) {
-                evidence.removeFirst();
-            }
-        }
-
-        AgentSummary summary() {
-            final Score last = scores.peekLast();
-            return new AgentSummary(id, role, status, cusum, observations, excluded, lastTsMicros,
-                last == null ? null : last.baseline(), last == null ? Double.NaN : last.d2(), statusSinceMicros, alarmedMicros,
-                Double.isNaN(fleetDriftD2) ? null : fleetDriftD2, fleetDriftMicros);
-        }
-    }
-
-    /** Everyone with one role (or everyone): a baseline for agents too young to have their own. */
-    private final class Cohort {
-        final BucketWindow window = newWindow(0);
-        final Moments fitted = new Moments(d);
-        long added;
-        long addedAtFit;
-        boolean bucketMoved;
-        Gaussian model;
-
-
-        void advanceTo(final long tsMicros) {
-            if (window.accepts(tsMicros)) {
-                bucketMoved |= window.advanceTo(tsMicros);
-            }
-        }
-
-        void add(final long tsMicros, final double[] x) {
-            if (window.accepts(tsMicros)) {
-                window.add(tsMicros, x);
-                added++;
-            }
-        }
-
-        /** Refitted when a bucket moved or the cohort has grown by a quarter since the last fit. */
-        Gaussian model() {
-            if (model == null || bucketMoved || added >= addedAtFit + Math.max(1, addedAtFit / 4)) {
-                window.mergeOlderThan(0, fitted);
-                addedAtFit = added;
-                bucketMoved = false;
-                if (fitted.count() >= config.coldObservations()) {
-                    model = fitFloored(fitted);
-                } else {
-                    model = null;
-                }
-            }
-            return model;
-        }
-    }
-
-    /** A baseline handed down by the fleet tree: a private copy, fitted on first use. */
-    private final class TreeBaseline {
-        final Moments moments;
-        boolean fitted;
-        Gaussian model;
-
-        TreeBaseline(final Moments moments) {
-            this.moments = moments;
-        }
-
-        /** @return null when the statistics cannot be fitted (no spread even with the floor). */
-        Gaussian model() {
-            if (!fitted) {
-                model = fitFloored(moments);
-                fitted = true;
-            }
-            return model;
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.api.OperatorCommand;
 import dev.vigil.daemon.cli.VersionProvider;
 import dev.vigil.daemon.config.ConfigException;
 import dev.vigil.daemon.config.NodeConfig;
@@ -15,40 +16,24 @@ import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.core.WallClock;
+import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.history.AgentHistory;
-import dev.vigil.daemon.history.HistoryJournal;
-import dev.vigil.daemon.history.HistoryStores;
-import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.Replication;
-import dev.vigil.daemon.history.StoredAgent;
+import dev.vigil.daemon.history.Series;
 import dev.vigil.daemon.ingest.ObservationBatch;
-import dev.vigil.daemon.ingest.otlp.OtlpHttpServer;
-import dev.vigil.daemon.ingest.otlp.OtlpIngestStats;
-import dev.vigil.daemon.ingest.otlp.SpanWindows;
 import dev.vigil.daemon.stats.Moments;
-import dev.vigil.storage.StoreException;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -60,74 +45,49 @@ import java.util.concurrent.TimeoutException;
 /**
  * A running Vigil daemon: one node core on one event-loop thread (which also runs the peer
  * sockets and timers, actor style), and the HTTP API on a second thread that asks the core for
- * snapshots by posting tasks to its loop.
+ * snapshots by posting tasks to its loop ({@link #onCore}). This class owns the lifecycle: the
+ * order things start in ({@link #start}) and stop in ({@link #close}, {@link #kill}). The parts
+ * are {@link DataDirLock}, {@link NodeStores}, {@link Listeners}, {@link SummaryPublisher},
+ * {@link StorageMaintenance} and {@link OperatorCommands}; the API sees it as a {@link NodeApi}.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, NodeApi {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Logger NODE_LOG = LoggerFactory.getLogger("vigil.node");
-    /**
-     * How often the detector's window statistics are offered to the tree. The tree sends a change
-     * up at its own coalescing pace; this bounds how stale the node's contribution can be, and
-     * keeps a busy ingest from turning every batch into a stat-update.
-     */
-    static final long SUMMARY_INTERVAL_MS = 5_000;
-    /** Retention, rollup flushes and background restores run this often (each pass is bounded). */
-    static final long STORAGE_INTERVAL_MS = 1_000;
-    /** The peer snapshot (addresses a restart joins through) is rewritten every this many storage ticks. */
-    static final int SNAPSHOT_EVERY_TICKS = 10;
-    /**
-     * After a restart, baselines not rebuilt yet (agents not touched since) are rebuilt on the
-     * storage tick, {@value #RESTORES_PER_STEP} at a time for at most this long per tick: a
-     * rebuild replays up to a day of raw blocks, milliseconds per agent.
-     */
-    static final long RESTORE_MILLIS_PER_TICK = 200;
-    static final int RESTORES_PER_STEP = 8;
-    /** Operator-command nonces remembered; a command older than its freshness bound is refused anyway. */
-    private static final int NONCES_REMEMBERED_MAX = 10_000;
+    /** How often the detector's window statistics are offered to the tree (see {@link SummaryPublisher}). */
+    static final long SUMMARY_INTERVAL_MS = SummaryPublisher.INTERVAL_MS;
 
     private final NodeConfig config;
+    private final long startedNanos = System.nanoTime();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    // held from start to stop, released last
+    private final DataDirLock lock;
+    private final NodeStores stores;
+    private final AgentHistory history;
+    private final Replication replication;
+    // threads and sockets
     private final IoKind io;
     private final EventLoopGroup coreGroup;
     private final EventLoop loop;
     private final EventLoopGroup apiGroup;
+    private final PeerLinks links;
+    private final Listeners listeners;
+    // on the core's thread
     private final NodeCore core;
     private final Detector detector;
-    private final PeerLinks links;
-    private final HistoryStores stores;
-    private final PublicKey operatorKey;
-    /** Operator-command nonces carried out, oldest first (core thread); stale commands are refused anyway. */
-    private final java.util.LinkedHashSet<String> noncesSeen = new java.util.LinkedHashSet<>();
-    private final AgentHistory history;
-    private final Replication replication;
-    private final List<String> snapshotPeers;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final long startedNanos = System.nanoTime();
-    private Channel peerServer;
-    private Channel apiServer;
-    private OtlpHttpServer otlpServer;
+    private final OperatorCommands commands;
+    private final SummaryPublisher summaries;
+    private final StorageMaintenance maintenance;
     private boolean closed;
-    // core thread only: what the tree was last given, to skip unchanged summaries
-    private byte[] summaryPublished = new byte[0];
-    private long summaryAgentsPublished;
-    private boolean summaryFailureLogged;
-    private io.netty.util.concurrent.ScheduledFuture<?> summaryTimer;
-    private io.netty.util.concurrent.ScheduledFuture<?> storageTimer;
-    private long storageTicks;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
-                   final FileChannel lockChannel, final FileLock lock, final HistoryStores stores) {
+                   final DataDirLock lock, final NodeStores stores) {
         this.config = config;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.stores = stores;
-        this.operatorKey = caKey;
-        this.history = stores.history(config.history(), config.schema().size());
-        this.replication = new Replication(stores.store(HistoryStores.REPLICAS), config.history().replicas(),
-            config.history().replicationIntervalMicros(), config.schema().size());
-        this.snapshotPeers = readPeerSnapshot(stores, config.core().advertiseAddress());
+        this.history = stores.history();
+        this.replication = stores.replication();
         this.io = IoKind.best();
+        this.listeners = new Listeners(config, io);
         this.coreGroup = io.group(1, "vigil-core");
         this.loop = coreGroup.next();
         this.apiGroup = io.group(1, "vigil-api");
@@ -136,26 +96,13 @@ public final class Daemon implements AutoCloseable {
             new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
         // A restarted node joins through the peers it last knew as well: its old cluster is among them.
-        this.core = new NodeCore(config.core().withExtraBootstrap(snapshotPeers), config.tree(), key, certificate, caKey, env);
+        this.core = new NodeCore(config.core().withExtraBootstrap(stores.snapshotPeers()), config.tree(), key, certificate, caKey, env);
         this.detector = new Detector(config.schema(), config.detection());
-        final long t0 = System.nanoTime();
-        final List<StoredAgent> stored = history.load();
-        detector.restore(stored.stream().map(StoredAgent::record).toList());
-        detector.setJournal(new HistoryJournal(history, replication));
+        stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
-        final AgentHistory.Counters c = history.counters();
-        LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped){} in {} ms; opened in {} ms",
-            config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(),
-            stores.recovered() ? " after recovery from an unclean stop" : "", (System.nanoTime() - t0) / 1_000_000, stores.openMillis());
-    }
-
-    private static List<String> readPeerSnapshot(final HistoryStores stores, final String self) {
-        try {
-            return PeerSnapshot.read(stores.store(HistoryStores.META), self);
-        } catch (final StoreException e) {
-            LOG.warn("the stored peer snapshot is unreadable ({}); joining through the configured bootstrap only", e.getMessage());
-            return List.of();
-        }
+        this.commands = new OperatorCommands(caKey, detector, history);
+        this.summaries = new SummaryPublisher(core, detector);
+        this.maintenance = new StorageMaintenance(core, detector, stores);
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -173,30 +120,20 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("own certificate {} does not verify against {}: {}; peers will refuse this node",
                 config.certificateFile(), config.caPublicKeyFile(), own);
         }
-        Files.createDirectories(config.dataDir());
-        final FileChannel lockChannel = FileChannel.open(config.dataDir().resolve("vigil.lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        final FileLock lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new ConfigException(config.file(), "data_dir", config.dataDir() + " is in use by another vigil process");
-        }
-        final HistoryStores stores;
+        final DataDirLock lock = DataDirLock.acquire(config);
+        final NodeStores stores;
         try {
-            stores = HistoryStores.open(config.storesDir(), "features=" + config.schema().size() + " schema="
-                + Integer.toHexString(config.schema().hash()), config.history(), config.schema().size());
-        } catch (final StoreException e) {
+            stores = NodeStores.open(config);
+        } catch (final RuntimeException e) {
             lock.release();
-            lockChannel.close();
-            throw new ConfigException(config.file(), "data_dir", e.getMessage());
+            throw e;
         }
         final Daemon daemon;
         try {
-            daemon = new Daemon(config, key, certificate, caKey, lockChannel, lock, stores);
+            daemon = new Daemon(config, key, certificate, caKey, lock, stores);
         } catch (final RuntimeException e) {
             stores.close();
             lock.release();
-            lockChannel.close();
             throw e;
         }
         try {
@@ -209,72 +146,21 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void bind() throws IOException {
-        peerServer = await(new ServerBootstrap()
-            .group(coreGroup)
-            .channel(io.serverChannel())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(final Channel ch) {
-                    ch.pipeline().addLast(InboundFrames.delimiter(), new InboundFrames(core));
-                }
-            })
-            .bind(config.peerListen().socketAddress()), "listen.peer", config.peerListen().toString());
-        apiServer = await(new ServerBootstrap()
-            .group(apiGroup)
-            .channel(io.serverChannel())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(new ApiServer.Initializer(this))
-            .bind(config.apiListen().socketAddress()), "listen.api", config.apiListen().toString());
-        if (config.otlpListen() != null) {
-            // Span windows live on the core's thread, so finished windows go straight to the detector.
-            final SpanWindows windows = new SpanWindows(config.schema(),
-                (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw),
-                SpanWindows.Config.defaults()
-                    .withAgentsMax(config.detection().agentsMax())
-                    .withFutureSkewSecondsMax((int)config.detection().futureSkewSecondsMax()));
-            try {
-                otlpServer = OtlpHttpServer.bind(apiGroup, io.serverChannel(), config.otlpListen().socketAddress(), windows,
-                    OtlpHttpServer.Limits.defaults(), loop, WallClock::micros);
-            } catch (final IOException e) {
-                throw new ConfigException(config.file(), "listen.otlp", "cannot listen on " + config.otlpListen() + ": " + e.getMessage());
-            }
-        }
+        listeners.bindPeer(coreGroup, core);
+        listeners.bindApi(apiGroup, this);
+        listeners.bindOtlp(apiGroup, loop, (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw));
         onCore(core::start).join();
-        summaryTimer = loop.scheduleAtFixedRate(this::publishSummary, SUMMARY_INTERVAL_MS, SUMMARY_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        storageTimer = loop.scheduleAtFixedRate(this::storageTick, STORAGE_INTERVAL_MS, STORAGE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        summaries.start(loop);
+        maintenance.start(loop);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
-            VersionProvider.version(), NodeIds.toHex(core.nodeId()), peerServer.localAddress(),
-            config.core().advertiseAddress(), apiServer.localAddress(),
-            otlpServer == null ? "off" : otlpServer.localAddress(), io.label());
-    }
-
-    private Channel await(final io.netty.channel.ChannelFuture f, final String field, final String address) throws IOException {
-        f.awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            final Throwable c = f.cause();
-            throw new ConfigException(config.file(), field, "cannot listen on " + address + ": "
-                + (c instanceof BindException ? "address in use or not local" : String.valueOf(c)));
-        }
-        return f.channel();
+            VersionProvider.version(), NodeIds.toHex(core.nodeId()), listeners.peerAddress(),
+            config.core().advertiseAddress(), listeners.apiAddress(),
+            listeners.otlpAddress() == null ? "off" : listeners.otlpAddress(), io.label());
     }
 
     /** A status snapshot, taken on the core's thread. */
     public CompletableFuture<NodeStatus> status() {
         return onCore(core::status);
-    }
-
-    /** Status and transport counters together, taken on the core's thread in one go. */
-    CompletableFuture<StatusJson.View> statusView() {
-        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), otlpStats(), links.stats(), io.label(),
-            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, peerServer.localAddress(), apiServer.localAddress(),
-            history.counters(), stores.recovered(), replication.counters()));
-    }
-
-    /** The tree snapshot and the node status (for measured RTTs) together, taken on the core's thread. */
-    CompletableFuture<TreeJson.View> treeView() {
-        return onCore(() -> new TreeJson.View(core.tree().status(), core.status()));
     }
 
     /**
@@ -284,115 +170,7 @@ public final class Daemon implements AutoCloseable {
      * @return whether they had changed since last offered
      */
     public CompletableFuture<Boolean> publishSummaryNow() {
-        return onCore(this::publishSummary);
-    }
-
-    /**
-     * Core thread. Gives the detector the tree's baselines (this node's cluster and the fleet) and
-     * the tree the merge of the agents' window statistics when it changed.
-     */
-    private boolean publishSummary() {
-        try {
-            // Baselines down, on every tick: the cluster and fleet change with other nodes' agents too.
-            final dev.vigil.daemon.aggregate.Summary fleet = core.tree().fleetBaseline();
-            detector.setTreeBaselines(core.tree().cohortBaseline(), fleet == null ? null : fleet.moments());
-            final Moments window = detector.windowStatistics();
-            final long agents = detector.agentCount();
-            final byte[] encoded = new byte[Moments.encodedLength(window.dimension())];
-            window.writeTo(new UnsafeBuffer(encoded), 0);
-            final boolean unchanged = agents == summaryAgentsPublished
-                && (Arrays.equals(encoded, summaryPublished) || summaryPublished.length == 0 && window.count() == 0);
-            if (unchanged || core.isStopped()) {
-                return false;
-            }
-            core.publishLocalSummary(window, agents);
-            summaryPublished = encoded;
-            summaryAgentsPublished = agents;
-            return true;
-        } catch (final RuntimeException e) {
-            // A bug, not an input: say so once rather than every interval, and keep monitoring.
-            if (!summaryFailureLogged) {
-                summaryFailureLogged = true;
-                LOG.error("node {}: the detector's statistics could not be given to the tree: {}",
-                    NodeIds.toHex(core.nodeId()), e.toString(), e);
-            }
-            return false;
-        }
-    }
-
-    /**
-     * Core thread: rebuilds pending baselines, writes rollups whose bucket has ended, prunes what
-     * expired (bounded), and now and then snapshots the peers a restart should join through.
-     */
-    private void storageTick() {
-        try {
-            final long now = WallClock.micros();
-            // rebuild baselines read back at start, a few at a time, for at most RESTORE_MILLIS_PER_TICK
-            final long restoreUntil = System.nanoTime() + RESTORE_MILLIS_PER_TICK * 1_000_000L;
-            while (detector.restorePending(RESTORES_PER_STEP) > 0 && System.nanoTime() < restoreUntil) {
-                // the core's thread also serves peers and the API: give it back within the bound
-            }
-            history.flushClosed(now);
-            history.retentionPass(now);
-            replication.tick(now, detector, core);
-            if (++storageTicks % SNAPSHOT_EVERY_TICKS == 0) {
-                writePeerSnapshot();
-            }
-        } catch (final RuntimeException e) {
-            LOG.error("node {}: storage maintenance failed: {}", NodeIds.toHex(core.nodeId()), e.toString(), e);
-        }
-    }
-
-    private void writePeerSnapshot() {
-        try {
-            PeerSnapshot.write(stores.store(HistoryStores.META), core, config.core().advertiseAddress());
-        } catch (final StoreException e) {
-            LOG.warn("could not store the peer snapshot: {}", e.getMessage());
-        }
-    }
-
-    /** An agent's series (see {@link AgentHistory#series}), on the core's thread; null when unknown. */
-    public CompletableFuture<dev.vigil.daemon.history.Series> series(final String agentId, final long fromMicros, final long toMicros,
-                                                                    final long stepMicros, final long nowMicros) {
-        return onCore(() -> history.series(agentId, fromMicros, toMicros, stepMicros, nowMicros));
-    }
-
-    /**
-     * Carries out a signed release: checks the command (signature by the fleet's CA, freshness,
-     * nonce not seen), then the agent goes back to normal and its pin is dropped, both stored
-     * before the answer.
-     */
-    public CompletableFuture<Release> release(final dev.vigil.daemon.api.OperatorCommand command) {
-        final long nowSeconds = Instant.now().getEpochSecond();
-        return onCore(() -> {
-            final String problem = command.problem(operatorKey, nowSeconds);
-            if (problem != null) {
-                LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
-                return new Release(problem, false, false);
-            }
-            if (!noncesSeen.add(command.nonce())) {
-                return new Release("this command (nonce " + command.nonce() + ") was already carried out", false, false);
-            }
-            while (noncesSeen.size() > NONCES_REMEMBERED_MAX) {
-                noncesSeen.remove(noncesSeen.iterator().next());
-            }
-            if (!detector.release(command.agent(), WallClock.micros())) {
-                return new Release("no agent '" + command.agent() + "'", false, true);
-            }
-            final boolean wasPinned = history.pinned(command.agent());
-            history.release(detector.record(command.agent()));
-            LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
-            return new Release(null, wasPinned, false);
-        });
-    }
-
-    /** What became of a release: null problem when done. */
-    public record Release(String problem, boolean wasPinned, boolean unknownAgent) {
-    }
-
-    /** Runs a read of the node's history on the core's thread. */
-    public <T> CompletableFuture<T> onHistory(final java.util.function.BiFunction<AgentHistory, Detector, T> read) {
-        return onCore(() -> read.apply(history, detector));
+        return onCore(summaries::publish);
     }
 
     /** Reads (or, in tests, steers) the node's tree on the core's thread. */
@@ -416,11 +194,31 @@ public final class Daemon implements AutoCloseable {
         return onCore(() -> core.probeNow(peerNodeId, count));
     }
 
-    /**
-     * Scores a validated batch on the core's thread and stores what was accepted; the future
-     * completes once every accepted row is in the stores, so a reply sent after it acknowledges
-     * only stored observations. The outcomes are in row order.
-     */
+    // ---------------------------------------------------------------- NodeApi: the HTTP API's view, on the core's thread
+
+    @Override
+    public FeatureSchema schema() {
+        return config.schema();
+    }
+
+    @Override
+    public DetectionConfig detection() {
+        return config.detection();
+    }
+
+    @Override
+    public CompletableFuture<StatusJson.View> statusView() {
+        return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
+            (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
+            history.counters(), stores.recovered(), replication.counters()));
+    }
+
+    @Override
+    public CompletableFuture<TreeJson.View> treeView() {
+        return onCore(() -> new TreeJson.View(core.tree().status(), core.status()));
+    }
+
+    @Override
     public CompletableFuture<Observed> observe(final List<ObservationBatch.Row> rows) {
         return onCore(() -> {
             final List<Detector.Outcome> outcomes = new ArrayList<>(rows.size());
@@ -436,14 +234,29 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
-    /** What became of a batch: outcomes in row order, and why the stores refused rows, if they did. */
-    public record Observed(List<Detector.Outcome> outcomes, String storeRefusal) {
+    @Override
+    public CompletableFuture<List<Detector.AgentSummary>> agents() {
+        return onCore(detector::agents);
     }
 
-    /** Runs a read of the detector on the core's thread. */
-    public <T> CompletableFuture<T> onDetector(final java.util.function.Function<Detector, T> read) {
-        return onCore(() -> read.apply(detector));
+    @Override
+    public CompletableFuture<Detector.AgentDetail> agent(final String agentId) {
+        return onCore(() -> detector.agent(agentId));
     }
+
+    @Override
+    public CompletableFuture<Series> series(final String agentId, final long fromMicros, final long toMicros,
+                                            final long stepMicros, final long nowMicros) {
+        return onCore(() -> history.series(agentId, fromMicros, toMicros, stepMicros, nowMicros));
+    }
+
+    @Override
+    public CompletableFuture<Release> release(final OperatorCommand command) {
+        final long nowSeconds = Instant.now().getEpochSecond();
+        return onCore(() -> commands.release(command, nowSeconds));
+    }
+
+    // ---------------------------------------------------------------- addresses and lifecycle
 
     public NodeStatus statusNow() {
         try {
@@ -457,26 +270,21 @@ public final class Daemon implements AutoCloseable {
     }
 
     public InetSocketAddress peerAddress() {
-        return (InetSocketAddress)peerServer.localAddress();
+        return listeners.peerAddress();
+    }
+
+    public InetSocketAddress apiAddress() {
+        return listeners.apiAddress();
     }
 
     /** The OTLP/HTTP listener's address, or null when OTLP ingest is off. */
     public InetSocketAddress otlpAddress() {
-        return otlpServer == null ? null : otlpServer.localAddress();
-    }
-
-    /** OTLP ingest counters, or null when OTLP ingest is off. Any thread. */
-    OtlpIngestStats otlpStats() {
-        return otlpServer == null ? null : otlpServer.stats();
+        return listeners.otlpAddress();
     }
 
     /** Emits every OTLP window that has closed by {@code nowMicros} (tests; a timer does it otherwise). */
     public CompletableFuture<Integer> flushOtlp(final long nowMicros) {
-        return otlpServer == null ? CompletableFuture.completedFuture(0) : otlpServer.flush(nowMicros);
-    }
-
-    public InetSocketAddress apiAddress() {
-        return (InetSocketAddress)apiServer.localAddress();
+        return listeners.flushOtlp(nowMicros);
     }
 
     public long nodeId() {
@@ -506,42 +314,24 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         try {
             onCore(() -> {
-                if (summaryTimer != null) {
-                    summaryTimer.cancel(false);
-                }
-                if (storageTimer != null) {
-                    storageTimer.cancel(false);
-                }
+                summaries.stop();
+                maintenance.stop();
                 if (leave) {
                     history.flushAll();
-                    writePeerSnapshot();
-                }
-                if (leave) {
+                    stores.writePeerSnapshot(core);
                     core.shutdown();
                 } else {
                     core.shutdownSilently();
                 }
                 links.close();
-                if (peerServer != null) {
-                    peerServer.close();
-                }
+                listeners.closePeer();
                 return null;
             }).get(5, TimeUnit.SECONDS);
         } catch (final Exception e) {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
         }
-        if (otlpServer != null) {
-            // Spans answered 200 sit in open windows: hand them all to the detector before closing.
-            try {
-                otlpServer.flush(Long.MAX_VALUE / 2).get(5, TimeUnit.SECONDS);
-            } catch (final Exception e) {
-                LOG.warn("open OTLP windows could not be flushed at shutdown: {}", e.toString());
-            }
-            otlpServer.close();
-        }
-        if (apiServer != null) {
-            apiServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        listeners.closeOtlp(); // while the core's loop runs: spans in open windows go to the detector first
+        listeners.closeApi();
         apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         coreGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (leave) {
@@ -551,9 +341,8 @@ public final class Daemon implements AutoCloseable {
         }
         try {
             lock.release();
-            lockChannel.close();
         } catch (final IOException e) {
-            LOG.warn("could not release {}: {}", config.dataDir().resolve("vigil.lock"), e.toString());
+            LOG.warn("could not release {}: {}", lock.file(), e.toString());
         }
         terminated.countDown();
         LOG.info("node {} stopped", NodeIds.toHex(core.nodeId()));
@@ -580,10 +369,6 @@ public final class Daemon implements AutoCloseable {
             result.completeExceptionally(e);
         }
         return result;
-    }
-
-    NodeConfig config() {
-        return config;
     }
 
     private static Scheduler netty(final EventLoop loop) {

@@ -15,82 +15,71 @@ import java.util.Map;
  * like {@code /v1/status}. The top-level {@code head_chain}, {@code cluster_size} and
  * {@code level0_head_id} repeat what {@code levels} says, for operators and scripts that only
  * want the answer to "where is this node".
+ *
+ * @param level0HeadId null when the node is in no cluster yet
+ * @param counters     the tree's counters, names in snake_case
  */
-final class TreeJson {
-    private TreeJson() {
-    }
+record TreeJson(String nodeId, boolean placed, boolean root, String rootId, int depth, int b, String level0HeadId,
+                int clusterSize, List<String> headChain, ApiJson.Coordinate coordinate, List<Level> levels,
+                FleetBaseline fleetBaseline, List<String> quarantined, Map<String, Long> counters, List<String> refusals) {
 
     /** What one tree answer is made of, gathered on the core's thread. */
     record View(TreeStatus tree, NodeStatus node) {
     }
 
-    static Map<String, Object> of(final View v) {
+    /** This node's cluster at one level. */
+    record Level(int level, String headId, boolean head, long epoch, int size, List<String> headChain, int contributors,
+                 long leaves, long agents, List<Member> members) {
+    }
+
+    /**
+     * One member of a cluster.
+     *
+     * @param coordinate     null until the member has sent one
+     * @param rttPredictedMs from the coordinates; null for this node itself
+     * @param rttMs          measured, null where this node has no peer link to the member
+     */
+    record Member(String nodeId, String address, String state, long incarnation, boolean head, boolean self,
+                  ApiJson.Coordinate coordinate, Double rttPredictedMs, Double rttMs) {
+    }
+
+    /** What the fleet baseline this node holds covers. */
+    record FleetBaseline(long nodes, long observations) {
+    }
+
+    static TreeJson of(final View v) {
         final TreeStatus t = v.tree();
         final NodeStatus s = v.node();
         // measured RTTs, where this node also has a peer link to the member
         final Map<String, Double> measuredMs = new HashMap<>();
         for (final NodeStatus.PeerView p : s.peers()) {
             if (p.rttMicrosSmoothed() >= 0) {
-                measuredMs.put(p.nodeId(), StatusJson.round3(p.rttMicrosSmoothed() / 1e3));
+                measuredMs.put(p.nodeId(), ApiJson.round3(p.rttMicrosSmoothed() / 1e3));
             }
         }
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("node_id", t.nodeId());
-        out.put("placed", t.placed());
-        out.put("root", t.root());
-        out.put("root_id", t.rootId());
-        out.put("depth", t.depth());
-        out.put("b", t.b());
         final TreeStatus.Level own = t.levels().isEmpty() ? null : t.levels().get(0);
-        out.put("level0_head_id", own == null ? null : own.headId());
-        out.put("cluster_size", own == null ? 0 : own.size());
         final List<String> chain = new ArrayList<>();
         if (own != null) {
             chain.add(own.headId());
             chain.addAll(own.headChain());
         }
-        out.put("head_chain", chain);
-        out.put("coordinate", StatusJson.coordinate(s.coordinate()));
-        final List<Map<String, Object>> levels = new ArrayList<>();
+        final List<Level> levels = new ArrayList<>();
         for (final TreeStatus.Level l : t.levels()) {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("level", l.level());
-            m.put("head_id", l.headId());
-            m.put("head", l.head());
-            m.put("epoch", l.epoch());
-            m.put("size", l.size());
-            m.put("head_chain", l.headChain());
-            m.put("contributors", l.contributors());
-            m.put("leaves", l.leaves());
-            m.put("agents", l.agents());
-            final List<Map<String, Object>> members = new ArrayList<>();
+            final List<Member> members = new ArrayList<>();
             for (final TreeStatus.Member member : l.members()) {
-                final Map<String, Object> mm = new LinkedHashMap<>();
-                mm.put("node_id", member.nodeId());
-                mm.put("address", member.address());
-                mm.put("state", member.state());
-                mm.put("incarnation", member.incarnation());
                 final boolean self = member.nodeId().equals(t.nodeId());
-                mm.put("head", member.nodeId().equals(l.headId()));
-                mm.put("self", self);
-                mm.put("coordinate", member.coordinate() == null ? null : StatusJson.coordinate(member.coordinate()));
-                mm.put("rtt_predicted_ms", self ? null : StatusJson.round3(member.predictedRttMs()));
-                mm.put("rtt_ms", measuredMs.get(member.nodeId()));
-                members.add(mm);
+                members.add(new Member(member.nodeId(), member.address(), member.state(), member.incarnation(),
+                    member.nodeId().equals(l.headId()), self,
+                    member.coordinate() == null ? null : ApiJson.Coordinate.of(member.coordinate()),
+                    self ? null : ApiJson.round3(member.predictedRttMs()), measuredMs.get(member.nodeId())));
             }
-            m.put("members", members);
-            levels.add(m);
+            levels.add(new Level(l.level(), l.headId(), l.head(), l.epoch(), l.size(), l.headChain(), l.contributors(),
+                l.leaves(), l.agents(), members));
         }
-        out.put("levels", levels);
-        final Map<String, Object> fleet = new LinkedHashMap<>();
-        fleet.put("nodes", t.fleetNodes());
-        fleet.put("observations", t.fleetObservations());
-        out.put("fleet_baseline", fleet);
-        out.put("quarantined", t.quarantined());
-        final Map<String, Object> counters = new LinkedHashMap<>();
+        final Map<String, Long> counters = new LinkedHashMap<>();
         t.counters().forEach((name, value) -> counters.put(name.replace('-', '_').toLowerCase(Locale.ROOT), value));
-        out.put("counters", counters);
-        out.put("refusals", t.refusals());
-        return out;
+        return new TreeJson(t.nodeId(), t.placed(), t.root(), t.rootId(), t.depth(), t.b(),
+            own == null ? null : own.headId(), own == null ? 0 : own.size(), chain, ApiJson.Coordinate.of(s.coordinate()),
+            levels, new FleetBaseline(t.fleetNodes(), t.fleetObservations()), t.quarantined(), counters, t.refusals());
     }
 }

@@ -1,0 +1,59 @@
+package dev.vigil.daemon.net;
+
+import dev.vigil.daemon.api.OperatorCommand;
+import dev.vigil.daemon.detect.DetectionConfig;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.history.Series;
+import dev.vigil.daemon.ingest.ObservationBatch;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the HTTP API may ask of the node: the few operations its routes need, each answered on the
+ * core's thread through a future (which fails once the node is stopping). {@link Daemon} is the
+ * implementation; {@link ApiServer} sees nothing else of it.
+ */
+interface NodeApi {
+    /** The schema observations are validated against (any thread). */
+    FeatureSchema schema();
+
+    /** The detection settings ingest checks against: future skew, agent bound (any thread). */
+    DetectionConfig detection();
+
+    /** Status and transport counters together, taken in one go. */
+    CompletableFuture<StatusJson.View> statusView();
+
+    /** The tree snapshot and the node status (for measured RTTs) together. */
+    CompletableFuture<TreeJson.View> treeView();
+
+    /**
+     * Scores a validated batch and stores what was accepted; completes once every accepted row is
+     * in the stores, so a reply sent after it acknowledges only stored observations.
+     */
+    CompletableFuture<Observed> observe(List<ObservationBatch.Row> rows);
+
+    /** Every agent the detector tracks, ordered by id. */
+    CompletableFuture<List<Detector.AgentSummary>> agents();
+
+    /** One agent in full; null when unknown. */
+    CompletableFuture<Detector.AgentDetail> agent(String agentId);
+
+    /**
+     * An agent's series (see {@link dev.vigil.daemon.history.AgentHistory#series}); null when
+     * unknown, failed with {@link IllegalArgumentException} for a range it cannot answer.
+     */
+    CompletableFuture<Series> series(String agentId, long fromMicros, long toMicros, long stepMicros, long nowMicros);
+
+    /** Carries out a signed release (see {@link OperatorCommands#release}). */
+    CompletableFuture<Release> release(OperatorCommand command);
+
+    /** What became of a batch: outcomes in row order, and why the stores refused rows, if they did. */
+    record Observed(List<Detector.Outcome> outcomes, String storeRefusal) {
+    }
+
+    /** What became of a release: null problem when done. */
+    record Release(String problem, boolean wasPinned, boolean unknownAgent) {
+    }
+}
