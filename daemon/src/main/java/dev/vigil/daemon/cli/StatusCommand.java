@@ -127,6 +127,13 @@ final class StatusCommand implements Callable<Integer> {
             }
         });
         System.out.println("rejected: " + (rejected.length() == 0 ? "none" : rejected));
+        final StringBuilder bugs = new StringBuilder();
+        s.path("frames").path("internal_errors").fields().forEachRemaining(e ->
+            bugs.append(bugs.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asLong()));
+        if (bugs.length() > 0) {
+            // a bug in Vigil, not bad input: the daemon's log has each location's stack trace
+            System.out.println("internal errors (bugs; stack traces in the log): " + bugs);
+        }
         for (final JsonNode r : s.path("refusals")) {
             System.out.printf("  refused node %s%s: %s (%d frames)%n", r.path("node_id").asText(),
                 r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("frames").asLong());

@@ -315,7 +315,7 @@ public final class NodeCore {
         final long acceptedMicros = membership.acceptedMicros();
         return new NodeStatus(
             selfHex, config.advertiseAddress(), now, startedMicros, acceptedMicros >= 0, acceptedMicros, stopped,
-            vivaldi.coordinate(), membership.peerViews(), counters.snapshot(), refusals.list());
+            vivaldi.coordinate(), membership.peerViews(), counters.snapshot(), internalErrors.snapshot(), refusals.list());
     }
 
     /** Counters shared with the transport, which counts frames it could not even delimit. */

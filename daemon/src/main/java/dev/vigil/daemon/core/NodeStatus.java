@@ -17,6 +17,8 @@ import java.util.List;
  * @param acceptedMicros when that first happened, or -1
  * @param coordinate    this node's Vivaldi network coordinate
  * @param peers         ordered by node id
+ * @param internalErrors bugs caught (exceptions out of handlers for frames that passed every check, or out
+ *                      of the tick), by code location
  * @param refusals      the most recent distinct refused senders, newest last
  */
 public record NodeStatus(
@@ -30,6 +32,7 @@ public record NodeStatus(
     VivaldiCoordinate coordinate,
     List<PeerView> peers,
     FrameCounters.Snapshot frames,
+    java.util.Map<String, Long> internalErrors,
     List<Refusal> refusals) {
 
     /** One peer as this node sees it; {@code coordinate} is the peer's own, or null before it told us. */

@@ -410,6 +410,11 @@ public final class Daemon implements AutoCloseable, NodeApi {
         public void debug(final String message) {
             NODE_LOG.debug(message);
         }
+
+        @Override
+        public void bug(final String message, final Throwable cause) {
+            NODE_LOG.error(message, cause);
+        }
     }
 
 }

@@ -39,9 +39,12 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
                 Double rttMs, Double rttLastMs, Double rttPredictedMs) {
     }
 
-    /** Frames by message type (sent, received) and refusals by reason. */
+    /**
+     * Frames by message type (sent, received), refusals by reason, and internal errors (bugs, not bad input:
+     * a handler threw on a frame that passed every check) by code location.
+     */
     record Frames(Map<String, FrameCounters.TypeCount> sent, Map<String, FrameCounters.TypeCount> received,
-                  Map<String, Long> rejected) {
+                  Map<String, Long> rejected, Map<String, Long> internalErrors) {
     }
 
     /** A sender whose frames were refused. */
@@ -90,7 +93,8 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
         return new StatusJson(s.nodeId(), VersionProvider.version(), s.address(),
             new Listen(String.valueOf(v.peerListen()), String.valueOf(v.apiListen())),
             ApiJson.round3(v.uptimeS()), s.accepted(), ApiJson.Coordinate.of(s.coordinate()),
-            v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected()),
+            v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected(),
+                s.internalErrors()),
             refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap());
     }
 

@@ -18,10 +18,12 @@ import java.util.Map;
  *
  * @param level0HeadId null when the node is in no cluster yet
  * @param counters     the tree's counters, names in snake_case
+ * @param bounds       each bounded memory of the tree: its bound, what it holds, and what was evicted at the bound
  */
 record TreeJson(String nodeId, boolean placed, boolean root, String rootId, int depth, int b, String level0HeadId,
                 int clusterSize, List<String> headChain, ApiJson.Coordinate coordinate, List<Level> levels,
-                FleetBaseline fleetBaseline, List<String> quarantined, Map<String, Long> counters, List<String> refusals) {
+                FleetBaseline fleetBaseline, List<String> quarantined, Map<String, Long> counters, List<String> refusals,
+                List<TreeStatus.Bound> bounds) {
 
     /** What one tree answer is made of, gathered on the core's thread. */
     record View(TreeStatus tree, NodeStatus node) {
@@ -80,6 +82,7 @@ record TreeJson(String nodeId, boolean placed, boolean root, String rootId, int 
         t.counters().forEach((name, value) -> counters.put(name.replace('-', '_').toLowerCase(Locale.ROOT), value));
         return new TreeJson(t.nodeId(), t.placed(), t.root(), t.rootId(), t.depth(), t.b(),
             own == null ? null : own.headId(), own == null ? 0 : own.size(), chain, ApiJson.Coordinate.of(s.coordinate()),
-            levels, new FleetBaseline(t.fleetNodes(), t.fleetObservations()), t.quarantined(), counters, t.refusals());
+            levels, new FleetBaseline(t.fleetNodes(), t.fleetObservations()), t.quarantined(), counters, t.refusals(),
+            t.bounds());
     }
 }

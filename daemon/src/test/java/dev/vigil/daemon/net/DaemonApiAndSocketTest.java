@@ -60,6 +60,8 @@ class DaemonApiAndSocketTest {
         assertThat(s.path("peers").isArray()).isTrue();
         assertThat(s.path("frames").path("sent").has("join")).isTrue();
         assertThat(s.path("frames").path("rejected").has(FrameStatus.BAD_SIGNATURE.label)).isTrue();
+        assertThat(s.path("frames").path("internal_errors").isObject()).as("bugs by code location: none here").isTrue();
+        assertThat(s.path("frames").path("internal_errors").size()).isZero();
         assertThat(s.path("transport").path("io").asText()).isIn("epoll", "nio");
     }
 

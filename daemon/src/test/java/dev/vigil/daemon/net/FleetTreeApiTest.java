@@ -122,6 +122,12 @@ class FleetTreeApiTest {
             }
             assertThat(members).isEqualTo(ids);
             assertThat(t.path("counters").has("head_changes")).as("counter names are snake_case").isTrue();
+            assertThat(t.path("bounds").findValuesAsText("name")).contains("introduced", "early-contributions", "quarantined");
+            for (final JsonNode bound : t.path("bounds")) {
+                assertThat(bound.path("max").asInt()).isPositive();
+                assertThat(bound.path("size").asInt()).isBetween(0, bound.path("max").asInt());
+                assertThat(bound.has("evicted")).isTrue();
+            }
         }
         // and `vigil status` on a node that is not the root says where it sits
         final int member = rootId.equals(trees.get(1).path("node_id").asText()) ? 2 : 1;
