@@ -218,10 +218,10 @@ final class ClusterViews {
         }
         if (!v.lists(s.selfId)) {
             if (fromCurrentHead) {
-                // removed from the cluster (declared dead, or replaced): find a place again
+                // removed from the cluster (declared dead, replaced, or released as we asked): find a place again
                 dropLevel(level, nowMicros, false);
                 if (s.mayHoldLevel(level)) {
-                    node.descent().startSeek(level, 0, nowMicros);
+                    node.descent().placeAgain(level, v.senderId(), nowMicros);
                 }
             }
             return;

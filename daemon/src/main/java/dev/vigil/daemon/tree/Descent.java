@@ -312,17 +312,24 @@ final class Descent {
         seek.askedAddress = seek.bestAddress;
         if (seek.probingLevel != seek.level) {
             sendDescend(seek.bestAddress, seek.level, seek.probingLevel);
-        } else if (seek.relocating) {
+        } else if (seek.relocating && s.levels[seek.level] != null) {
             final Cluster current = s.levels[seek.level];
-            final long headRtt = seek.rttsMicros.getOrDefault(current == null ? 0L : current.headId(), Long.MAX_VALUE);
-            if (current == null || current.isHead() || seek.bestId == current.headId() || 2 * seek.bestRttMicros >= headRtt) {
+            final long headRtt = seek.rttsMicros.getOrDefault(current.headId(), Long.MAX_VALUE);
+            if (current.isHead() || seek.bestId == current.headId() || 2 * seek.bestRttMicros >= headRtt) {
                 s.seeks[seek.level] = null; // where we are is good enough
                 return;
             }
             s.counters.relocations++;
             s.log.info("tree: " + hex(s.selfId) + " moves to " + hex(seek.bestId) + "'s level " + seek.level + " cluster ("
                 + seek.bestRttMicros / 1000.0 + " ms instead of " + headRtt / 1000.0 + " ms to its head)");
-            sendAdmit(seek.bestAddress, seek.level, 0);
+            // Break before make: our head drops us first (its view without us says so, see placeAgain), and
+            // only then do we ask the nearer head to admit us. Were both to hold our contribution at once,
+            // every merge above the two would count our statistics twice until the old head's removal got
+            // there; and the nearer head's path up is, by the rule that made us move, the faster one.
+            seek.releasingFrom = current.headId();
+            seek.movingTo = new TreeNode.NodeRef(seek.bestId, seek.bestAddress);
+            node.swim().sendSuspect(current.headAddress, seek.level, s.selfId, s.selfIncarnation(current),
+                TreeWire.STATE_DEAD, false);
         } else {
             sendAdmit(seek.bestAddress, seek.level, seek.replaces);
         }
@@ -345,6 +352,25 @@ final class Descent {
         final WireWriter w = s.outbox.begin(TreeAdmitBody.LENGTH, true);
         s.vivaldi.coordinate().writeTo(w.buffer(), TreeAdmitBody.write(w, level, replaces));
         s.outbox.send(address, MessageType.TREE_ADMIT, w);
+    }
+
+    /**
+     * Head {@code formerHead} dropped us at {@code level}: if we are relocating and asked it to, the nearer
+     * head is asked to admit us now (our statistics have left the old head's merge); otherwise we find a
+     * place again from the root.
+     */
+    void placeAgain(final int level, final long formerHead, final long nowMicros) {
+        final Seek seek = s.seeks[level];
+        if (seek != null && seek.relocating && seek.releasingFrom == formerHead && seek.movingTo != null) {
+            seek.releasingFrom = 0;
+            seek.probing.clear();
+            seek.probeSentMicros.clear();
+            seek.askedAddress = seek.movingTo.address();
+            seek.deadlineMicros = nowMicros + s.config.seekTimeoutMicros();
+            sendAdmit(seek.movingTo.address(), level, 0);
+            return;
+        }
+        startSeek(level, 0, nowMicros);
     }
 
     /** A seek for {@code level} found its cluster (a view that lists us came). */

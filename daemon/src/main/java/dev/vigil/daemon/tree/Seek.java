@@ -26,6 +26,9 @@ final class Seek {
     final Map<Long, Long> rttsMicros = new HashMap<>();
     /** Placed already: only move if a cluster is much nearer than our head. */
     boolean relocating;
+    /** Relocating: the head we asked to drop us (0: none), and the nearer head to ask once it has. */
+    long releasingFrom;
+    TreeNode.NodeRef movingTo;
 
     Seek(final int level) {
         this.level = level;

@@ -317,7 +317,7 @@ final class Swim {
                 s.log.info("tree: " + hex(s.selfId) + " is not in " + hex(senderId) + "'s level " + level + " cluster any more");
                 node.views().dropLevel(level, nowMicros, false);
                 if (s.mayHoldLevel(level)) {
-                    node.descent().startSeek(level, 0, nowMicros);
+                    node.descent().placeAgain(level, senderId, nowMicros);
                 }
             } else if (c.isHead()) {
                 node.election().memberGone(c, senderId, "not in our cluster", nowMicros);

@@ -410,6 +410,20 @@ public final class TreeNode {
         return statusView.describeContribution(level, id);
     }
 
+    /** Contributors whose summaries our cluster's aggregate at {@code level} holds, or an empty array. */
+    public long[] contributorsAt(final int level) {
+        final Cluster c = level < LEVELS ? state.levels[level] : null;
+        if (c == null) {
+            return new long[0];
+        }
+        final long[] ids = new long[c.contributions.contributors()];
+        int i = 0;
+        for (final Summary held : c.contributions.summaries()) {
+            ids[i++] = held.contributorId();
+        }
+        return ids;
+    }
+
     /** Leaf nodes covered by our cluster's aggregate at {@code level}. */
     public long leavesAt(final int level) {
         final Cluster c = level < LEVELS ? state.levels[level] : null;
