@@ -2,8 +2,6 @@ package dev.vigil.wire;
 
 import org.agrona.DirectBuffer;
 
-import java.util.Objects;
-
 /**
  * Body of a {@link MessageType#TREE_REFER}, the answer to a descend: the members of the cluster
  * asked for, so the seeker can probe them and descend towards the nearest; or "not a head there:
@@ -35,10 +33,9 @@ public final class TreeReferBody {
     /** The fixed fields and the member count: add the root's {@link TreeNodeRef#length} and each {@link TreeMember#length}. */
     public static final int FIXED_LENGTH = ROOT_OFFSET + TreeMember.COUNT_LENGTH;
 
-    private final int[] memberOffsets = new int[TreeWire.LIST_MAX];
+    private final TreeMemberList members = new TreeMemberList();
     private DirectBuffer buffer;
     private int offset;
-    private int memberCount;
 
     /** Bytes of a refer naming {@code rootAddress} and listing members with these addresses. */
     public static int length(final String rootAddress, final Iterable<String> memberAddresses) {
@@ -63,13 +60,13 @@ public final class TreeReferBody {
         }
         final int limit = offset + length;
         final int members = TreeNodeRef.end(buffer, offset + ROOT_OFFSET, limit);
-        if (members < 0 || TreeMember.listEnd(buffer, members, limit, into == null ? null : into.memberOffsets) != limit) {
+        if (members < 0
+            || (into == null ? TreeMember.listEnd(buffer, members, limit, null) : into.members.wrap(buffer, members, limit)) != limit) {
             return false;
         }
         if (into != null) {
             into.buffer = buffer;
             into.offset = offset;
-            into.memberCount = TreeMember.count(buffer, members);
         }
         return true;
     }
@@ -90,7 +87,7 @@ public final class TreeReferBody {
         if (!walk(buffer, offset, length, this)) {
             // the walk may have overwritten offsets of the body wrapped before: nothing is readable now
             this.buffer = null;
-            this.memberCount = 0;
+            this.members.clear();
             throw new IllegalArgumentException("not a well-formed tree-refer body");
         }
         return this;
@@ -116,33 +113,8 @@ public final class TreeReferBody {
         return TreeNodeRef.address(buffer, offset + ROOT_OFFSET);
     }
 
-    public int memberCount() {
-        return memberCount;
-    }
-
-    public long memberId(final int i) {
-        return TreeMember.id(buffer, member(i));
-    }
-
-    /** Unsigned u32, so never negative. */
-    public long memberIncarnation(final int i) {
-        return TreeMember.incarnation(buffer, member(i));
-    }
-
-    public int memberState(final int i) {
-        return TreeMember.state(buffer, member(i));
-    }
-
-    /** Where member {@code i}'s {@value TreeWire#COORDINATE_LENGTH} coordinate bytes start. */
-    public int memberCoordinateOffset(final int i) {
-        return TreeMember.coordinateOffset(member(i));
-    }
-
-    public String memberAddress(final int i) {
-        return TreeMember.address(buffer, member(i));
-    }
-
-    private int member(final int i) {
-        return memberOffsets[Objects.checkIndex(i, memberCount)];
+    /** The listed members; read it before the next {@link #wrap}. */
+    public TreeMemberList members() {
+        return members;
     }
 }

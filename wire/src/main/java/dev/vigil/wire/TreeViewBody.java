@@ -45,11 +45,10 @@ public final class TreeViewBody {
     public static final int FIXED_LENGTH = DISSOLVED_INTO_OFFSET + 1 + TreeMember.COUNT_LENGTH;
 
     private final int[] chainOffsets = new int[TreeWire.LEVELS_MAX];
-    private final int[] memberOffsets = new int[TreeWire.LIST_MAX];
+    private final TreeMemberList members = new TreeMemberList();
     private DirectBuffer buffer;
     private int offset;
     private int chainLength;
-    private int memberCount;
 
     /**
      * Bytes of a view with these addresses.
@@ -98,14 +97,14 @@ public final class TreeViewBody {
             }
             at = TreeNodeRef.end(buffer, at, limit);
         }
-        if (at < 0 || TreeMember.listEnd(buffer, at, limit, into == null ? null : into.memberOffsets) != limit) {
+        if (at < 0
+            || (into == null ? TreeMember.listEnd(buffer, at, limit, null) : into.members.wrap(buffer, at, limit)) != limit) {
             return false;
         }
         if (into != null) {
             into.buffer = buffer;
             into.offset = offset;
             into.chainLength = chain;
-            into.memberCount = TreeMember.count(buffer, at);
         }
         return true;
     }
@@ -130,7 +129,7 @@ public final class TreeViewBody {
             // the walk may have overwritten offsets of the body wrapped before: nothing is readable now
             this.buffer = null;
             this.chainLength = 0;
-            this.memberCount = 0;
+            this.members.clear();
             throw new IllegalArgumentException("not a well-formed tree-view body");
         }
         return this;
@@ -177,30 +176,9 @@ public final class TreeViewBody {
         return TreeNodeRef.address(buffer, chainOffsets[Objects.checkIndex(i, chainLength)]);
     }
 
-    public int memberCount() {
-        return memberCount;
-    }
-
-    public long memberId(final int i) {
-        return TreeMember.id(buffer, member(i));
-    }
-
-    /** Unsigned u32, so never negative. */
-    public long memberIncarnation(final int i) {
-        return TreeMember.incarnation(buffer, member(i));
-    }
-
-    public int memberState(final int i) {
-        return TreeMember.state(buffer, member(i));
-    }
-
-    /** Where member {@code i}'s {@value TreeWire#COORDINATE_LENGTH} coordinate bytes start. */
-    public int memberCoordinateOffset(final int i) {
-        return TreeMember.coordinateOffset(member(i));
-    }
-
-    public String memberAddress(final int i) {
-        return TreeMember.address(buffer, member(i));
+    /** The listed members; read it before the next {@link #wrap}. */
+    public TreeMemberList members() {
+        return members;
     }
 
     private static boolean isDissolved(final DirectBuffer buffer, final int offset) {
@@ -212,9 +190,5 @@ public final class TreeViewBody {
             throw new IllegalStateException("a view that did not dissolve names no cluster to join");
         }
         return offset + DISSOLVED_INTO_OFFSET;
-    }
-
-    private int member(final int i) {
-        return memberOffsets[Objects.checkIndex(i, memberCount)];
     }
 }

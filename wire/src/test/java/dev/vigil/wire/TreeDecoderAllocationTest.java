@@ -88,8 +88,8 @@ class TreeDecoderAllocationTest {
     private long refer(final Placed p) {
         refer.wrap(p.buffer(), p.offset(), p.length());
         long sum = refer.status() + refer.level() + refer.topLevel() + refer.rootId();
-        for (int i = 0; i < refer.memberCount(); i++) {
-            sum += refer.memberId(i) + refer.memberIncarnation(i) + refer.memberState(i) + refer.memberCoordinateOffset(i);
+        for (int i = 0; i < refer.members().count(); i++) {
+            sum += refer.members().id(i) + refer.members().incarnation(i) + refer.members().state(i) + refer.members().coordinateOffset(i);
         }
         return sum;
     }
@@ -100,8 +100,8 @@ class TreeDecoderAllocationTest {
         for (int i = 0; i < view.chainLength(); i++) {
             sum += view.chainId(i);
         }
-        for (int i = 0; i < view.memberCount(); i++) {
-            sum += view.memberId(i) + view.memberIncarnation(i) + view.memberState(i) + view.memberCoordinateOffset(i);
+        for (int i = 0; i < view.members().count(); i++) {
+            sum += view.members().id(i) + view.members().incarnation(i) + view.members().state(i) + view.members().coordinateOffset(i);
         }
         return sum;
     }

@@ -41,14 +41,14 @@ class TreeListBodiesTest {
         assertThat(refer.topLevel()).isEqualTo(r.topLevel());
         assertThat(refer.rootId()).isEqualTo(r.root().id());
         assertThat(refer.rootAddress()).isEqualTo(r.root().address());
-        assertThat(refer.memberCount()).isEqualTo(r.members().size());
+        assertThat(refer.members().count()).isEqualTo(r.members().size());
         for (int i = 0; i < r.members().size(); i++) {
             final Member m = r.members().get(i);
-            assertThat(refer.memberId(i)).isEqualTo(m.id());
-            assertThat(refer.memberIncarnation(i)).isEqualTo(m.incarnation());
-            assertThat(refer.memberState(i)).isEqualTo(m.state());
-            assertThat(p.bytes(refer.memberCoordinateOffset(i), TreeWire.COORDINATE_LENGTH)).isEqualTo(m.coordinate());
-            assertThat(refer.memberAddress(i)).isEqualTo(m.address());
+            assertThat(refer.members().id(i)).isEqualTo(m.id());
+            assertThat(refer.members().incarnation(i)).isEqualTo(m.incarnation());
+            assertThat(refer.members().state(i)).isEqualTo(m.state());
+            assertThat(p.bytes(refer.members().coordinateOffset(i), TreeWire.COORDINATE_LENGTH)).isEqualTo(m.coordinate());
+            assertThat(refer.members().address(i)).isEqualTo(m.address());
         }
     }
 
@@ -73,14 +73,14 @@ class TreeListBodiesTest {
             assertThat(view.chainId(i)).isEqualTo(v.chain().get(i).id());
             assertThat(view.chainAddress(i)).isEqualTo(v.chain().get(i).address());
         }
-        assertThat(view.memberCount()).isEqualTo(v.members().size());
+        assertThat(view.members().count()).isEqualTo(v.members().size());
         for (int i = 0; i < v.members().size(); i++) {
             final Member m = v.members().get(i);
-            assertThat(view.memberId(i)).isEqualTo(m.id());
-            assertThat(view.memberIncarnation(i)).isEqualTo(m.incarnation());
-            assertThat(view.memberState(i)).isEqualTo(m.state());
-            assertThat(p.bytes(view.memberCoordinateOffset(i), TreeWire.COORDINATE_LENGTH)).isEqualTo(m.coordinate());
-            assertThat(view.memberAddress(i)).isEqualTo(m.address());
+            assertThat(view.members().id(i)).isEqualTo(m.id());
+            assertThat(view.members().incarnation(i)).isEqualTo(m.incarnation());
+            assertThat(view.members().state(i)).isEqualTo(m.state());
+            assertThat(p.bytes(view.members().coordinateOffset(i), TreeWire.COORDINATE_LENGTH)).isEqualTo(m.coordinate());
+            assertThat(view.members().address(i)).isEqualTo(m.address());
         }
     }
 
@@ -90,7 +90,7 @@ class TreeListBodiesTest {
         view.wrap(p.buffer(), 0, p.length());
 
         assertThatThrownBy(() -> view.chainId(1)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> view.memberId(0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> view.members().id(0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> view.chainAddress(-1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(view::dissolvedIntoId).isInstanceOf(IllegalStateException.class);
     }
@@ -102,7 +102,7 @@ class TreeListBodiesTest {
         refer.wrap(p.buffer(), 0, p.length());
 
         assertThatThrownBy(() -> refer.wrap(p.buffer(), 0, p.length() - 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(refer.memberCount()).isZero();
+        assertThat(refer.members().count()).isZero();
         assertThatThrownBy(() -> view.wrap(p.buffer(), 0, p.length())).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.daemon.tree;
 import dev.vigil.daemon.aggregate.Summary;
 import dev.vigil.wire.MessageType;
 import dev.vigil.wire.TreeMember;
+import dev.vigil.wire.TreeMemberList;
 import dev.vigil.wire.TreeNodeRef;
 import dev.vigil.wire.TreeViewBody;
 import dev.vigil.wire.TreeWire;
@@ -101,14 +102,17 @@ final class ClusterViews {
         }
     }
 
-    /** A listed member as the receiver keeps it; a coordinate out of its bounds reads as the origin. */
-    static Member member(final long id, final long incarnation, final int state, final DirectBuffer buffer,
-                         final int coordinateOffset, final String address) {
-        final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(buffer, coordinateOffset);
-        final Member m = new Member(id, address, coordinate == null ? VivaldiCoordinate.ORIGIN : coordinate);
-        m.incarnation = incarnation;
-        m.state = state;
-        return m;
+    /** The members a view or refer lists, as the receiver keeps them; a coordinate out of its bounds reads as the origin. */
+    static List<Member> members(final TreeMemberList listed, final DirectBuffer buffer) {
+        final List<Member> out = new ArrayList<>(listed.count());
+        for (int i = 0; i < listed.count(); i++) {
+            final VivaldiCoordinate coordinate = VivaldiCoordinate.tryReadFrom(buffer, listed.coordinateOffset(i));
+            final Member m = new Member(listed.id(i), listed.address(i), coordinate == null ? VivaldiCoordinate.ORIGIN : coordinate);
+            m.incarnation = listed.incarnation(i);
+            m.state = listed.state(i);
+            out.add(m);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- in
@@ -124,11 +128,7 @@ final class ClusterViews {
         for (int i = 0; i < r.chainLength(); i++) {
             chain.add(new TreeNode.NodeRef(r.chainId(i), r.chainAddress(i)));
         }
-        final List<Member> listed = new ArrayList<>(r.memberCount());
-        for (int i = 0; i < r.memberCount(); i++) {
-            listed.add(member(r.memberId(i), r.memberIncarnation(i), r.memberState(i), buffer, r.memberCoordinateOffset(i),
-                r.memberAddress(i)));
-        }
+        final List<Member> listed = members(r.members(), buffer);
         if (level >= TreeState.LEVELS) {
             s.malformed("tree-view", senderId, "level " + level + " is no cluster's");
             return;

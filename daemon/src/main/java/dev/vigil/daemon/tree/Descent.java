@@ -181,11 +181,7 @@ final class Descent {
         final int top = r.topLevel();
         final long rootId = r.rootId();
         final String rootAddress = r.rootAddress();
-        final List<Member> listed = new ArrayList<>(r.memberCount());
-        for (int i = 0; i < r.memberCount(); i++) {
-            listed.add(ClusterViews.member(r.memberId(i), r.memberIncarnation(i), r.memberState(i), buffer,
-                r.memberCoordinateOffset(i), r.memberAddress(i)));
-        }
+        final List<Member> listed = ClusterViews.members(r.members(), buffer);
         final Seek seek = activeSeekFor(senderAddress);
         if (s.log.debugEnabled()) {
             s.log.debug("refer from " + hex(senderId) + ": status " + status + " level " + level + " top " + top + " root "
