@@ -229,7 +229,6 @@ public final class TreeNode {
         if (!state.running()) {
             return;
         }
-        final int at = bodyOffset;
         try {
             if (type == state.bugOn) {
                 state.bugOn = null;
@@ -237,19 +236,19 @@ public final class TreeNode {
             }
             // the frame decoder checked each body's structure with its flyweight; handlers check the protocol's rules
             switch (type) {
-                case TREE_DESCEND -> descent.onDescend(senderId, senderAddress, buffer, at);
-                case TREE_REFER -> descent.onRefer(senderId, senderAddress, buffer, at, bodyLength, nowMicros);
-                case TREE_ADMIT -> headDuties.onAdmit(senderId, senderAddress, buffer, at, nowMicros);
-                case TREE_VIEW -> views.onView(senderId, buffer, at, bodyLength, nowMicros);
-                case TREE_MERGE -> headDuties.onMerge(senderId, buffer, at, bodyLength, nowMicros);
-                case TREE_PING -> swim.onPing(senderId, senderAddress, buffer, at, nowMicros);
-                case TREE_ACK -> swim.onAck(senderId, buffer, at, nowMicros);
-                case TREE_PING_REQ -> swim.onPingReq(senderId, senderAddress, buffer, at, bodyLength, nowMicros);
-                case TREE_SUSPECT -> swim.onSuspect(senderId, buffer, at, nowMicros);
-                case TREE_ANNOUNCE -> verification.onAnnounce(senderId, buffer, at, bodyLength, nowMicros);
-                case TREE_CHALLENGE -> verification.onChallenge(senderId, buffer, at, nowMicros);
-                case TREE_BASELINE -> contributions.onBaseline(senderId, buffer, at, bodyLength, nowMicros);
-                case TREE_INTRODUCE_REQUEST -> introductions.onIntroduceRequest(senderId, buffer, at, nowMicros);
+                case TREE_DESCEND -> descent.onDescend(senderId, senderAddress, buffer, bodyOffset);
+                case TREE_REFER -> descent.onRefer(senderId, senderAddress, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_ADMIT -> headDuties.onAdmit(senderId, senderAddress, buffer, bodyOffset, nowMicros);
+                case TREE_VIEW -> views.onView(senderId, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_MERGE -> headDuties.onMerge(senderId, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_PING -> swim.onPing(senderId, senderAddress, buffer, bodyOffset, nowMicros);
+                case TREE_ACK -> swim.onAck(senderId, buffer, bodyOffset, nowMicros);
+                case TREE_PING_REQ -> swim.onPingReq(senderId, senderAddress, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_SUSPECT -> swim.onSuspect(senderId, buffer, bodyOffset, nowMicros);
+                case TREE_ANNOUNCE -> verification.onAnnounce(senderId, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_CHALLENGE -> verification.onChallenge(senderId, buffer, bodyOffset, nowMicros);
+                case TREE_BASELINE -> contributions.onBaseline(senderId, buffer, bodyOffset, bodyLength, nowMicros);
+                case TREE_INTRODUCE_REQUEST -> introductions.onIntroduceRequest(senderId, buffer, bodyOffset, nowMicros);
                 case STAT_UPDATE -> contributions.onContribution(senderId, buffer, bodyOffset, bodyLength, nowMicros);
                 default -> state.counters.ignored++;
             }
