@@ -61,12 +61,10 @@ final class Descent {
 
     /** Asks {@code address} at once to admit us at {@code level}, and waits for its answer as a seek. */
     void seekAt(final int level, final String address, final long replaces, final long nowMicros) {
-        final Seek seek = new Seek(level);
-        seek.replaces = replaces;
-        seek.backoffMicros = s.config.seekTimeoutMicros();
+        startSeek(level, replaces, nowMicros);
+        final Seek seek = s.seeks[level];
         seek.askedAddress = address;
         seek.deadlineMicros = nowMicros + s.config.seekTimeoutMicros();
-        s.seeks[level] = seek;
         sendAdmit(address, level, replaces);
     }
 

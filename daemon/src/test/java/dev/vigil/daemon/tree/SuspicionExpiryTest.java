@@ -17,9 +17,7 @@ class SuspicionExpiryTest {
     @Test
     void aHeadDropsAMemberWhoseSuspicionWasNotRefutedWithinItsTimeout() {
         final TreeHarness h = new TreeHarness(8, List.of());
-        final Cluster c = h.state.levels[0];
-        c.members.put(A, TreeHarness.member(A));
-        c.members.put(B, TreeHarness.member(B));
+        final Cluster c = headingAAndB(h);
         final long suspectedAt = T0_MICROS + 10_000_000;
         h.node.suspicion().suspect(c.members.get(A), SELF, suspectedAt);
         final long timeout = Suspicion.timeoutMicros(h.state.config, 3, 1);
@@ -36,9 +34,7 @@ class SuspicionExpiryTest {
     @Test
     void anotherSuspectorShortensTheWaitAndARefutationEndsIt() {
         final TreeHarness h = new TreeHarness(8, List.of());
-        final Cluster c = h.state.levels[0];
-        c.members.put(A, TreeHarness.member(A));
-        c.members.put(B, TreeHarness.member(B));
+        final Cluster c = headingAAndB(h);
         final long at = T0_MICROS + 10_000_000;
         final Member a = c.members.get(A);
         h.node.suspicion().suspect(a, SELF, at);
@@ -51,5 +47,13 @@ class SuspicionExpiryTest {
         h.node.suspicion().expire(c, at + 10 * twoConfirmations);
         assertThat(c.members).containsKey(A);
         assertThat(a.isAlive()).isTrue();
+    }
+
+    /** The founder's level-0 cluster with members A and B added. */
+    private static Cluster headingAAndB(final TreeHarness h) {
+        final Cluster c = h.state.levels[0];
+        c.members.put(A, TreeHarness.member(A));
+        c.members.put(B, TreeHarness.member(B));
+        return c;
     }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a tree scenario prints beside its report, for a person replaying one seed: with {@code --progress}, once a
- * simulated second while the tree converges, what still keeps it from converging (and every node's internal errors);
+ * simulated second while the tree converges, what still keeps it from converging;
  * with {@code --trace}, the tree log of chosen nodes, node ids shown as {@code n<index>}. Printing changes nothing
  * in the run.
  */
@@ -41,24 +41,14 @@ final class ScenarioTrace {
         this.trace = trace;
     }
 
-    /** Gives a new host the log this run wants from it: its full tree log if traced, its internal errors under progress. */
+    /**
+     * Gives a new host the log this run wants from it: its full tree log if traced (a bug stops the run
+     * through the host's own bug trap, whatever log it has).
+     */
     void attach(final SimHost h) {
         indexByHex.put(NodeIds.toHex(h.nodeId()), h.index());
         if (trace != null && traced.contains(h.index())) {
             h.setLog(traceLog(h.index()));
-        } else if (progress != null) {
-            h.setLog(new NodeLog() {
-                @Override
-                public void info(final String message) {
-                }
-
-                @Override
-                public void warn(final String message) {
-                    if (message.contains("internal error")) {
-                        progress.printf("%9.3f n%-6d %s%n", TreeRun.seconds(sim.elapsedMicros()), h.index(), message);
-                    }
-                }
-            });
         }
     }
 
