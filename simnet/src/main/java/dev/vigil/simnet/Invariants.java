@@ -15,11 +15,14 @@ final class Invariants {
     private final List<String> failures = new ArrayList<>();
 
     /**
+     * Every certified host's peer table: within its bound, never itself, never an id outside {@code members}
+     * (the fleet's outsiders are started for this clause to have something to refuse).
+     *
      * @param members node ids certified by the fleet's CA; nobody else may ever be a peer
      */
     void checkMembership(final SimFleet fleet, final Set<Long> members, final long atMicros) {
         for (final SimHost h : fleet.hosts()) {
-            if (!h.isUp()) {
+            if (!h.isUp() || fleet.isOutsider(h.nodeId())) {
                 continue;
             }
             final long[] peers = h.core().peerIds();

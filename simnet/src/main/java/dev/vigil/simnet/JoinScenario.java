@@ -14,8 +14,12 @@ import java.util.Set;
 /**
  * {@code join}: N nodes join through one bootstrap node. Node 0 founds the fleet at t = 0; the
  * others start at random times within the start spread, all with node 0 as their only bootstrap
- * address. The run ends when every node has been accepted and has at least one live peer, or at
- * the time limit.
+ * address, and so do the outsiders: hosts whose certificate comes from a CA the fleet does not trust.
+ * The run has converged at the first check (every {@value #CHECK_MICROS} µs of simulated time) at
+ * which, at that one instant, every node is accepted with a live peer and the graph of live peer
+ * links is strongly connected (gossip from any node can reach every other). At every check and at
+ * the end, every peer table holds certified nodes only, never itself, within its bound; after every
+ * input a node handles, no outsider is in its peer table.
  */
 public final class JoinScenario {
     /** How often the convergence condition and invariants are checked, in virtual time. */
@@ -23,7 +27,8 @@ public final class JoinScenario {
 
     /** Inputs of one run; {@code signatures} is Ed25519 unless a run opts into the simulated scheme. */
     public record Params(
-        int nodes, long seed, double loss, long startSpreadMicros, long timeLimitMicros, SignatureScheme signatures) {
+        int nodes, long seed, double loss, long startSpreadMicros, long timeLimitMicros, SignatureScheme signatures,
+        int outsiders) {
         public Params {
             if (nodes < 2) {
                 throw new IllegalArgumentException("join needs at least 2 nodes, got " + nodes);
@@ -31,9 +36,18 @@ public final class JoinScenario {
             if (signatures == null) {
                 throw new IllegalArgumentException("signatures must be a scheme");
             }
+            if (outsiders < 0) {
+                throw new IllegalArgumentException("outsiders must be 0 or more, got " + outsiders);
+            }
         }
 
-        /** A run with real Ed25519 signatures. */
+        /** A run with {@code signatures} and two outsiders. */
+        public Params(final int nodes, final long seed, final double loss, final long startSpreadMicros, final long timeLimitMicros,
+                      final SignatureScheme signatures) {
+            this(nodes, seed, loss, startSpreadMicros, timeLimitMicros, signatures, 2);
+        }
+
+        /** A run with real Ed25519 signatures and two outsiders. */
         public Params(final int nodes, final long seed, final double loss, final long startSpreadMicros, final long timeLimitMicros) {
             this(nodes, seed, loss, startSpreadMicros, timeLimitMicros, SignatureScheme.ED25519);
         }
@@ -52,24 +66,36 @@ public final class JoinScenario {
             final boolean founder = i == 0;
             fleet.addHost(address -> CoreConfig.defaults(address, founder ? List.of() : List.of(bootstrap)));
         }
+        for (int i = 0; i < params.outsiders(); i++) {
+            fleet.addOutsider(address -> CoreConfig.defaults(address, List.of(bootstrap)));
+        }
+        final List<SimHost> nodes = fleet.members();
         final Set<Long> members = new HashSet<>();
-        for (final SimHost h : fleet.hosts()) {
+        for (final SimHost h : nodes) {
             members.add(h.nodeId());
+        }
+        for (final SimHost h : fleet.hosts()) {
             final long startMicros = h.index() == 0 ? 0 : fleet.random().nextLong(params.startSpreadMicros());
             fleet.sim().schedule(startMicros, h::start);
         }
         final Invariants invariants = new Invariants();
         final Simulator sim = fleet.sim();
+        final List<SimHost> outsiders = fleet.hosts().stream().filter(h -> fleet.isOutsider(h.nodeId())).toList();
+        fleet.setAfterInput(h -> {
+            if (!fleet.isOutsider(h.nodeId())) {
+                for (final SimHost o : outsiders) {
+                    if (h.core().isPeer(o.nodeId())) {
+                        invariants.fail(sim.nowMicros(), "host " + h.index() + " took outsider " + o.index() + " as a peer");
+                    }
+                }
+            }
+        });
         final long[] convergedAt = {-1};
-        final int[] cursor = {0};
         final Runnable[] check = new Runnable[1];
         check[0] = () -> {
             host.sample();
             invariants.checkMembership(fleet, members, sim.nowMicros());
-            while (cursor[0] < params.nodes() && isJoined(fleet.host(cursor[0]))) {
-                cursor[0]++;
-            }
-            if (cursor[0] == params.nodes()) {
+            if (allJoined(nodes) && connected(nodes)) {
                 convergedAt[0] = sim.nowMicros();
             } else {
                 sim.schedule(CHECK_MICROS, check[0]);
@@ -78,7 +104,65 @@ public final class JoinScenario {
         sim.schedule(CHECK_MICROS, check[0]);
         sim.runUntil(Simulator.EPOCH_MICROS + params.timeLimitMicros(), () -> convergedAt[0] >= 0);
         invariants.checkMembership(fleet, members, sim.nowMicros());
-        return report(params, fleet, convergedAt[0], invariants);
+        return report(params, fleet, nodes, convergedAt[0], invariants);
+    }
+
+    private static boolean allJoined(final List<SimHost> nodes) {
+        for (final SimHost h : nodes) {
+            if (!isJoined(h)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the live peer links (a lists b as alive) form a strongly connected graph over {@code nodes}: every node
+     * reaches node 0 and node 0 reaches every node, following links forwards and backwards.
+     */
+    static boolean connected(final List<SimHost> nodes) {
+        final Map<Long, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).nodeId(), i);
+        }
+        final List<List<Integer>> forward = new java.util.ArrayList<>();
+        final List<List<Integer>> backward = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            forward.add(new java.util.ArrayList<>());
+            backward.add(new java.util.ArrayList<>());
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            final SimHost h = nodes.get(i);
+            if (!h.isUp()) {
+                return false;
+            }
+            for (final long id : h.core().alivePeerIds()) {
+                final Integer j = index.get(id);
+                if (j != null) {
+                    forward.get(i).add(j);
+                    backward.get(j).add(i);
+                }
+            }
+        }
+        return reachesAll(forward) && reachesAll(backward);
+    }
+
+    private static boolean reachesAll(final List<List<Integer>> edges) {
+        final boolean[] seen = new boolean[edges.size()];
+        final java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+        seen[0] = true;
+        todo.add(0);
+        int reached = 1;
+        while (!todo.isEmpty()) {
+            for (final int next : edges.get(todo.poll())) {
+                if (!seen[next]) {
+                    seen[next] = true;
+                    reached++;
+                    todo.add(next);
+                }
+            }
+        }
+        return reached == edges.size();
     }
 
     private static boolean isJoined(final SimHost h) {
@@ -86,16 +170,15 @@ public final class JoinScenario {
     }
 
     private static Map<String, Object> report(
-        final Params params, final SimFleet fleet, final long convergedAtMicros, final Invariants invariants) {
+        final Params params, final SimFleet fleet, final List<SimHost> nodes, final long convergedAtMicros,
+        final Invariants invariants) {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "join");
         out.put("nodes", params.nodes());
         out.put("seed", params.seed());
+        out.put("outsiders", params.outsiders());
         out.put("loss", params.loss());
-        if (params.signatures() != SignatureScheme.ED25519) {
-            // Only when not the default, so reports of Ed25519 runs stay what they always were.
-            out.put("signatures", params.signatures().label);
-        }
+        out.put("signatures", params.signatures().label);
         out.put("converged", convergedAtMicros >= 0);
         out.put("converge_sim_s", convergedAtMicros < 0 ? null : seconds(convergedAtMicros - Simulator.EPOCH_MICROS));
         out.put("sim_s", seconds(fleet.sim().elapsedMicros()));
@@ -105,7 +188,7 @@ public final class JoinScenario {
         int peersMax = 0;
         long peersSum = 0;
         final long[] rejected = new long[FrameStatus.values().length];
-        for (final SimHost h : fleet.hosts()) {
+        for (final SimHost h : nodes) {
             if (!h.isUp()) {
                 peersMin = 0;
                 continue;

@@ -32,6 +32,10 @@ public final class SimFleet {
     private final SignatureScheme signatures;
     private final ClusterCa ca;
     private final List<SimHost> hosts = new ArrayList<>();
+    /** Node ids whose certificate the fleet's CA never issued. */
+    private final java.util.Set<Long> outsiders = new java.util.HashSet<>();
+    private ClusterCa foreignCa;
+    private java.util.function.Consumer<SimHost> afterInput = h -> { };
 
     /** A fleet with real Ed25519 keys. */
     public SimFleet(final long seed, final WorldMap map) {
@@ -70,9 +74,50 @@ public final class SimFleet {
             sim, network, index, region.name(), lat, lon, key,
             issuer.issue(key.publicKey(), notBefore, CERT_VALIDITY), ca.publicKey(),
             configFor.apply(addressOf(index)), random.nextLong());
+        host.setAfterInput(h -> afterInput.accept(h));
         network.attach(host);
         hosts.add(host);
+        if (issuer != ca) {
+            outsiders.add(host.nodeId());
+        }
         return host;
+    }
+
+    /**
+     * Adds a host with a certificate from a CA the fleet does not trust (one per fleet, drawn from its
+     * seed), that tries to join like any other: an outsider, which must never become a peer, a member
+     * of a tree cluster or a contributor.
+     */
+    public SimHost addOutsider(final Function<String, CoreConfig> configFor) {
+        if (foreignCa == null) {
+            foreignCa = foreignCa();
+        }
+        return addHost(configFor, foreignCa);
+    }
+
+    /**
+     * For tests of the checks themselves: a host counted as an outsider although the fleet's own CA certified it,
+     * so the fleet admits it and every check that keeps outsiders out must report it.
+     */
+    public SimHost addAdmittedOutsider(final Function<String, CoreConfig> configFor) {
+        final SimHost host = addHost(configFor, ca);
+        outsiders.add(host.nodeId());
+        return host;
+    }
+
+    /** Whether {@code nodeId} belongs to a host the fleet's CA never certified. */
+    public boolean isOutsider(final long nodeId) {
+        return outsiders.contains(nodeId);
+    }
+
+    /** Hosts certified by the fleet's CA, in the order they were added. */
+    public List<SimHost> members() {
+        return hosts.stream().filter(h -> !outsiders.contains(h.nodeId())).toList();
+    }
+
+    /** Runs {@code check} after every input any host handles, with the host (the fleet's per-event invariants). */
+    public void setAfterInput(final java.util.function.Consumer<SimHost> check) {
+        this.afterInput = check;
     }
 
     /** A CA the fleet does not trust, for refusal scenarios. Drawn from the fleet's seed. */

@@ -35,6 +35,8 @@ public final class SimHost {
     private TreeConfig treeConfig = TreeConfig.defaults(FeatureSchema.agentDefault().size());
     private java.util.function.Consumer<NodeCore> onStart = core -> { };
     private NodeLog log = NodeLog.DISCARD;
+    /** Run after every input this host's core handles (a timer or a delivered frame): the fleet's per-event checks. */
+    private java.util.function.Consumer<SimHost> afterInput = h -> { };
     private long clockSkewMicros;
     private NodeCore core;
     private boolean up;
@@ -69,6 +71,7 @@ public final class SimHost {
         final Scheduler scheduler = (delayMicros, action) -> sim.schedule(delayMicros, () -> {
             if (up && generation == myGeneration) {
                 action.run();
+                afterInput.accept(this);
             }
         });
         final NodeEnv env = new NodeEnv(
@@ -135,6 +138,7 @@ public final class SimHost {
     void deliver(final byte[] frame) {
         if (up) {
             core.onFrame(frame, 0, frame.length);
+            afterInput.accept(this);
         }
     }
 
@@ -191,6 +195,10 @@ public final class SimHost {
     /** Runs right after every (re)start, e.g. to give the new core its statistics. */
     public void setOnStart(final java.util.function.Consumer<NodeCore> onStart) {
         this.onStart = onStart;
+    }
+
+    void setAfterInput(final java.util.function.Consumer<SimHost> afterInput) {
+        this.afterInput = afterInput;
     }
 
     /** Takes effect at the next start. */

@@ -47,6 +47,10 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--b", defaultValue = "32", description = "Tree cluster bound B, 4..50 (tree scenarios; default: ${DEFAULT-VALUE}).")
     int b;
 
+    @Option(names = "--outsiders", defaultValue = "2", description = "Hosts with a certificate from a CA the fleet does not "
+        + "trust, started among the nodes; they must never become peers, members or contributors (default: ${DEFAULT-VALUE}).")
+    int outsiders;
+
     @Option(names = "--progress", description = "Tree scenarios: print to stderr, once a simulated second, what keeps the tree from converging.")
     boolean progress;
 
@@ -114,6 +118,10 @@ public final class SimnetCommand implements Callable<Integer> {
             err.println("vigil simnet: --nodes must be in [2, 1000000], got " + nodes);
             return 2;
         }
+        if (outsiders < 0 || outsiders > nodes) {
+            err.println("vigil simnet: --outsiders must be in [0, --nodes], got " + outsiders);
+            return 2;
+        }
         if (!(loss >= 0 && loss < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
             err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
             return 2;
@@ -148,10 +156,10 @@ public final class SimnetCommand implements Callable<Integer> {
     private Map<String, Object> runScenario(final HostStats host) {
         return switch (scenario) {
             case join -> JoinScenario.run(new JoinScenario.Params(
-                nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme), host);
+                nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme, outsiders), host);
             case tree, propagation, churn, lying_head -> TreeScenario.run(TreeScenario.Params
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
-                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? err : null,
+                .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withOutsiders(outsiders), host, progress ? err : null,
                 trace, err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, err);

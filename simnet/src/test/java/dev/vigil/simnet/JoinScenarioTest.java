@@ -20,7 +20,10 @@ class JoinScenarioTest {
         assertThat(r.get("joined_nodes")).isEqualTo(200);
         assertThat((List<?>)r.get("invariants_failed")).isEmpty();
         assertThat((int)r.get("max_frame_bytes")).isLessThan(dev.vigil.wire.FrameHeader.FRAME_LENGTH_MAX);
-        assertThat(r).doesNotContainKey("signatures");
+        assertThat(r.get("signatures")).isEqualTo("ed25519");
+        assertThat(r.get("outsiders")).isEqualTo(2);
+        // the outsiders did try: their certificates were refused, and the membership check above had them to refuse
+        assertThat((Long)((Map<?, ?>)r.get("rejected")).get("bad-certificate")).isPositive();
     }
 
     @Test
@@ -34,7 +37,7 @@ class JoinScenarioTest {
         assertThat(r.get("signatures")).isEqualTo("simulated");
         final Map<?, ?> rejected = (Map<?, ?>)r.get("rejected");
         assertThat(rejected.get("bad-signature")).isEqualTo(0L);
-        assertThat(rejected.get("bad-certificate")).isEqualTo(0L);
+        assertThat((Long)rejected.get("bad-certificate")).isPositive();
     }
 
     @Test
@@ -52,5 +55,50 @@ class JoinScenarioTest {
         assertThat(r.get("converged")).isEqualTo(true);
         assertThat((Long)((Map<?, ?>)r.get("dropped")).get("loss")).isPositive();
         assertThat((List<?>)r.get("invariants_failed")).isEmpty();
+    }
+
+    @Test
+    void aFleetSplitInTwoIsNotConvergedThoughEveryNodeHasALivePeer() {
+        final SimFleet fleet = new SimFleet(5, WorldMap.defaultMap(), SignatureScheme.SIMULATED_INSECURE);
+        for (int i = 0; i < 12; i++) {
+            final boolean founder = i == 0;
+            fleet.addHost(a -> dev.vigil.daemon.core.CoreConfig.defaults(a, founder ? List.of() : List.of(SimFleet.addressOf(0))));
+        }
+        fleet.hosts().forEach(SimHost::start);
+        fleet.sim().runFor(5_000_000);
+        assertThat(fleet.hosts()).allMatch(h -> h.core().isJoined());
+        assertThat(JoinScenario.connected(fleet.hosts())).isTrue();
+
+        fleet.network().partition(fleet.hosts().subList(0, 6), true);
+        fleet.sim().runFor(30_000_000);
+        // what the old condition asked (each node accepted with a live peer) still holds on both sides
+        assertThat(fleet.hosts()).allMatch(h -> h.core().isJoined());
+        assertThat(JoinScenario.connected(fleet.hosts())).isFalse();
+
+        fleet.network().heal();
+        fleet.sim().runFor(30_000_000);
+        assertThat(JoinScenario.connected(fleet.hosts())).isTrue();
+    }
+
+    @Test
+    void theMembershipCheckReportsAPeerTheFleetsCaNeverCertified() {
+        final SimFleet fleet = new SimFleet(6, WorldMap.defaultMap(), SignatureScheme.SIMULATED_INSECURE);
+        for (int i = 0; i < 6; i++) {
+            final boolean founder = i == 0;
+            fleet.addHost(a -> dev.vigil.daemon.core.CoreConfig.defaults(a, founder ? List.of() : List.of(SimFleet.addressOf(0))));
+        }
+        final java.util.Set<Long> certified = new java.util.HashSet<>();
+        fleet.hosts().forEach(h -> certified.add(h.nodeId()));
+        final SimHost outsider = fleet.addOutsider(a -> dev.vigil.daemon.core.CoreConfig.defaults(a, List.of(SimFleet.addressOf(0))));
+        final SimHost impostor = fleet.addAdmittedOutsider(a -> dev.vigil.daemon.core.CoreConfig.defaults(a, List.of(SimFleet.addressOf(0))));
+        fleet.hosts().forEach(SimHost::start);
+        fleet.sim().runFor(5_000_000);
+
+        final Invariants invariants = new Invariants();
+        invariants.checkMembership(fleet, certified, fleet.sim().nowMicros());
+        // the foreign-CA outsider stayed out; the impostor, certified by the fleet's CA after all, got in and is named
+        assertThat(invariants.failures()).isNotEmpty().allSatisfy(f -> assertThat(f)
+            .contains("lists " + dev.vigil.crypto.NodeIds.toHex(impostor.nodeId()) + ", which the cluster CA never certified"));
+        assertThat(String.join("\n", invariants.failures())).doesNotContain(dev.vigil.crypto.NodeIds.toHex(outsider.nodeId()));
     }
 }

@@ -124,6 +124,11 @@ final class Membership {
         return ids;
     }
 
+    /** Ids of the peers now alive, ascending. */
+    long[] alivePeerIds() {
+        return peers.values().stream().filter(p -> p.state == PeerState.ALIVE).mapToLong(p -> p.nodeId).toArray();
+    }
+
     int peerCount() {
         return peers.size();
     }

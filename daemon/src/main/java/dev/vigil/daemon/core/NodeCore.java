@@ -337,6 +337,16 @@ public final class NodeCore {
         return membership.peerIds();
     }
 
+    /** Ids of the peers now alive, ascending: the edges of the fleet's peer graph at this instant. */
+    public long[] alivePeerIds() {
+        return membership.alivePeerIds();
+    }
+
+    /** Whether {@code id} is in the peer table, alive or not. */
+    public boolean isPeer(final long id) {
+        return membership.isPeer(id);
+    }
+
     public int peerCount() {
         return membership.peerCount();
     }

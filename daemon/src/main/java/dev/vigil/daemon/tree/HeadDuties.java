@@ -187,6 +187,11 @@ final class HeadDuties {
             }
         }
         c.viewChanged();
+        if (parent != null && parent.isHead() && parent.members.size() > s.config.b()) {
+            // the new head filled the level above, which we head too: split it now, as admission does, so no input
+            // leaves a cluster over B (the split cascades up, growing a level at the top as a B-tree does)
+            split(parent, nowMicros);
+        }
     }
 
     /**

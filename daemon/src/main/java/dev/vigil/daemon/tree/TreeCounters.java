@@ -33,6 +33,8 @@ public final class TreeCounters {
     long refreshCorrections;
     /** Members asked to introduce themselves again because we could not verify their frames. */
     long introduceRequests;
+    /** Inputs after which a cluster this node heads held more than B members. */
+    long clustersOverB;
 
     /** Counter name (lower case, dashes) to value, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -64,6 +66,7 @@ public final class TreeCounters {
         m.put("internal-errors", internalErrors);
         m.put("refresh-corrections", refreshCorrections);
         m.put("introduce-requests", introduceRequests);
+        m.put("clusters-over-b", clustersOverB);
         return m;
     }
 
@@ -85,6 +88,10 @@ public final class TreeCounters {
 
     public long verifyMismatch() {
         return verifyMismatch;
+    }
+
+    public long clustersOverB() {
+        return clustersOverB;
     }
 
     public long challengesSent() {

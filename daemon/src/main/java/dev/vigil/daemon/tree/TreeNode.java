@@ -269,7 +269,23 @@ public final class TreeNode {
         return e;
     }
 
+    /**
+     * After every input: the size of each cluster this node heads is measured where it changes (a
+     * cluster over B after an input is counted: admission splits at once, so only a path that grows a
+     * cluster without splitting gets there), then the invariants when they are checked.
+     */
     private void checkInvariants() {
+        for (final Cluster c : state.levels) {
+            if (c != null && c.isHead()) {
+                final int size = c.members.size();
+                if (size > state.clusterSizeMax) {
+                    state.clusterSizeMax = size;
+                }
+                if (size > state.config.b()) {
+                    state.counters.clustersOverB++;
+                }
+            }
+        }
         if (state.config.checkInvariants()) {
             TreeInvariants.check(state);
         }
@@ -409,6 +425,16 @@ public final class TreeNode {
         return statusView.describeContribution(level, id);
     }
 
+    /** Whether {@code id} is a member of one of this node's clusters, or a contributor to one it heads. */
+    public boolean holds(final long id) {
+        for (final Cluster c : state.levels) {
+            if (c != null && (c.members.containsKey(id) || c.contributions.held(id) != null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Contributors whose summaries our cluster's aggregate at {@code level} holds, or an empty array. */
     public long[] contributorsAt(final int level) {
         final Cluster c = level < LEVELS ? state.levels[level] : null;
@@ -442,6 +468,11 @@ public final class TreeNode {
     }
 
     /** Rough bytes of tree state this node holds (members, chains, held summaries). */
+    /** The most members any cluster this node headed held after an input, since it started. */
+    public int clusterSizeMax() {
+        return state.clusterSizeMax;
+    }
+
     public long stateBytes() {
         return statusView.stateBytes();
     }

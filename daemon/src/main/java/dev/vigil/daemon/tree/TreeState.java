@@ -50,6 +50,8 @@ final class TreeState {
     private long probeCounter;
     Moments localMoments;
     long localAgents;
+    /** The most members a cluster this node headed held after an input (see {@link TreeNode#clusterSizeMax()}). */
+    int clusterSizeMax;
     /** The fleet baseline: the root's merge, as computed here (root) or passed down to us. */
     Summary fleet;
     TreeNode.Observer observer;

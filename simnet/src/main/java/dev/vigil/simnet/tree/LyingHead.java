@@ -23,9 +23,11 @@ final class LyingHead {
     private static final int LEVELS_MAX = 16;
 
     private final TreeRun run;
+    private final TreeChecker checker;
 
-    LyingHead(final TreeRun run) {
+    LyingHead(final TreeRun run, final TreeChecker checker) {
         this.run = run;
+        this.checker = checker;
     }
 
     void measure(final Map<String, Object> out) {
@@ -43,6 +45,8 @@ final class LyingHead {
         }
         out.put("liar", liar.index());
         final long t0 = run.sim.nowMicros();
+        // the root over-counts until the liar is out; the liar may come back as a member, so no exact count after
+        checker.watch(TreeChecker.Watch.DEPARTURES);
         liar.core().tree().forgeUpwardCounts(FORGERY_FACTOR);
         // make the liar's cluster send fresh statistics so the forgery goes up at once
         liar.core().publishLocalSummary(run.dataOf(liar), 1 + liar.index() % 7);
@@ -82,7 +86,7 @@ final class LyingHead {
 
     /** The liar heads no cluster any honest node follows, and no honest head keeps it as a member above level 0. */
     private boolean liarReplaced(final long liarId) {
-        for (final SimHost h : run.fleet.hosts()) {
+        for (final SimHost h : run.nodes()) {
             if (!h.isUp() || h.nodeId() == liarId) {
                 continue;
             }

@@ -76,4 +76,63 @@ sealed interface TreeFailure {
                 + " (the liar " + liarOwn + ")";
         }
     }
+
+    /** An outsider (a host the fleet's CA did not certify) became a node's peer, tree member or contributor. */
+    record OutsiderAdmitted(int node, int outsider, String as, double atSeconds) implements TreeFailure {
+        @Override
+        public String text() {
+            return "node " + node + " holds outsider " + outsider + " as " + as + " at " + atSeconds + " s";
+        }
+    }
+
+    /** A node's peer table broke its rules (its bound, itself, an uncertified id). */
+    record PeerTable(int node, String what) implements TreeFailure {
+        @Override
+        public String text() {
+            return "node " + node + "'s peer table " + what;
+        }
+    }
+
+    /**
+     * The root's fleet aggregate counted more observations than the nodes made (at any time), or, while converged,
+     * not exactly theirs.
+     */
+    record RootCountWrong(long held, long made, boolean converged, double atSeconds) implements TreeFailure {
+        @Override
+        public String text() {
+            return "root aggregate counts " + held + " observations at " + atSeconds + " s; the nodes made " + made
+                + (converged ? " (converged: must be equal)" : " (never more)");
+        }
+    }
+
+    /** The root's fleet aggregate is further from the exact reference than a converged tree allows. */
+    record AggregateInexact(double error, String when) implements TreeFailure {
+        @Override
+        public String text() {
+            return "root aggregate relative error " + error + " " + when + ", over " + TreeChecker.AGGREGATE_ERROR_MAX;
+        }
+    }
+
+    /** A tree that had converged (and was not being changed) broke an invariant at a check. */
+    record ConvergenceLost(double atSeconds, String watch, List<TreeProblem> problems) implements TreeFailure {
+        public ConvergenceLost {
+            problems = List.copyOf(problems);
+        }
+
+        @Override
+        public String text() {
+            final List<String> named = problems.subList(0, Math.min(NotConverged.NAMED_MAX, problems.size())).stream()
+                .map(TreeProblem::text).toList();
+            return "converged tree (" + watch + ") broke at " + atSeconds + " s: " + named
+                + (problems.size() > NotConverged.NAMED_MAX ? " and " + (problems.size() - NotConverged.NAMED_MAX) + " more" : "");
+        }
+    }
+
+    /** A node headed a cluster of more than B members after an input (a full head splits as it admits). */
+    record ClusterOverB(int node, int size, int b, double atSeconds) implements TreeFailure {
+        @Override
+        public String text() {
+            return "node " + node + " headed a cluster of " + size + " after an input at " + atSeconds + " s, over B = " + b;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.stats.Moments;
 import dev.vigil.daemon.tree.TreeConfig;
+import dev.vigil.daemon.tree.TreeNode;
 import dev.vigil.simnet.HostStats;
 import dev.vigil.simnet.SimFleet;
 import dev.vigil.simnet.SimHost;
@@ -36,6 +37,12 @@ final class TreeRun {
     /** The exact sum of every observation of the nodes now in the fleet. */
     final ExactReference reference = new ExactReference(dimension);
     private final Map<Long, SimHost> byId = new HashMap<>();
+    /** The fleet's certified nodes, in the order they were added (departed ones included). */
+    private final List<SimHost> nodes = new ArrayList<>();
+    /** Hosts certified by a CA the fleet does not trust: they try to join and must stay out. */
+    private final List<SimHost> outsiders = new ArrayList<>();
+    /** Told on the root whenever the fleet aggregate changes (whichever node is root then). */
+    private final List<TreeNode.Observer> rootObservers = new ArrayList<>();
     private final Map<Long, Moments> dataById = new HashMap<>();
     private final List<TreeFailure> failures = new ArrayList<>();
 
@@ -58,9 +65,58 @@ final class TreeRun {
         final Moments data = dataFor(h.index());
         dataById.put(h.nodeId(), data);
         byId.put(h.nodeId(), h);
-        h.setOnStart(core -> core.publishLocalSummary(dataById.get(h.nodeId()), 1 + h.index() % 7));
+        h.setOnStart(core -> {
+            core.tree().setObserver((node, now) -> {
+                for (final TreeNode.Observer o : List.copyOf(rootObservers)) {
+                    o.fleetChanged(node, now);
+                }
+            });
+            core.publishLocalSummary(dataById.get(h.nodeId()), 1 + h.index() % 7);
+        });
         trace.attach(h);
+        nodes.add(h);
         return h;
+    }
+
+    /**
+     * Adds an outsider (not started): a host whose certificate comes from a CA the fleet does not trust, joining
+     * through the founder and publishing statistics like any node. None of it may ever reach the fleet.
+     */
+    SimHost addOutsider() {
+        return addOutsider(false);
+    }
+
+    /** As {@link #addOutsider()}; {@code admitted}: certified by the fleet's own CA after all (tests of the checks). */
+    SimHost addOutsider(final boolean admitted) {
+        final String bootstrap = SimFleet.addressOf(0);
+        final SimHost h = admitted ? fleet.addAdmittedOutsider(address -> CoreConfig.defaults(address, List.of(bootstrap)))
+            : fleet.addOutsider(address -> CoreConfig.defaults(address, List.of(bootstrap)));
+        h.setTreeConfig(TreeConfig.defaults(dimension).withB(params.b()));
+        final Moments data = new Moments(dimension);
+        for (final double[] x : observationsOf(h.index())) {
+            data.add(x);
+        }
+        h.setOnStart(core -> core.publishLocalSummary(data, 1));
+        outsiders.add(h);
+        return h;
+    }
+
+    /** The certified nodes, departed ones included. */
+    List<SimHost> nodes() {
+        return nodes;
+    }
+
+    List<SimHost> outsiders() {
+        return outsiders;
+    }
+
+    /** {@code observer} hears of every change of the root's fleet aggregate, whichever node is root. */
+    void addRootObserver(final TreeNode.Observer observer) {
+        rootObservers.add(observer);
+    }
+
+    void removeRootObserver(final TreeNode.Observer observer) {
+        rootObservers.remove(observer);
     }
 
     /** Each node's statistics: observations on very different scales, summed exactly for the reference. */
@@ -95,9 +151,10 @@ final class TreeRun {
         return byId.get(id);
     }
 
+    /** The certified nodes now up (outsiders never count). */
     List<SimHost> upHosts() {
         final List<SimHost> up = new ArrayList<>();
-        for (final SimHost h : fleet.hosts()) {
+        for (final SimHost h : nodes) {
             if (h.isUp()) {
                 up.add(h);
             }

@@ -31,39 +31,52 @@ public final class TreeScenario {
     /** Which of the four. */
     public enum Kind { tree, propagation, churn, lying_head }
 
+    /** Outsiders a run starts unless told otherwise. */
+    public static final int OUTSIDERS_DEFAULT = 2;
+
     /** Inputs of one run. */
     public record Params(Kind kind, int nodes, long seed, int b, double loss, long startSpreadMicros, long timeLimitMicros,
                          double churnFraction, long churnMicros, int propagationSamples, long steadyMicros,
-                         SignatureScheme signatures) {
+                         SignatureScheme signatures, int outsiders) {
         public Params {
             if (nodes < 2) {
                 throw new IllegalArgumentException("tree scenarios need at least 2 nodes, got " + nodes);
             }
+            if (outsiders < 0) {
+                throw new IllegalArgumentException("outsiders must be 0 or more, got " + outsiders);
+            }
         }
 
+        /** Defaults: B from the tree's rules, no loss, 5 s start spread, 120 s limit, Ed25519, two outsiders. */
         public static Params of(final Kind kind, final int nodes, final long seed) {
             return new Params(kind, nodes, seed, TreeRules.B_DEFAULT, 0, 5_000_000, 120_000_000, 0.10, 30_000_000, 100,
-                10_000_000, SignatureScheme.ED25519);
+                10_000_000, SignatureScheme.ED25519, OUTSIDERS_DEFAULT);
         }
 
         public Params withB(final int newB) {
             return new Params(kind, nodes, seed, newB, loss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
-                propagationSamples, steadyMicros, signatures);
+                propagationSamples, steadyMicros, signatures, outsiders);
         }
 
         public Params withSignatures(final SignatureScheme scheme) {
             return new Params(kind, nodes, seed, b, loss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
-                propagationSamples, steadyMicros, scheme);
+                propagationSamples, steadyMicros, scheme, outsiders);
         }
 
         public Params withLoss(final double newLoss) {
             return new Params(kind, nodes, seed, b, newLoss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
-                propagationSamples, steadyMicros, signatures);
+                propagationSamples, steadyMicros, signatures, outsiders);
         }
 
         public Params withTimeLimitMicros(final long micros) {
             return new Params(kind, nodes, seed, b, loss, startSpreadMicros, micros, churnFraction, churnMicros,
-                propagationSamples, steadyMicros, signatures);
+                propagationSamples, steadyMicros, signatures, outsiders);
+        }
+
+        /** Hosts certified by a CA the fleet does not trust, started among the nodes; they must stay out. */
+        public Params withOutsiders(final int count) {
+            return new Params(kind, nodes, seed, b, loss, startSpreadMicros, timeLimitMicros, churnFraction, churnMicros,
+                propagationSamples, steadyMicros, signatures, count);
         }
     }
 
@@ -96,42 +109,49 @@ public final class TreeScenario {
         return new TreeScenario(params, new TreeRun(params, host, progress, traced, trace)).run();
     }
 
-    /** The phases in order: the fleet joins and converges, its shape and steady state are measured, then the kind's own phase. */
+    /**
+     * The phases in order: the fleet (and its outsiders) joins and converges, its shape and steady state are measured,
+     * then the kind's own phase. The checker watches from the first event to the last.
+     */
     private Map<String, Object> run() {
         for (int i = 0; i < params.nodes(); i++) {
             run.addNode(i == 0);
         }
-        final List<SimHost> initial = new ArrayList<>(run.fleet.hosts());
-        for (final SimHost h : initial) {
+        for (int i = 0; i < params.outsiders(); i++) {
+            run.addOutsider();
+        }
+        for (final SimHost h : run.fleet.hosts()) {
             final long at = h.index() == 0 ? 0 : run.fleet.random().nextLong(params.startSpreadMicros());
             run.sim.schedule(at, h::start);
         }
+        checker.start();
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", params.kind().name().replace('_', '-'));
         out.put("nodes", params.nodes());
+        out.put("outsiders", params.outsiders());
         out.put("seed", params.seed());
         out.put("b", params.b());
-        out.put("signatures", params.signatures() == SignatureScheme.ED25519 ? "ed25519" : "simulated");
+        out.put("signatures", params.signatures().label);
         final long convergedAt = checker.runUntilConverged(Simulator.EPOCH_MICROS + params.timeLimitMicros());
         out.put("converged", convergedAt >= 0);
         out.put("converge_sim_s", convergedAt < 0 ? null : TreeRun.seconds(convergedAt - Simulator.EPOCH_MICROS));
         if (convergedAt >= 0) {
             run.host.sampleLive(); // the converged fleet's own footprint, garbage collected
             TreeShape.measure(run, out);
-            out.put("aggregate_rel_error", checker.aggregateRelativeError());
+            out.put("aggregate_rel_error", checker.assertAggregateExact("at convergence"));
             SteadyState.measure(run, checker, out);
-            out.put("aggregate_rel_error_steady", checker.aggregateRelativeError());
+            out.put("aggregate_rel_error_steady", checker.assertAggregateExact("after the steady window"));
             switch (params.kind()) {
                 case propagation -> new Propagation(run, checker).measure(out);
                 case churn -> new Churn(run, checker).measure(out);
-                case lying_head -> new LyingHead(run).measure(out);
+                case lying_head -> new LyingHead(run, checker).measure(out);
                 default -> { }
             }
         }
         out.put("cluster_size_seen_max", checker.clusterSizeSeenMax());
         out.put("state_bytes_per_node_max", stateBytesMax());
         final Map<String, Long> counters = new LinkedHashMap<>();
-        for (final SimHost h : run.fleet.hosts()) {
+        for (final SimHost h : run.nodes()) {
             if (h.isUp()) {
                 h.core().tree().counters().snapshot().forEach((k, v) -> counters.merge(k, v, Long::sum));
             }
@@ -139,7 +159,7 @@ public final class TreeScenario {
         out.put("tree_counters", counters);
         // what the nodes refused lately, by kind (the peer's id left out)
         final Map<String, Integer> refusals = new TreeMap<>();
-        for (final SimHost h : run.fleet.hosts()) {
+        for (final SimHost h : run.nodes()) {
             if (h.isUp()) {
                 for (final String r : h.core().tree().refusals()) {
                     refusals.merge(ScenarioTrace.HEX_ID.matcher(r).replaceAll("N").replaceAll("[0-9]+", "#"), 1, Integer::sum);
@@ -151,6 +171,7 @@ public final class TreeScenario {
         out.put("max_frame_type", run.fleet.network().frameTypeMax());
         out.put("sim_s", TreeRun.seconds(run.sim.elapsedMicros()));
         out.put("events", run.sim.eventsRun());
+        out.put("invariant_checks", checker.checksRun());
         out.put("invariants_failed", run.failures());
         run.host.sample();
         return out;
@@ -158,7 +179,7 @@ public final class TreeScenario {
 
     private long stateBytesMax() {
         long max = 0;
-        for (final SimHost h : run.fleet.hosts()) {
+        for (final SimHost h : run.nodes()) {
             if (h.isUp()) {
                 max = Math.max(max, h.core().tree().stateBytes());
             }

@@ -31,4 +31,20 @@ class TreeFailureTest {
         assertThat(new TreeFailure.ForgedCount(2080, 1920, 16).text())
             .isEqualTo("fleet aggregate after replacing the liar counts 2080 observations; the nodes made 1920 (the liar 16)");
     }
+
+    @Test
+    void theContinuousChecksReadAsTheyAreGrepped() {
+        assertThat(new TreeFailure.OutsiderAdmitted(8, 40, "peer", 1.47).text()).isEqualTo("node 8 holds outsider 40 as peer at 1.47 s");
+        assertThat(new TreeFailure.PeerTable(3, "holds 70 peers, bound 64").text()).isEqualTo("node 3's peer table holds 70 peers, bound 64");
+        assertThat(new TreeFailure.RootCountWrong(7680, 768, true, 31.2).text())
+            .isEqualTo("root aggregate counts 7680 observations at 31.2 s; the nodes made 768 (converged: must be equal)");
+        assertThat(new TreeFailure.RootCountWrong(784, 768, false, 4.5).text())
+            .isEqualTo("root aggregate counts 784 observations at 4.5 s; the nodes made 768 (never more)");
+        assertThat(new TreeFailure.AggregateInexact(3e-9, "after churn").text())
+            .isEqualTo("root aggregate relative error 3.0E-9 after churn, over 1.0E-12");
+        assertThat(new TreeFailure.ClusterOverB(12, 9, 8, 2.25).text())
+            .isEqualTo("node 12 headed a cluster of 9 after an input at 2.25 s, over B = 8");
+        assertThat(new TreeFailure.ConvergenceLost(30.1, "converged", List.of(new TreeProblem.Unplaced(39))).text())
+            .isEqualTo("converged tree (converged) broke at 30.1 s: [node 39 has no cluster]");
+    }
 }
