@@ -118,14 +118,9 @@ public final class DemoCommand implements Callable<Integer> {
             } else {
                 progress.printf("tree NOT formed within %d s (%s); the demo goes on without it%n", TREE_FORMED_WITHIN_S, formedAt.problem());
             }
-            final FleetParams d = FleetParams.defaults(seed);
-            final long durationS = Math.round(hours * 3600);
-            // The simulated hours end at the last midnight UTC: every timestamp is in the past, as real
-            // reports would be, and the fleet's daily rhythm (by UTC hour) is the same on every run.
-            final long midnightS = Instant.now().getEpochSecond() / 86_400 * 86_400;
-            final long startMicros = (midnightS - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
-            final SyntheticFleet fleet = new SyntheticFleet(new FleetParams(seed, agents, compromised, d.windowSeconds(),
-                startMicros, durationS, Math.min(d.compromiseEarliestSeconds(), durationS / 4)));
+            final FleetParams params = fleetParams(Instant.now().getEpochSecond() / 86_400 * 86_400);
+            final long startMicros = params.startEpochMicros();
+            final SyntheticFleet fleet = new SyntheticFleet(params);
             progress.printf("fleet: %d agents (round robin over %d node%s), %d compromised (modes hidden until the end), %.1f simulated hours, seed %d%n",
                 agents, nodes, nodes == 1 ? "" : "s", fleet.agents().stream().filter(AgentSpec::compromised).count(), hours, seed);
             final long driveStart = System.nanoTime();
@@ -159,6 +154,21 @@ public final class DemoCommand implements Callable<Integer> {
             }
             LocalDaemons.deleteTree(dir);
         }
+    }
+
+    /**
+     * The fleet this demo drives: {@code --agents}, {@code --compromised} and {@code --seed}, the
+     * default window, {@code --hours} ending at {@code midnightEpochSeconds} (the demo passes the
+     * last midnight UTC: every timestamp is in the past, as real reports would be, and the fleet's
+     * daily rhythm, by UTC hour, is the same on every run), no compromise in the first quarter of
+     * the run or the first hour, whichever is shorter.
+     */
+    FleetParams fleetParams(final long midnightEpochSeconds) {
+        final FleetParams d = FleetParams.defaults(seed);
+        final long durationS = Math.round(hours * 3600);
+        final long startMicros = (midnightEpochSeconds - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
+        return new FleetParams(seed, agents, compromised, d.windowSeconds(), startMicros, durationS,
+            Math.min(d.compromiseEarliestSeconds(), durationS / 4));
     }
 
     /** Polls every node's {@code /v1/tree} until the tree has formed, or {@link #TREE_FORMED_WITHIN_S} has passed. */
@@ -224,8 +234,9 @@ public final class DemoCommand implements Callable<Integer> {
         final Map<String, Integer> nodeOf = new TreeMap<>();
         final int[] agentsOn = new int[n];
         for (int i = 0; i < fleet.agents().size(); i++) {
-            nodeOf.put(fleet.agents().get(i).id(), i % n);
-            agentsOn[i % n]++;
+            final int node = InProcessDetection.nodeOf(i, n);
+            nodeOf.put(fleet.agents().get(i).id(), node);
+            agentsOn[node]++;
         }
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final StringBuilder[] bodies = new StringBuilder[n];
