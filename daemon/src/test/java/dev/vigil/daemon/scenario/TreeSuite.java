@@ -168,6 +168,10 @@ public abstract class TreeSuite {
         return null;
     }
 
+    private static List<String> hex(final long... ids) {
+        return java.util.Arrays.stream(ids).mapToObj(Long::toHexString).toList();
+    }
+
     private static boolean contains(final long[] ids, final long id) {
         for (final long x : ids) {
             if (x == id) {
@@ -246,6 +250,7 @@ public abstract class TreeSuite {
         assertThat(head).as("a level-0 head other than the root").isNotNegative();
         final int other = data.keySet().stream().filter(n -> n != head && n != rootIndex()
             && !cluster.onTree(n, t -> t.headAt(0) == t.selfId())).findFirst().orElseThrow();
+        final long[] killed = {cluster.onTree(head, TreeNode::selfId), cluster.onTree(other, TreeNode::selfId)};
         cluster.kill(head);
         cluster.kill(other);
         data.remove(head);
@@ -253,7 +258,16 @@ public abstract class TreeSuite {
         startAndPublish();
         startAndPublish();
         awaitConverged("the tree re-forms without the killed nodes and with the new ones");
-        assertThat(data).hasSize(NODES);
+        // as the nodes report it: no cluster anywhere still lists a killed node, and every node's fleet
+        // baseline counts twelve contributing nodes, the ten survivors and the two newcomers
+        for (final int node : data.keySet()) {
+            final Place p = place(node);
+            for (int l = 0; l < p.members.size(); l++) {
+                assertThat(hex(p.members.get(l))).as("%s's level %d cluster", Long.toHexString(p.id), l)
+                    .doesNotContainAnyElementsOf(hex(killed));
+            }
+            assertThat(p.fleetLeaves).as("nodes in %s's fleet baseline", Long.toHexString(p.id)).isEqualTo(NODES);
+        }
     }
 
     @Test
