@@ -56,7 +56,13 @@ class AgentHistoryTest {
         final Series week = h.series("a", now - 7 * DAY, now, DAY, now);
         assertThat(week.tier()).isEqualTo("minute");
         assertThat(week.points()).hasSize(7).allSatisfy(p -> assertThat(p.count()).isEqualTo(8640));
-        assertThat(week.points().get(6).mean()[0]).isCloseTo(lastDay.points().get(12).mean()[0] + 0, org.assertj.core.data.Offset.offset(3000.0));
+        // the last day of the week: observations numbered 8*8640+1 .. 9*8640, whose mean is exact in f64.
+        // Minutes are stored at f32, each mean rounded once by at most half an f32 ulp (2^-7 for values in
+        // [2^16, 2^17)); a day's mean is a weighted mean of them, so it is off by no more than that half
+        // ulp plus f64 rounding in the merge: one ulp of the day's mean bounds it.
+        final double lastDayMean = (8 * 8640 + 1 + 9 * 8640) / 2.0;
+        assertThat(week.points().get(6).mean()[0])
+            .isCloseTo(lastDayMean, org.assertj.core.data.Offset.offset((double)Math.ulp((float)lastDayMean)));
 
         final Series month = h.series("a", now - 9 * DAY, now, DAY, now);
         assertThat(month.tier()).isEqualTo("hour");

@@ -225,6 +225,12 @@ public final class LoopbackTestCluster implements TestCluster {
         return Duration.ofMillis(700);
     }
 
+    /** Every node runs with the transport's default reconnect backoff (transport.reconnect_backoff_max_ms). */
+    @Override
+    public Duration reconnectMax() {
+        return Duration.ofMillis(ConfigLoader.load(nodes.get(0).config).reconnectBackoffMaxMs());
+    }
+
     @Override
     public void close() {
         for (final Node n : nodes) {

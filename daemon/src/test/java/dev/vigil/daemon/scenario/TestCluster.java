@@ -24,6 +24,14 @@ public interface TestCluster extends AutoCloseable {
     record Liveness(Duration pingInterval, Duration suspectAfter, Duration deadAfter) {
     }
 
+    /**
+     * The slowest round trip between two nodes that suites allow for, in either environment: simnet's
+     * world map puts hosts at most ~18,700 km apart (sa-east to ap-northeast), 141 ms one way at 7.5 µs/km
+     * with the 250 µs local hop, and its jitter adds a tenth of the path on average; loopback takes well
+     * under a millisecond.
+     */
+    Duration ROUND_TRIP_MAX = Duration.ofMillis(400);
+
     /** Starts a new node certified by the cluster CA; returns its index. */
     int startNode();
 
@@ -58,6 +66,15 @@ public interface TestCluster extends AutoCloseable {
 
     /** Slack for scheduling and I/O on top of protocol timeouts: zero in simulation, some on a real machine. */
     Duration slack();
+
+    /**
+     * The longest a node may take to reach a peer again once it is back up: on a real network a connection
+     * that failed while the peer was down is retried with backoff up to the transport's cap; simulation has
+     * no connections, so nothing by default.
+     */
+    default Duration reconnectMax() {
+        return Duration.ZERO;
+    }
 
     @Override
     void close();

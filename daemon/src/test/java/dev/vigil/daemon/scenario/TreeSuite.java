@@ -24,13 +24,49 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code propagation}), killed nodes (a head among them) are replaced ({@code churn}), and a head
  * that forges its aggregate is replaced ({@code lying-head}). Subclasses say where the nodes run:
  * simnet's virtual network or real daemons on loopback.
+ *
+ * <p>Every wait is bounded by an allowance built from the tree's timers in {@link #TREE} and
+ * {@link TestCluster#ROUND_TRIP_MAX}, worked out below, plus the environment's
+ * {@link TestCluster#slack() slack} (none in simulation, where time is virtual): a protocol that
+ * stalls or waits out a longer timer fails, a slow machine gets the slack.
  */
 public abstract class TreeSuite {
     protected static final int NODES = 12;
     protected static final int DIMENSION = 10;
     /** B = 4 and a quick pace, so a dozen nodes build a tree of three levels in seconds. */
     protected static final TreeConfig TREE = TreeConfig.defaults(DIMENSION).withB(4).withTiming(500_000, 500_000, 1_500_000);
-    private static final Duration CONVERGE = Duration.ofSeconds(45);
+    private static final Duration ROUND_TRIP = TestCluster.ROUND_TRIP_MAX;
+    private static final Duration SWIM_PERIOD = micros(TREE.pingIntervalMicros());
+    /**
+     * Until twelve fresh nodes have formed the tree: each waits the join delay, then descends; a step the
+     * tree is too busy to answer is retried after the seek timeout, the delay doubling up to its cap, and
+     * four retries are allowed (1 + 2 + 4 s, then 8 s at the cap); a cluster left underfull merges once it
+     * has not changed for the merge delay; views settle within two refreshes. 20.5 s in all, an allowance
+     * rather than a proof: simnet takes 7.5 s of virtual time, loopback 1.5-2.5 s.
+     */
+    private static final Duration FORMED = micros(TREE.joinDelayMicros() + 7 * TREE.seekTimeoutMicros()
+        + TREE.seekBackoffMaxMicros() + TREE.mergeDelayMicros() + 2 * TREE.viewRefreshMicros());
+    /**
+     * Until a killed node is noticed: the members of a silent head give up on it after three view
+     * refreshes and a seek timeout; a member is probed in turn, one of at most B + 1 each SWIM period, and
+     * confirmed dead after the longest Lifeguard suspicion (suspicionMin × suspicionMaxFactor; log10 of
+     * a cluster size under 10 adds nothing).
+     */
+    private static final Duration NOTICED = micros(Math.max(3 * TREE.viewRefreshMicros() + TREE.seekTimeoutMicros(),
+        (TREE.b() + 1) * TREE.pingIntervalMicros() + TREE.suspicionMinMicros() * TREE.suspicionMaxFactor()));
+    /**
+     * Until a forging head is replaced: its next contribution carries the forgery, at once or after the flush
+     * interval at the next core tick, both shorter than a SWIM period, and is announced to its members; they
+     * check it on arrival and challenge it to each other and to the parent, within a round trip; a majority
+     * elects the next medoid at once and the parent drops the liar. A view refresh more for the new head's view.
+     */
+    private static final Duration REPLACED = SWIM_PERIOD.plus(micros(TREE.viewRefreshMicros())).plus(ROUND_TRIP.multipliedBy(2));
+    /**
+     * Until the forgery has left the root's aggregate once the liar is dropped: each head on the way up passes
+     * the change on within a SWIM period (as {@link #REPLACED}) and a hop, allowed a round trip, over at most
+     * depthBound levels.
+     */
+    private static final Duration TRUTHFUL = SWIM_PERIOD.plus(ROUND_TRIP).multipliedBy(TreeRules.depthBound(NODES, TREE.b()));
 
     private TestCluster cluster;
     /** What each running node contributes, by node index. */
@@ -168,6 +204,14 @@ public abstract class TreeSuite {
         return null;
     }
 
+    private static Duration micros(final long micros) {
+        return Duration.ofNanos(micros * 1000);
+    }
+
+    private static List<String> hex(final long... ids) {
+        return java.util.Arrays.stream(ids).mapToObj(Long::toHexString).toList();
+    }
+
     private static boolean contains(final long[] ids, final long id) {
         for (final long x : ids) {
             if (x == id) {
@@ -175,10 +219,6 @@ public abstract class TreeSuite {
             }
         }
         return false;
-    }
-
-    private void awaitConverged(final String what) {
-        awaitConverged(what, CONVERGE);
     }
 
     private void awaitConverged(final String what, final Duration atMost) {
@@ -214,7 +254,7 @@ public abstract class TreeSuite {
     @Test
     void tree_twelveNodesBuildABalancedTreeWhoseRootAggregatesExactly() {
         startFleet();
-        awaitConverged("twelve nodes form one tree with the exact fleet aggregate");
+        awaitConverged("twelve nodes form one tree with the exact fleet aggregate", FORMED.plus(cluster.slack()));
 
         final Place root = place(rootIndex());
         assertThat(root.top).as("top level with B = 4 and 12 nodes").isGreaterThanOrEqualTo(1);
@@ -229,7 +269,7 @@ public abstract class TreeSuite {
     @Test
     void propagation_aChangedLeafReachesTheRootAndComesBackDown() {
         startFleet();
-        awaitConverged("the tree forms");
+        awaitConverged("the tree forms", FORMED.plus(cluster.slack()));
         final int leaf = data.keySet().stream().filter(n -> n != rootIndex()).reduce((a, b) -> b).orElseThrow();
         final Moments changed = dataFor(leaf, 500);
         data.put(leaf, changed);
@@ -241,25 +281,36 @@ public abstract class TreeSuite {
     @Test
     void churn_killedNodesAndAHeadAreReplacedAndTheTreeReconverges() {
         startFleet();
-        awaitConverged("the tree forms");
+        awaitConverged("the tree forms", FORMED.plus(cluster.slack()));
         final int head = nonRootHead();
         assertThat(head).as("a level-0 head other than the root").isNotNegative();
         final int other = data.keySet().stream().filter(n -> n != head && n != rootIndex()
             && !cluster.onTree(n, t -> t.headAt(0) == t.selfId())).findFirst().orElseThrow();
+        final long[] killed = {cluster.onTree(head, TreeNode::selfId), cluster.onTree(other, TreeNode::selfId)};
         cluster.kill(head);
         cluster.kill(other);
         data.remove(head);
         data.remove(other);
         startAndPublish();
         startAndPublish();
-        awaitConverged("the tree re-forms without the killed nodes and with the new ones");
-        assertThat(data).hasSize(NODES);
+        // the newcomers join while the killed nodes are being noticed; allow the two one after the other
+        awaitConverged("the tree re-forms without the killed nodes and with the new ones", NOTICED.plus(FORMED).plus(cluster.slack()));
+        // as the nodes report it: no cluster anywhere still lists a killed node, and every node's fleet
+        // baseline counts twelve contributing nodes, the ten survivors and the two newcomers
+        for (final int node : data.keySet()) {
+            final Place p = place(node);
+            for (int l = 0; l < p.members.size(); l++) {
+                assertThat(hex(p.members.get(l))).as("%s's level %d cluster", Long.toHexString(p.id), l)
+                    .doesNotContainAnyElementsOf(hex(killed));
+            }
+            assertThat(p.fleetLeaves).as("nodes in %s's fleet baseline", Long.toHexString(p.id)).isEqualTo(NODES);
+        }
     }
 
     @Test
     void lyingHead_aHeadThatForgesItsAggregateIsReplacedAndTheFleetCountIsTrueAgain() {
         startFleet();
-        awaitConverged("the tree forms");
+        awaitConverged("the tree forms", FORMED.plus(cluster.slack()));
         final int liar = nonRootHead();
         assertThat(liar).as("a level-0 head other than the root").isNotNegative();
         final long liarId = cluster.onTree(liar, TreeNode::selfId);
@@ -268,7 +319,7 @@ public abstract class TreeSuite {
             return null;
         });
         cluster.publishSummary(liar, data.get(liar), agents.get(liar));
-        cluster.awaitUntil("no honest node follows the liar as head", Duration.ofSeconds(30), () -> {
+        cluster.awaitUntil("no honest node follows the liar as head", REPLACED.plus(cluster.slack()), () -> {
             for (final int node : data.keySet()) {
                 if (node == liar) {
                     continue;
@@ -296,7 +347,7 @@ public abstract class TreeSuite {
         // still claims its old cluster can be admitted under another parent and forge again later;
         // this checks that replacing it removes the forgery, not that it can never come back.
         try {
-            cluster.awaitUntil("the fleet aggregate counts no forged observations", Duration.ofSeconds(15), truthful);
+            cluster.awaitUntil("the fleet aggregate counts no forged observations", TRUTHFUL.plus(cluster.slack()), truthful);
         } catch (final AssertionError e) {
             final Place p = place(liar);
             throw new AssertionError(e.getMessage() + bounds + last[0] + "; the liar's heads by level: "

@@ -47,7 +47,15 @@ class TreeScenarioTest {
         final Map<String, Object> report = run(TreeScenario.Kind.propagation, 100, 2);
         assertThat((List<?>)report.get("invariants_failed")).isEmpty();
         assertThat((Integer)report.get("propagation_samples")).isGreaterThan(50);
-        assertThat((Double)report.get("propagation_ratio_p50")).isBetween(0.9, 3.0);
+        // The ratio divides by the one-way latencies of the path the change travels, and simnet's jitter
+        // only ever adds delay: below 1.0 a frame would have beaten its own link (a clock or latency bug).
+        // The report rounds to three decimals, which cannot take a ratio of at least 1 below 1.0.
+        // Above: changes come 500 ms apart, so every head on the way has sent nothing for longer than the
+        // 100 ms flush interval and forwards the change at once; the time is the network's alone, the path
+        // times (1 + jitter), the jitter exponential with mean 0.1 of the path. A median of such ratios is
+        // below their mean, 1.1, and the median of ~100 samples strays from it by about 0.01 (one standard
+        // error), so 1.15 is five of those. A change held at any head for a tick or a flush goes over.
+        assertThat((Double)report.get("propagation_ratio_p50")).isBetween(1.0, 1.15);
     }
 
     @Test
