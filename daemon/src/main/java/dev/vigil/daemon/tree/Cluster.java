@@ -46,6 +46,12 @@ final class Cluster {
     long changeSentMicros = TreeState.NEVER;
     Summary lastSent;
     boolean resendNeeded;
+    /**
+     * Leaves went out of the merge this contribution is made of (a member left, a contributor below reported fewer):
+     * the next flush sends at once instead of waiting out the coalescing interval, so the smaller contribution is on
+     * its way up before those leaves can be counted anywhere else (see {@link Contributions#retracted}).
+     */
+    boolean retractionDue;
 
     /** Members that challenged the current head's aggregate (this node included). */
     final Set<Long> challengers = new HashSet<>();

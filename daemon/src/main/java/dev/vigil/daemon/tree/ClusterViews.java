@@ -255,7 +255,7 @@ final class ClusterViews {
             c.probeOrder.clear();
             c.resendNeeded = true;
             if (c.forgetDeparted()) {
-                node.contributions().changed(c, nowMicros);
+                node.contributions().retracted(c, nowMicros);
             }
         }
         c.challengers.clear();

@@ -64,7 +64,7 @@ final class Contributions {
         }
         final Summary mine;
         if (c.contributionDirty || c.lastSent == null) {
-            if (nowMicros - c.changeSentMicros < s.config.flushMicros()) {
+            if (!c.retractionDue && nowMicros - c.changeSentMicros < s.config.flushMicros()) {
                 return;
             }
             mine = contribution(level);
@@ -90,6 +90,7 @@ final class Contributions {
             return;
         }
         c.contributionDirty = false;
+        c.retractionDue = false;
         c.resendNeeded = false;
         c.contributionSentMicros = nowMicros;
         final boolean changed = c.contributions.offer(mine);
@@ -182,13 +183,29 @@ final class Contributions {
         if (summary.level() == 0 && summary.agentCount() == 0 && summary.moments().count() > 0) {
             node.quarantine().add(senderId, "observations without agents (count " + summary.moments().count() + ", 0 agents)");
         }
+        final Summary before = c.contributions.held(senderId);
         final boolean newer = c.contributions.offer(summary);
         if (s.log.debugEnabled()) {
             s.log.debug("level " + summary.level() + " contribution from " + hex(senderId) + " v" + summary.version() + " leaves "
                 + summary.contributorCount() + (newer ? "" : " (not newer)"));
         }
-        if (newer) {
+        if (newer && before != null && summary.contributorCount() < before.contributorCount()) {
+            retracted(c, nowMicros);
+        } else if (newer) {
             changed(c, nowMicros);
+        }
+    }
+
+    /**
+     * A head admits {@code memberId} into {@code c}: what it kept aside from that node at {@code c}'s level is stale and
+     * goes. A node sends its contribution to a cluster only once the view that lists it came, and the head sends that
+     * view after admitting, so anything held from before was sent to another cluster (we were a member there, or it was
+     * ours before): adopting it would count the node here while the head it just left still counts it above us.
+     */
+    void forgetEarly(final Cluster c, final long memberId) {
+        final Summary held = early.get(memberId);
+        if (held != null && held.level() == c.level) {
+            early.remove(memberId);
         }
     }
 
@@ -206,6 +223,22 @@ final class Contributions {
         if (changed) {
             changed(c, nowMicros);
         }
+    }
+
+    /**
+     * Our cluster at {@code c.level} covers fewer leaves than before (members left, were handed to a new head, or a
+     * contributor below reported fewer): as {@link #changed}, but the head's contribution one level up goes now, not at
+     * the end of the coalescing interval. The leaves that went are about to be counted elsewhere (a relocating node is
+     * admitted by its nearer head, a split's new head reports its half, their old head dropped them first): had the
+     * smaller contribution to wait here up to {@link TreeConfig#flushMicros} at every level while the new one does not,
+     * every merge above both would count those leaves twice until it came. At most one send per leaf that went.
+     */
+    void retracted(final Cluster c, final long nowMicros) {
+        final int up = c.level + 1;
+        if (c.isHead() && up < TreeState.LEVELS && s.levels[up] != null) {
+            s.levels[up].retractionDue = true;
+        }
+        changed(c, nowMicros);
     }
 
     /** Our cluster at {@code c.level} has new statistics: a head passes them up, the root down. */

@@ -73,9 +73,9 @@ final class HeadDuties {
         c.viewChanged();
         c.changedMicros = nowMicros;
         c.probeOrder.clear();
-        // contributions of members that left no longer count
+        // contributions of members that left no longer count, and the contribution we send up says so at once
         if (c.forgetDeparted()) {
-            node.contributions().changed(c, nowMicros);
+            node.contributions().retracted(c, nowMicros);
         }
         // a new member needs our contribution
         c.resendNeeded = true;
@@ -118,6 +118,7 @@ final class HeadDuties {
             c.contributions.readmit(senderId);
             membershipChanged(c, nowMicros);
             s.counters.admitted++;
+            node.contributions().forgetEarly(c, senderId);
             node.contributions().adoptEarly(c, nowMicros);
             node.swim().measure(senderId, senderAddress, nowMicros);
             if (c.members.size() > s.config.b()) {
