@@ -135,4 +135,13 @@ sealed interface TreeFailure {
             return "node " + node + " headed a cluster of " + size + " after an input at " + atSeconds + " s, over B = " + b;
         }
     }
+
+    /** The root counted more observations than the nodes made for longer than a race between two paths takes. */
+    record OverCountHeld(double sinceSeconds, long heldMaxMs, long excessMax) implements TreeFailure {
+        @Override
+        public String text() {
+            return "root aggregate over-counted from " + sinceSeconds + " s for more than " + heldMaxMs + " ms (up to "
+                + excessMax + " observations too many)";
+        }
+    }
 }

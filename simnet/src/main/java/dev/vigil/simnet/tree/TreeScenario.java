@@ -172,6 +172,7 @@ public final class TreeScenario {
         out.put("sim_s", TreeRun.seconds(run.sim.elapsedMicros()));
         out.put("events", run.sim.eventsRun());
         out.put("invariant_checks", checker.checksRun());
+        out.put("root_over_counts_while_moving", checker.overCounts());
         out.put("invariants_failed", run.failures());
         run.host.sample();
         return out;

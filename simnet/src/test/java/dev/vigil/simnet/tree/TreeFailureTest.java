@@ -44,6 +44,8 @@ class TreeFailureTest {
             .isEqualTo("root aggregate relative error 3.0E-9 after churn, over 1.0E-12");
         assertThat(new TreeFailure.ClusterOverB(12, 9, 8, 2.25).text())
             .isEqualTo("node 12 headed a cluster of 9 after an input at 2.25 s, over B = 8");
+        assertThat(new TreeFailure.OverCountHeld(9.25, 1000, 16).text())
+            .isEqualTo("root aggregate over-counted from 9.25 s for more than 1000 ms (up to 16 observations too many)");
         assertThat(new TreeFailure.ConvergenceLost(30.1, "converged", List.of(new TreeProblem.Unplaced(39))).text())
             .isEqualTo("converged tree (converged) broke at 30.1 s: [node 39 has no cluster]");
     }
