@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
     description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
         + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
-        + "'ingest' (observations/s through POST /v1/observations, spans/s through OTLP protobuf), "
+        + "'ingest' (observations/s through POST /v1/observations; spans/s through OTLP protobuf, decode + buffer and to stored), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
         + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents).",
