@@ -21,10 +21,10 @@ import java.util.concurrent.Callable;
     description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
         + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
-        + "'ingest' (observations/s through POST /v1/observations, spans/s through OTLP protobuf), "
+        + "'ingest' (observations/s through POST /v1/observations; spans/s through OTLP protobuf, decode + buffer and to stored), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
-        + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents).",
+        + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Loopback.class,
         BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Storage.class, BenchCommand.AgentState.class,
         BenchCommand.Restart.class})
@@ -207,7 +207,8 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = "A node with N agents, killed without a clean stop, started again: time to open, to serving, to every baseline rebuilt.")
+        description = {"A node's stores with N agents, written by a child JVM killed with SIGKILL while writing, opened again",
+            "in this one: time to open (Chronicle Map recovery), to serving, to every baseline rebuilt; then after a clean stop."})
     static final class Restart implements Callable<Integer> {
         @Option(names = "--agents", defaultValue = "100000", description = "Agents (default: ${DEFAULT-VALUE}).")
         int agents;

@@ -15,11 +15,17 @@ import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.daemon.history.Tier;
 import dev.vigil.storage.KeyValueStore;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -31,17 +37,18 @@ import java.util.SplittableRandom;
  *       flushes run every simulated minute as the daemon's timer does; then bytes on disk per
  *       tier against keeping every raw observation, and series query latencies.</li>
  *   <li>{@link #agentState}: put/get throughput of the agent-state store and its file size.</li>
- *   <li>{@link #restart}: time from opening the stores of a node with N agents to serving (agents
- *       read back), and to every baseline rebuilt.</li>
+ *   <li>{@link #restart}: the stores of a node with N agents, written by a JVM killed with
+ *       SIGKILL: time from opening them (recovery included) to serving (agents read back), and to
+ *       every baseline rebuilt.</li>
  * </ul>
  */
 final class StorageBench {
-    private static final long S = 1_000_000L;
+    static final long S = 1_000_000L;
     private static final long DAY = 86_400 * S;
     /** Rounds of puts and of gets in the agent-state bench; the last is measured. */
     private static final int ROUNDS = 5;
     /** A day boundary (2026-01-01), so tiers line up as they would in the daemon. */
-    private static final long T0 = 1_767_225_600L * S;
+    static final long T0 = 1_767_225_600L * S;
 
     private StorageBench() {
     }
@@ -229,56 +236,60 @@ final class StorageBench {
         return out;
     }
 
+    /** The stores' schema tag in the restart bench (the feature count follows). */
+    static final String RESTART_SCHEMA = "bench features=";
+
+    /**
+     * The restart bench's tiers: shortened to what up to 3 h of history needs (raw 3 h, minutes a
+     * day, hours a week, days a month) and sized for one observation a minute, since Chronicle Map
+     * reserves disk for the sized capacity and the default tiers for 100,000 agents would need
+     * ~300 GB. What a restart reads back per agent is the same.
+     */
+    static HistoryConfig restartHistory(final int agents) {
+        final long hour = HistoryConfig.HOUR_MICROS;
+        return new HistoryConfig(3 * hour, 24 * hour, 7 * 24 * hour, 30 * 24 * hour, agents, 600, 1, 20_000, 0, 30_000_000L);
+    }
+
+    /** The detector's window cut to match {@link #restartHistory} (2 h, lag 10 min). */
+    static DetectionConfig restartDetection(final int agents) {
+        return new DetectionConfig(60, 120, 10, 20, 1.5, 4.0, Double.NEGATIVE_INFINITY, 20.0, 60.0, 0.01, 0.999, agents, 300);
+    }
+
     /**
      * A node with N agents that each reported {@code hours} hours (one observation a minute, so
-     * the raw blocks are realistic in number), killed without a clean stop, then started again:
-     * time to open (with recovery), to serving (every agent's state read back, as the daemon does
-     * before it binds its sockets), and to every baseline rebuilt.
+     * the raw blocks are realistic in number), written by a child JVM ({@link RestartWriter}) that
+     * is killed with SIGKILL while it goes on writing; then, in this JVM: time to open the stores
+     * (with Chronicle Map's recovery), to serving (every agent's state read back, as the daemon
+     * does before it binds its sockets), and to every baseline rebuilt from raw blocks; and the
+     * same after a clean stop, which needs no recovery.
      */
-    static Map<String, Object> restart(final int agents, final int hours, final Path dirArg) throws IOException {
+    static Map<String, Object> restart(final int agents, final int hours, final Path dirArg) throws IOException, InterruptedException {
         if (hours < 1 || hours > 3) {
             throw new IllegalArgumentException("--hours must be 1 to 3 (the bench's raw tier keeps 3 h)");
         }
         final Path dir = dirArg != null ? dirArg : Files.createTempDirectory("vigil-bench-restart");
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final int d = schema.size();
-        // Tiers shortened to what {@code hours} of history needs (raw 3 h, minutes a day, hours a
-        // week) and sized for one observation a minute: Chronicle Map reserves disk for the sized
-        // capacity, and the default tiers for 100,000 agents would need ~300 GB. The detector's
-        // window is cut to match (2 h, lag 10 min); what a restart reads back per agent is the same.
-        final long hour = HistoryConfig.HOUR_MICROS;
-        final HistoryConfig config = new HistoryConfig(3 * hour, 24 * hour, 7 * 24 * hour, 30 * 24 * hour, agents, 600, 1, 20_000, 0,
-            30_000_000L);
-        final DetectionConfig detection = new DetectionConfig(60, 120, 10, 20, 1.5, 4.0, Double.NEGATIVE_INFINITY, 20.0, 60.0,
-            0.01, 0.999, agents, 300);
+        final HistoryConfig config = restartHistory(agents);
+        final DetectionConfig detection = restartDetection(agents);
+        final Path storesDir = dir.resolve("stores");
         final Map<String, Object> out = new LinkedHashMap<>();
         try {
-            final SplittableRandom random = new SplittableRandom(1);
-            final HistoryStores first = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d);
-            final Detector writer = new Detector(schema, detection);
-            writer.setJournal(new HistoryJournal(first.history(config, d)));
-            final double[] x = new double[d];
-            final long w0 = System.nanoTime();
-            for (int m = 0; m < hours * 60; m++) {
-                for (int a = 0; a < agents; a++) {
-                    for (int i = 0; i < d; i++) {
-                        x[i] = 5 + random.nextDouble();
-                    }
-                    writer.observe("agent-" + a, "worker", T0 + m * 60 * S + a, x);
-                }
-            }
+            final Killed killed = writeAndKill(storesDir, agents, hours);
             out.put("agents", agents);
             out.put("observations_per_agent", hours * 60);
             out.put("tiers", "raw 3 h, minute 1 d, hour 7 d, day 30 d; detector window 2 h");
-            out.put("write_seconds", round((System.nanoTime() - w0) / 1e9, 1));
-            first.abandon(); // as if killed: no clean-stop marker, open rollups not written
+            out.put("write_seconds", round(killed.writeSeconds(), 1));
+            out.put("killed", "SIGKILL of the writing JVM (exit status " + killed.exitStatus()
+                + ") in the minute after the history, half of its agents written");
 
             final long r0 = System.nanoTime();
-            try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
+            try (HistoryStores stores = HistoryStores.open(storesDir, RESTART_SCHEMA + d, config, d)) {
                 final double openSeconds = (System.nanoTime() - r0) / 1e9;
                 final AgentHistory h = stores.history(config, d);
                 final Detector detector = new Detector(schema, detection);
-                detector.restore(h.load().stream().map(StoredAgent::record).toList());
+                final List<StoredAgent> loaded = h.load();
+                detector.restore(loaded.stream().map(StoredAgent::record).toList());
                 detector.setJournal(new HistoryJournal(h));
                 final double servingSeconds = (System.nanoTime() - r0) / 1e9;
                 while (detector.restorePending(1_000) > 0) {
@@ -290,12 +301,14 @@ final class StorageBench {
                 out.put("serving_seconds", round(servingSeconds, 2));
                 out.put("baselines_rebuilt_seconds", round(rebuiltSeconds, 2));
                 out.put("agents_restored", detector.agentCount());
+                // half the agents or more, not all, with an observation of the minute the kill fell in
+                out.put("agents_with_the_minute_killed_in", loaded.stream().filter(a -> a.record().observations() > hours * 60L).count());
                 out.put("window_observations", detector.windowStatistics().count());
                 h.flushAll();
             }
             // and after a clean stop (the marker written): no recovery scan
             final long c0 = System.nanoTime();
-            try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
+            try (HistoryStores stores = HistoryStores.open(storesDir, RESTART_SCHEMA + d, config, d)) {
                 final double openSeconds = (System.nanoTime() - c0) / 1e9;
                 final AgentHistory h = stores.history(config, d);
                 final Detector detector = new Detector(schema, detection);
@@ -310,6 +323,40 @@ final class StorageBench {
             }
         }
         return out;
+    }
+
+    /** How the writing JVM ended: its seconds of writing before the announcement, and its exit status. */
+    private record Killed(double writeSeconds, int exitStatus) {
+    }
+
+    /**
+     * Starts {@link RestartWriter} in a JVM of its own, with this JVM's options (the launcher's
+     * flags and {@code VIGIL_JAVA_OPTS}) and class path, waits for it to say it has written the
+     * history (and half of the next minute), and kills it with SIGKILL while it goes on writing.
+     */
+    private static Killed writeAndKill(final Path storesDir, final int agents, final int hours) throws IOException, InterruptedException {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RestartWriter.class.getName(),
+            storesDir.toString(), Integer.toString(agents), Integer.toString(hours)));
+        final Process writer = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(RestartWriter.WRITTEN + " ")) {
+                    // SIGKILL: no shutdown hook runs, no map is closed, segment locks stay held
+                    writer.destroyForcibly();
+                    final int status = writer.waitFor();
+                    if (status != 128 + 9) {
+                        throw new IOException("the writing JVM ended with status " + status + ", not by SIGKILL");
+                    }
+                    return new Killed(Double.parseDouble(line.substring(RestartWriter.WRITTEN.length() + 1)), status);
+                }
+            }
+        } finally {
+            writer.destroyForcibly();
+        }
+        throw new IOException("the writing JVM ended (status " + writer.waitFor() + ") before it had written the history");
     }
 
     private static double percentile(final double[] v, final double p) {
