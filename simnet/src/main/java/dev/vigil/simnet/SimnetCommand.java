@@ -47,6 +47,11 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--b", defaultValue = "32", description = "Tree cluster bound B, 4..50 (tree scenarios; default: ${DEFAULT-VALUE}).")
     int b;
 
+    @Option(names = "--storage-faults", paramLabel = "RATE", defaultValue = "" + RestartScenario.STORAGE_FAULT_RATE_DEFAULT,
+        description = "restart: probability that a store write is where its process dies (before the write, or inside a "
+            + "put that stores nothing or leaves the entry torn); 0 turns these crashes off (default: ${DEFAULT-VALUE}).")
+    double storageFaults;
+
     @Option(names = "--progress", description = "Tree scenarios: print to stderr, once a simulated second, what keeps the tree from converging.")
     boolean progress;
 
@@ -114,8 +119,8 @@ public final class SimnetCommand implements Callable<Integer> {
             err.println("vigil simnet: --nodes must be in [2, 1000000], got " + nodes);
             return 2;
         }
-        if (!(loss >= 0 && loss < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
-            err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
+        if (!(loss >= 0 && loss < 1) || !(storageFaults >= 0 && storageFaults < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
+            err.println("vigil simnet: --loss and --storage-faults must be in [0, 1), --start-spread-s and --time-limit-s positive");
             return 2;
         }
         final HostStats host = new HostStats();
@@ -154,7 +159,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, progress ? err : null,
                 trace, err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
-                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, err);
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults), host, trace, err);
         };
     }
 
