@@ -5,7 +5,6 @@ import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.detect.FeatureSchema;
-import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.HistoryConfig;
 import dev.vigil.daemon.history.HistoryJournal;
 import dev.vigil.daemon.history.HistoryStores;
@@ -13,6 +12,8 @@ import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.Series;
 import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.daemon.tree.TreeConfig;
+
+import dev.vigil.storage.StoreException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,57 +23,106 @@ import java.util.SplittableRandom;
 
 /**
  * {@code restart}: every host runs a detector over its agents with its history in stores that
- * outlive the process (heap stores standing in for the data directory). Agents report every
- * 10 s; each report the detector takes is counted as acknowledged. From t = 30 s on, hosts are
- * killed at random (no leave, no flush: the process's memory is gone) and started again 1 to
- * 10 s later from their stores, joining through their configured bootstrap and the peers they
- * last wrote down. At the end every agent's restored observation count, its raw history and its
- * minute rollups must equal what was acknowledged, and every host must have found a place in
- * the tree again.
+ * outlive the process ({@link SimStore}s standing in for the data directory's files). Agents
+ * report every 10 s; each report the detector takes is counted as acknowledged. Hosts die in two
+ * ways and are started again 1 to 10 s later from their stores, joining through their configured
+ * bootstrap and the peers they last wrote down:
+ * <ul>
+ *   <li>between events: from t = 30 s on, hosts are killed at random (no leave, no flush: the
+ *       process's memory is gone);</li>
+ *   <li>inside their own writes ({@code storageFaultRate}, on by default): from t = 5 s on, each
+ *       store write of a running process is, with that probability, where it dies: before the
+ *       write, inside a put that stores nothing, or inside a put that leaves the entry torn (see
+ *       {@link CrashPoints}). A death in an observation's write path leaves that observation
+ *       unacknowledged: the restart must find it wholly stored or not at all.</li>
+ * </ul>
+ * Both stop 60 s before the end. Invariants are checked throughout ({@link RestartChecks}): cheap
+ * ones after every event for the hosts it touched (detector and stored counts equal what was
+ * acknowledged; stored counts never go backwards), costly ones once every simulated second
+ * ({@value RestartChecks#COSTLY_EVERY_MICROS} µs) on every running host (every acknowledged
+ * observation in its raw block, every closed minute bucket's count, every damaged entry counted),
+ * and at each restart (the in-flight observation). The first failure stops the run. At the end
+ * every agent's restored observation count, its raw history and its minute rollups must equal
+ * what its host must hold, and every host must have found a place in the tree again.
  */
 public final class RestartScenario {
     private static final long S = 1_000_000L;
     private static final long REPORT_MICROS = 10 * S;
     private static final long STORAGE_TICK_MICROS = S;
-    private static final int AGENTS_PER_HOST = 4;
+    private static final long STORAGE_FAULTS_FROM_MICROS = 5 * S;
+    /** A fault stream of its own, so that a run without storage faults draws everything else as before. */
+    private static final long FAULT_STREAM = 0x6A09E667F3BCC909L;
+    /**
+     * Probability that a store write is where the process dies, unless a run says otherwise: about
+     * as many deaths inside writes as kills between events at 100 hosts (a host writes about twice a
+     * second). At 0.005 the stores held in every run tried, but so many restarts (about 250 more
+     * at 100 hosts) mostly leave hosts unplaced in the tree at the end.
+     */
+    public static final double STORAGE_FAULT_RATE_DEFAULT = 0.001;
 
     /** Inputs of one run. */
-    public record Params(int nodes, long seed, long timeLimitMicros, int crashes, int b, SignatureScheme signatures) {
+    public record Params(int nodes, long seed, long timeLimitMicros, int crashes, int b, SignatureScheme signatures,
+                         double storageFaultRate) {
         public static Params of(final int nodes, final long seed) {
-            return new Params(nodes, seed, 180 * S, Math.max(3, nodes / 2), 8, SignatureScheme.SIMULATED_INSECURE);
+            return new Params(nodes, seed, 180 * S, Math.max(3, nodes / 2), 8, SignatureScheme.SIMULATED_INSECURE,
+                STORAGE_FAULT_RATE_DEFAULT);
         }
 
         public Params withSignatures(final SignatureScheme s) {
-            return new Params(nodes, seed, timeLimitMicros, crashes, b, s);
+            return new Params(nodes, seed, timeLimitMicros, crashes, b, s, storageFaultRate);
         }
 
         public Params withTimeLimitMicros(final long t) {
-            return new Params(nodes, seed, t, crashes, b, signatures);
+            return new Params(nodes, seed, t, crashes, b, signatures, storageFaultRate);
+        }
+
+        /** @param rate probability that one store write is where its process dies; 0 turns these faults off */
+        public Params withStorageFaults(final double rate) {
+            return new Params(nodes, seed, timeLimitMicros, crashes, b, signatures, rate);
         }
     }
 
     private RestartScenario() {
     }
 
-    /** One host's detection process: lost at a crash, rebuilt from the stores at a restart. */
-    private static final class Site {
-        final SimHost host;
-        final HistoryStores stores;
-        final List<String> agents = new ArrayList<>();
-        final long[] acked = new long[AGENTS_PER_HOST];
-        final double[][] level = new double[AGENTS_PER_HOST][];
-        Detector detector;
-        AgentHistory history;
-        int restarts;
-
-        Site(final SimHost host, final HistoryStores stores) {
-            this.host = host;
-            this.stores = stores;
-        }
-    }
-
     public static Map<String, Object> run(final Params p, final HostStats hostStats) {
         return run(p, hostStats, java.util.Set.of(), null);
+    }
+
+    /** What one run shares between its events. */
+    private static final class Run {
+        final SimFleet fleet;
+        final FeatureSchema schema;
+        final HistoryConfig historyConfig;
+        final DetectionConfig detection;
+        final java.io.PrintStream trace;
+        final long faultsUntilMicros;
+        final List<RestartSite> sites = new ArrayList<>();
+        RestartChecks checks;
+        int restarts;
+        int crashesBetweenEvents;
+        int crashesMidObservation;
+        long snapshotsUnreadable;
+
+        Run(final SimFleet fleet, final FeatureSchema schema, final HistoryConfig historyConfig, final DetectionConfig detection,
+            final java.io.PrintStream trace, final long faultsUntilMicros) {
+            this.fleet = fleet;
+            this.schema = schema;
+            this.historyConfig = historyConfig;
+            this.detection = detection;
+            this.trace = trace;
+            this.faultsUntilMicros = faultsUntilMicros;
+        }
+
+        Simulator sim() {
+            return fleet.sim();
+        }
+
+        void log(final RestartSite site, final String what) {
+            if (trace != null) {
+                trace.printf("%9.3f n%-6d %s%n", sim().elapsedMicros() / 1e6, site.host.index(), what);
+            }
+        }
     }
 
     /**
@@ -85,18 +135,20 @@ public final class RestartScenario {
         hostStats.watch(fleet);
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final int d = schema.size();
-        final HistoryConfig historyConfig = HistoryConfig.defaults().withExpectedAgents(AGENTS_PER_HOST * 2L);
-        final DetectionConfig detection = DetectionConfig.defaults();
+        final HistoryConfig historyConfig = HistoryConfig.defaults().withExpectedAgents(RestartSite.AGENTS * 2L);
+        final long lastCrash = p.timeLimitMicros() - 60 * S;
+        final Run run = new Run(fleet, schema, historyConfig, DetectionConfig.defaults(), trace, lastCrash);
+        final List<RestartSite> sites = run.sites;
         final String bootstrap = SimFleet.addressOf(0);
-        final List<Site> sites = new ArrayList<>();
         final SplittableRandom random = fleet.random();
+        final SplittableRandom faults = new SplittableRandom(p.seed() ^ FAULT_STREAM);
         for (int i = 0; i < p.nodes(); i++) {
             final boolean founder = i == 0;
             final SimHost h = fleet.addHost(address -> CoreConfig.defaults(address, founder ? List.of() : List.of(bootstrap)));
             h.setTreeConfig(TreeConfig.defaults(d).withB(p.b()));
-            final Site site = new Site(h, HistoryStores.inMemory(historyConfig, d));
-            for (int a = 0; a < AGENTS_PER_HOST; a++) {
-                site.agents.add("h" + i + "-agent-" + a);
+            final RestartSite site = new RestartSite(h, historyConfig, d, new CrashPoints(faults.split(), p.storageFaultRate()),
+                faults.split());
+            for (int a = 0; a < RestartSite.AGENTS; a++) {
                 site.level[a] = new double[d];
                 for (int k = 0; k < d; k++) {
                     site.level[a][k] = 1 + random.nextDouble() * 20;
@@ -105,78 +157,90 @@ public final class RestartScenario {
             sites.add(site);
         }
         final Map<String, Integer> indexByHex = new java.util.HashMap<>();
-        for (final Site site : sites) {
+        for (final RestartSite site : sites) {
             indexByHex.put(dev.vigil.crypto.NodeIds.toHex(site.host.nodeId()), site.host.index());
         }
         if (trace != null) {
-            for (final Site site : sites) {
+            for (final RestartSite site : sites) {
                 if (traced.contains(site.host.index())) {
                     site.host.setLog(traceLog(fleet.sim(), site.host.index(), indexByHex, trace, traced.size() <= 10));
                 }
             }
         }
-        final CoreConfig founderConfig = fleet.host(0).config();
-        for (final Site site : sites) {
-            boot(site, historyConfig, detection, schema);
+        run.checks = new RestartChecks(fleet.sim(), sites, d);
+        for (final RestartSite site : sites) {
+            boot(run, site);
             final long start = site.host.index() == 0 ? 0 : random.nextLong(5 * S);
-            fleet.sim().schedule(start, () -> startHost(site, historyConfig, detection, schema, fleet));
+            fleet.sim().schedule(start, () -> startHost(run, site));
         }
         // reports: each agent every 10 s, a fixed phase per agent
-        for (final Site site : sites) {
-            for (int a = 0; a < AGENTS_PER_HOST; a++) {
-                final int agent = a;
-                scheduleReport(fleet, site, agent, 6 * S + random.nextLong(REPORT_MICROS), schema, random.split());
+        for (final RestartSite site : sites) {
+            for (int a = 0; a < RestartSite.AGENTS; a++) {
+                scheduleReport(run, site, a, 6 * S + random.nextLong(REPORT_MICROS), random.split());
             }
         }
-        // crashes and restarts
+        // crashes between events, and restarts
         int crashes = 0;
         long crashAt = 30 * S;
-        final long lastCrash = p.timeLimitMicros() - 60 * S;
-        final int[] restarts = new int[1];
         while (crashes < p.crashes() && crashAt < lastCrash) {
-            final Site victim = sites.get(random.nextInt(sites.size()));
+            final RestartSite victim = sites.get(random.nextInt(sites.size()));
             final long downFor = S + random.nextLong(9 * S);
             fleet.sim().schedule(crashAt - fleet.sim().elapsedMicros(), () -> {
                 if (!victim.host.isUp()) {
                     return;
                 }
-                victim.host.crash();
-                if (trace != null) {
-                    trace.printf("%9.3f n%-6d CRASH (down for %.1f s)%n", fleet.sim().elapsedMicros() / 1e6, victim.host.index(), downFor / 1e6);
-                }
-                victim.detector = null; // the process's memory is gone; the stores stay
-                victim.history = null;
-                fleet.sim().schedule(downFor, () -> {
-                    victim.restarts++;
-                    restarts[0]++;
-                    boot(victim, historyConfig, detection, schema);
-                    startHost(victim, historyConfig, detection, schema, fleet);
-                });
+                run.crashesBetweenEvents++;
+                run.log(victim, String.format("CRASH (down for %.1f s)", downFor / 1e6));
+                die(run, victim, downFor);
             });
             crashes++;
             crashAt += random.nextLong(Math.max(1, (lastCrash - 30 * S) / p.crashes())) + S;
         }
-        fleet.sim().runFor(p.timeLimitMicros());
+        // crashes inside writes: armed while a process runs within [5 s, the last crash)
+        fleet.sim().schedule(STORAGE_FAULTS_FROM_MICROS, () -> sites.forEach(s -> armIfDue(run, s)));
+        fleet.sim().schedule(Math.max(STORAGE_FAULTS_FROM_MICROS, lastCrash), () -> sites.forEach(s -> s.crashPoints.disarm()));
+        fleet.sim().runUntil(fleet.sim().nowMicros() + p.timeLimitMicros(), run.checks::afterEvent);
+        return report(run, p);
+    }
 
-        // checks
-        final List<String> failed = new ArrayList<>();
+    /** The checks at the end, and the report. After a failed check the run stopped where it was: that is reported as it is. */
+    private static Map<String, Object> report(final Run run, final Params p) {
+        final SimFleet fleet = run.fleet;
+        final List<RestartSite> sites = run.sites;
+        final boolean stopped = !run.checks.failures().isEmpty();
+        if (!stopped) {
+            run.checks.checkAllStores();
+        }
+        final List<String> failed = new ArrayList<>(run.checks.failures());
         long acked = 0;
+        long durable = 0;
         long restored = 0;
         long inRaw = 0;
         long inMinutes = 0;
+        long damagedCounted = 0;
+        long writesRedone = 0;
         int unplaced = 0;
         final List<String> unplacedExamples = new ArrayList<>();
         final java.util.TreeMap<String, Integer> roots = new java.util.TreeMap<>();
         final long now = fleet.sim().nowMicros();
-        for (final Site site : sites) {
-            if (!site.host.isUp()) {
+        for (final RestartSite site : sites) {
+            for (int a = 0; a < RestartSite.AGENTS; a++) {
+                acked += site.acked[a];
+                durable += site.durableCount(a);
+            }
+            damagedCounted += site.damagedCountedBefore + (site.history == null ? 0 : site.history.counters().corruptEntries());
+            writesRedone += site.writesRedoneBefore + (site.history == null ? 0 : site.history.counters().writesRedone());
+            if (stopped) {
+                continue;
+            }
+            if (!site.running()) {
                 failed.add("host " + site.host.index() + " is down at the end");
                 continue;
             }
             site.history.flushClosed(now + 60 * S);
-            for (int a = 0; a < AGENTS_PER_HOST; a++) {
+            for (int a = 0; a < RestartSite.AGENTS; a++) {
                 final String id = site.agents.get(a);
-                acked += site.acked[a];
+                final long want = site.durableCount(a);
                 final long r = site.detector.record(id) == null ? 0 : site.detector.record(id).observations();
                 restored += r;
                 final Series raw = site.history.series(id, now - 3_600 * S, now + 60 * S, 3_600 * S, now);
@@ -185,9 +249,9 @@ public final class RestartScenario {
                 final long minuteCount = minutes == null ? 0 : minutes.points().stream().mapToLong(Series.Point::count).sum();
                 inRaw += rawCount;
                 inMinutes += minuteCount;
-                if (r != site.acked[a] || rawCount != site.acked[a] || minuteCount != site.acked[a]) {
-                    failed.add("agent " + id + ": acknowledged " + site.acked[a] + ", restored " + r + ", raw " + rawCount
-                        + ", minute rollups " + minuteCount);
+                if (r != want || rawCount != want || minuteCount != want) {
+                    failed.add("agent " + id + ": acknowledged " + site.acked[a] + ", durable " + want + ", restored " + r + ", raw "
+                        + rawCount + ", minute rollups " + minuteCount);
                 }
             }
             final dev.vigil.daemon.tree.TreeStatus ts = site.host.core().tree().status();
@@ -211,16 +275,35 @@ public final class RestartScenario {
         out.put("scenario", "restart");
         out.put("nodes", p.nodes());
         out.put("seed", p.seed());
+        out.put("signatures", p.signatures() == SignatureScheme.ED25519 ? "ed25519" : "simulated");
+        out.put("storage_fault_rate", p.storageFaultRate());
         out.put("sim_s", fleet.sim().elapsedMicros() / 1e6);
         out.put("events", fleet.sim().eventsRun());
-        out.put("restarts", restarts[0]);
-        out.put("agents", p.nodes() * AGENTS_PER_HOST);
+        out.put("restarts", run.restarts);
+        out.put("crashes_between_events", run.crashesBetweenEvents);
+        final Map<String, Long> inWrites = new LinkedHashMap<>();
+        for (final CrashPoints.Kind k : CrashPoints.Kind.values()) {
+            inWrites.put(k.name().toLowerCase(java.util.Locale.ROOT), sites.stream().mapToLong(s -> s.crashPoints.crashes(k)).sum());
+        }
+        out.put("crashes_mid_write", inWrites.values().stream().mapToLong(Long::longValue).sum());
+        out.put("crashes_mid_write_by_kind", inWrites);
+        out.put("crashes_mid_observation", run.crashesMidObservation);
+        out.put("in_flight_wholly_stored", run.checks.inFlightKept());
+        out.put("in_flight_wholly_absent", run.checks.inFlightDropped());
+        out.put("entries_torn", sites.stream().mapToLong(s -> s.simStores.values().stream().mapToLong(SimStore::tornEntries).sum()).sum());
+        out.put("damaged_entries_counted", damagedCounted);
+        out.put("writes_redone_at_start", writesRedone);
+        out.put("peer_snapshots_unreadable", run.snapshotsUnreadable);
+        out.put("store_checks", run.checks.costlyChecks());
+        out.put("agents", p.nodes() * RestartSite.AGENTS);
         out.put("observations_acknowledged", acked);
-        out.put("observations_restored", restored);
-        out.put("observations_in_raw", inRaw);
-        out.put("observations_in_minute_rollups", inMinutes);
-        out.put("unplaced_at_end", unplaced);
-        out.put("roots_at_end", roots.size());
+        out.put("observations_durable", durable);
+        // null after a failed check stopped the run: the end was not reached
+        out.put("observations_restored", stopped ? null : restored);
+        out.put("observations_in_raw", stopped ? null : inRaw);
+        out.put("observations_in_minute_rollups", stopped ? null : inMinutes);
+        out.put("unplaced_at_end", stopped ? null : unplaced);
+        out.put("roots_at_end", stopped ? null : roots.size());
         out.put("converged", failed.isEmpty());
         out.put("invariants_failed", failed.subList(0, Math.min(failed.size(), 20)));
         return out;
@@ -258,53 +341,129 @@ public final class RestartScenario {
     }
 
     /** Builds the site's detection process from its stores, as a daemon does at start. */
-    private static void boot(final Site site, final HistoryConfig hc, final DetectionConfig dc, final FeatureSchema schema) {
-        site.history = site.stores.history(hc, schema.size());
-        site.detector = new Detector(schema, dc);
-        site.detector.restore(site.history.load().stream().map(StoredAgent::record).toList());
-        site.detector.setJournal(new HistoryJournal(site.history));
+    private static void boot(final Run run, final RestartSite site) {
+        site.history = site.stores.history(run.historyConfig, run.schema.size());
+        site.corruptReadsAtBoot = site.corruptReadsForHistory();
+        final Detector detector = new Detector(run.schema, run.detection);
+        detector.restore(site.history.load().stream().map(StoredAgent::record).toList());
+        detector.setJournal(new HistoryJournal(site.history));
+        site.detector = detector;
+        site.lastFlushMicros = Long.MIN_VALUE;
     }
 
-    private static void startHost(final Site site, final HistoryConfig hc, final DetectionConfig dc, final FeatureSchema schema,
-                                  final SimFleet fleet) {
+    private static void startHost(final Run run, final RestartSite site) {
         final SimHost h = site.host;
-        final List<String> snapshot = PeerSnapshot.read(site.stores.store(HistoryStores.META), h.address());
+        List<String> snapshot;
+        final long damagedBefore = site.store(HistoryStores.META).corruptReads();
+        try {
+            snapshot = PeerSnapshot.read(site.stores.store(HistoryStores.META), h.address());
+        } catch (final StoreException e) {
+            run.snapshotsUnreadable++; // as the daemon does: join through the configured bootstrap only
+            snapshot = List.of();
+        }
+        site.snapshotCorruptReads += site.store(HistoryStores.META).corruptReads() - damagedBefore;
         h.setConfig(h.config().withExtraBootstrap(snapshot));
         h.start();
-        final int generation = site.restarts;
-        scheduleStorageTick(fleet, site, generation);
+        scheduleStorageTick(run, site, site.process);
+    }
+
+    /** Faults inside writes are armed while the site's process runs, until the last crash. */
+    private static void armIfDue(final Run run, final RestartSite site) {
+        final long t = run.sim().elapsedMicros();
+        if (site.detector != null && t >= STORAGE_FAULTS_FROM_MICROS && t < run.faultsUntilMicros) {
+            site.crashPoints.arm();
+        }
+    }
+
+    /** The site's process is gone (its memory with it; the stores stay); it starts again after {@code downFor}. */
+    private static void die(final Run run, final RestartSite site, final long downFor) {
+        site.crashPoints.disarm();
+        if (site.host.isUp()) {
+            site.host.crash();
+        }
+        if (site.history != null) {
+            site.damagedCountedBefore += site.history.counters().corruptEntries();
+            site.writesRedoneBefore += site.history.counters().writesRedone();
+        }
+        site.detector = null;
+        site.history = null;
+        site.process++;
+        run.checks.touched(site);
+        run.sim().schedule(downFor, () -> restart(run, site));
+    }
+
+    /** The process died inside a write (see {@link CrashPoints}); {@code inFlight} is the observation it was storing, or null. */
+    private static void diedInWrite(final Run run, final RestartSite site, final ProcessKilled k, final RestartSite.InFlight inFlight) {
+        final long downFor = S + site.random.nextLong(9 * S);
+        if (inFlight != null) {
+            run.crashesMidObservation++;
+            site.inFlight = inFlight;
+        }
+        run.log(site, String.format("CRASH %s (down for %.1f s)", k.getMessage(), downFor / 1e6));
+        die(run, site, downFor);
+    }
+
+    private static void restart(final Run run, final RestartSite site) {
+        site.restarts++;
+        run.restarts++;
+        run.log(site, "RESTART");
+        try {
+            site.crashPoints.disarm();
+            boot(run, site);
+            armIfDue(run, site); // a restart's own writes may die as well
+            run.checks.resolveInFlight(site);
+            startHost(run, site);
+        } catch (final ProcessKilled k) {
+            diedInWrite(run, site, k, null);
+            return;
+        }
+        run.checks.touched(site);
     }
 
     /** The daemon's storage timer: rebuilds, rollup flushes, retention, the peer snapshot and the summary for the tree. */
-    private static void scheduleStorageTick(final SimFleet fleet, final Site site, final int generation) {
-        fleet.sim().schedule(STORAGE_TICK_MICROS, () -> {
-            if (!site.host.isUp() || site.restarts != generation) {
+    private static void scheduleStorageTick(final Run run, final RestartSite site, final int process) {
+        run.sim().schedule(STORAGE_TICK_MICROS, () -> {
+            if (!site.running() || site.process != process) {
                 return;
             }
-            final long now = fleet.sim().nowMicros();
-            site.detector.restorePending(100);
-            site.history.flushClosed(now);
-            site.history.retentionPass(now);
-            PeerSnapshot.write(site.stores.store(HistoryStores.META), site.host.core(), site.host.address());
+            final long now = run.sim().nowMicros();
+            try {
+                site.detector.restorePending(100);
+                site.history.flushClosed(now);
+                site.lastFlushMicros = now;
+                site.history.retentionPass(now);
+                PeerSnapshot.write(site.stores.store(HistoryStores.META), site.host.core(), site.host.address());
+            } catch (final ProcessKilled k) {
+                diedInWrite(run, site, k, null);
+                return;
+            }
+            run.checks.touched(site);
             site.host.core().publishLocalSummary(site.detector.windowStatistics(), site.detector.agentCount());
-            scheduleStorageTick(fleet, site, generation);
+            scheduleStorageTick(run, site, process);
         });
     }
 
-    private static void scheduleReport(final SimFleet fleet, final Site site, final int agent, final long delay,
-                                       final FeatureSchema schema, final SplittableRandom random) {
-        fleet.sim().schedule(delay, () -> {
-            if (site.host.isUp() && site.detector != null) {
-                final double[] x = new double[schema.size()];
+    private static void scheduleReport(final Run run, final RestartSite site, final int agent, final long delay,
+                                       final SplittableRandom random) {
+        run.sim().schedule(delay, () -> {
+            if (site.running()) {
+                final double[] x = new double[run.schema.size()];
                 for (int k = 0; k < x.length; k++) {
                     x[k] = site.level[agent][k] * (1 + 0.1 * random.nextGaussian());
                 }
-                final Detector.Outcome o = site.detector.observe(site.agents.get(agent), "worker", fleet.sim().nowMicros(), x);
-                if (o.accepted()) {
-                    site.acked[agent]++;
+                final long ts = run.sim().nowMicros();
+                try {
+                    final Detector.Outcome o = site.detector.observe(site.agents.get(agent), "worker", ts, x);
+                    if (o.accepted()) {
+                        site.acked[agent]++;
+                        site.addDurable(agent, ts);
+                    }
+                } catch (final ProcessKilled k) {
+                    diedInWrite(run, site, k, new RestartSite.InFlight(agent, ts, k.kind()));
                 }
+                run.checks.touched(site);
             }
-            scheduleReport(fleet, site, agent, REPORT_MICROS, schema, random);
+            scheduleReport(run, site, agent, REPORT_MICROS, random);
         });
     }
 }

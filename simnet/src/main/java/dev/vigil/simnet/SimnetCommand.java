@@ -51,6 +51,11 @@ public final class SimnetCommand implements Callable<Integer> {
         + "trust, started among the nodes; they must never become peers, members or contributors (default: ${DEFAULT-VALUE}).")
     int outsiders;
 
+    @Option(names = "--storage-faults", paramLabel = "RATE", defaultValue = "" + RestartScenario.STORAGE_FAULT_RATE_DEFAULT,
+        description = "restart: probability that a store write is where its process dies (before the write, or inside a "
+            + "put that stores nothing or leaves the entry torn); 0 turns these crashes off (default: ${DEFAULT-VALUE}).")
+    double storageFaults;
+
     @Option(names = "--progress", description = "Tree scenarios: print to stderr, once a simulated second, what keeps the tree from converging.")
     boolean progress;
 
@@ -122,8 +127,8 @@ public final class SimnetCommand implements Callable<Integer> {
             err.println("vigil simnet: --outsiders must be in [0, --nodes], got " + outsiders);
             return 2;
         }
-        if (!(loss >= 0 && loss < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
-            err.println("vigil simnet: --loss must be in [0, 1), --start-spread-s and --time-limit-s positive");
+        if (!(loss >= 0 && loss < 1) || !(storageFaults >= 0 && storageFaults < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
+            err.println("vigil simnet: --loss and --storage-faults must be in [0, 1), --start-spread-s and --time-limit-s positive");
             return 2;
         }
         final HostStats host = new HostStats();
@@ -162,7 +167,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withOutsiders(outsiders), host, progress ? err : null,
                 trace, err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
-                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)), host, trace, err);
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults), host, trace, err);
         };
     }
 

@@ -28,6 +28,17 @@ import java.util.function.Consumer;
  * which always cover them (raw retention is at least a day). A late observation for a bucket
  * already written updates that bucket in the store.
  *
+ * <p>An observation is stored whole or not at all, whenever the process is killed. Its puts
+ * (raw block, any rollup it closes or updates, agent record) go first into one
+ * {@link WriteAhead} record in the meta store, then to their stores; {@link #load} makes the
+ * record's puts again, so a process killed between them, or inside one that overwrote an entry in
+ * place and left it torn (losing what the entry held before, acknowledged observations included),
+ * comes back with all of them. A process killed inside the record's own put had made none of
+ * them. An agent record rewritten for another reason (retention, a pin, a release) goes through a
+ * record as well. The history's other writes (rollup flushes, retention's deletes) first remove
+ * the record, so that a later start never makes a put older than what followed it; a flushed
+ * rollup that is torn is the agent's newest bucket, which a restart rebuilds from raw blocks.
+ *
  * <p>Agents are keyed in the stores by 64 bits of SHA-256 of their id; the stored state holds
  * the id, so a collision is caught and the second agent refused rather than mixed in.
  */
@@ -43,6 +54,12 @@ public final class AgentHistory {
     private final KeyValueStore agents;
     private final KeyValueStore raw;
     private final KeyValueStore[] rollups; // by Tier ordinal - 1
+    private final KeyValueStore meta;
+    /** By the index a {@link WriteAhead} record gives them. */
+    private final KeyValueStore[] byWriteAheadIndex;
+    /** Whether the meta store may hold a write-ahead record (it is removed before any other write). */
+    private boolean writeAheadHeld = true;
+    private long writesRedone;
     private final TreeMap<Long, Entry> byKey = new TreeMap<>();
     private final Map<String, Entry> byId = new HashMap<>();
     private long retentionCursor = Long.MIN_VALUE;
@@ -51,13 +68,16 @@ public final class AgentHistory {
     private long refusedFull;
     private long pruned;
 
+    /** @param meta where the {@link WriteAhead} record of the write in progress is kept */
     public AgentHistory(final HistoryConfig config, final int dimension, final KeyValueStore agents, final KeyValueStore raw,
-                        final KeyValueStore minute, final KeyValueStore hour, final KeyValueStore day) {
+                        final KeyValueStore minute, final KeyValueStore hour, final KeyValueStore day, final KeyValueStore meta) {
         this.config = config;
         this.d = dimension;
         this.agents = agents;
         this.raw = raw;
         this.rollups = new KeyValueStore[]{minute, hour, day};
+        this.meta = meta;
+        this.byWriteAheadIndex = new KeyValueStore[]{agents, raw, minute, hour, day};
     }
 
     public HistoryConfig config() {
@@ -83,13 +103,15 @@ public final class AgentHistory {
         return k;
     }
 
-    static byte[] agentStoreKey(final long agent) {
+    /** The agent's key in the agents store (checkers that read the stores directly use it). */
+    public static byte[] agentStoreKey(final long agent) {
         final byte[] k = new byte[8];
         putLong(k, 0, agent);
         return k;
     }
 
-    static byte[] bucketKey(final long agent, final long bucket) {
+    /** The key of the agent's raw block or rollup for {@code bucket} (a minute, hour or day number). */
+    public static byte[] bucketKey(final long agent, final long bucket) {
         final byte[] k = new byte[16];
         putLong(k, 0, agent);
         putLong(k, 8, bucket ^ Long.MIN_VALUE); // sign flipped: byte order sorts like the number
@@ -107,9 +129,11 @@ public final class AgentHistory {
     /**
      * Reads every stored agent (start-up): their detection records are returned for the detector,
      * and the history's own index is built. Entries that fail their checksum or do not decode are
-     * counted and skipped (their agent starts afresh), never fatal.
+     * counted and skipped (their agent starts afresh), never fatal. First the write-ahead record the
+     * last process left, if any, is made again (see the class comment).
      */
     public List<StoredAgent> load() {
+        redoWriteAhead();
         final List<StoredAgent> out = new ArrayList<>();
         agents.forEach((k, v) -> {
             try {
@@ -129,6 +153,63 @@ public final class AgentHistory {
         }, k -> corruptEntries++);
         out.sort(java.util.Comparator.comparing(s -> s.record().id()));
         return out;
+    }
+
+    /**
+     * Makes again the puts of the write-ahead record a killed process left (see {@link WriteAhead}).
+     * The record stays until the next write replaces or removes it: making its puts again is
+     * harmless until then.
+     */
+    private void redoWriteAhead() {
+        final byte[] v;
+        try {
+            v = meta.get(WriteAhead.KEY);
+        } catch (final CorruptEntryException ex) {
+            corruptEntries++; // torn while being written: none of its puts was made
+            return;
+        }
+        if (v == null) {
+            writeAheadHeld = false;
+            return;
+        }
+        final List<WriteAhead.Put> puts;
+        try {
+            puts = WriteAhead.decode(v);
+        } catch (final IllegalArgumentException ex) {
+            corruptEntries++;
+            return;
+        }
+        for (final WriteAhead.Put p : puts) {
+            try {
+                byWriteAheadIndex[p.store()].put(p.key(), p.value());
+            } catch (final StoreFullException ex) {
+                refusedFull++; // it fitted before the kill; counted if it no longer does
+            }
+        }
+        writesRedone++;
+    }
+
+    /**
+     * Stores the write-ahead record of {@code puts}; the caller makes the puts next.
+     *
+     * @throws StoreRefusal when the meta store is full (nothing was written)
+     */
+    private void writeAhead(final List<WriteAhead.Put> puts) {
+        try {
+            meta.put(WriteAhead.KEY, WriteAhead.encode(puts));
+        } catch (final StoreFullException ex) {
+            refusedFull++;
+            throw new StoreRefusal(ex.getMessage());
+        }
+        writeAheadHeld = true;
+    }
+
+    /** Before a write no record covers: the last record's puts must not be made again after it. */
+    private void dropWriteAhead() {
+        if (writeAheadHeld) {
+            meta.remove(WriteAhead.KEY);
+            writeAheadHeld = false;
+        }
     }
 
     // ---------------------------------------------------------------- write path
@@ -158,7 +239,9 @@ public final class AgentHistory {
 
     /**
      * Stores one observation the detector has taken, with the agent's state after it. Returns
-     * once both are in the stores.
+     * once both are in the stores, whole (see the class comment): the write-ahead record first,
+     * then the raw block, the rollups it closes or updates and the agent record. The history's
+     * memory changes only once every put is made.
      *
      * @throws StoreRefusal when a store is full (counted; the caller must not acknowledge it)
      */
@@ -192,12 +275,51 @@ public final class AgentHistory {
         }
         final RawBlock.Entry entry = new RawBlock.Entry(tsMicros, inBaseline, after.status(), (float)d2, (float)after.cusum(), values);
         final byte[] appended = RawBlock.append(block, d, minute, entry);
+
+        // what the observation changes, worked out before anything is written
+        final List<WriteAhead.Put> puts = new ArrayList<>(WriteAhead.PUTS_MAX);
+        puts.add(new WriteAhead.Put(RAW_INDEX, key, appended));
+        final long[] oldest = e.oldest.clone();
+        oldest[0] = Math.min(oldest[0], minute);
+        for (final Tier t : Tier.ROLLUPS) {
+            planRollup(e, t, tsMicros, values, d2, after.cusum(), after.status(), oldest, puts);
+        }
+        final long newest = Math.max(e.newestTsMicros, tsMicros);
+        // suspect or alarmed: its raw data is kept until released
+        final long pinnedSince = after.status() != AgentStatus.NORMAL && e.pinnedSinceMicros < 0 ? tsMicros : e.pinnedSinceMicros;
+        puts.add(new WriteAhead.Put(AGENTS_INDEX, agentStoreKey(e.key), new StoredAgent(after, oldest, newest, pinnedSince).encode()));
+
+        writeAhead(puts);
         try {
             raw.put(key, appended);
         } catch (final StoreFullException ex) {
             refusedFull++;
+            dropWriteAhead();
             throw new StoreRefusal(ex.getMessage());
         }
+        for (final WriteAhead.Put p : puts.subList(1, puts.size() - 1)) {
+            try {
+                byWriteAheadIndex[p.store()].put(p.key(), p.value());
+            } catch (final StoreFullException ex) {
+                // The observations are in their raw blocks (the truth); the rollup is rebuilt from them
+                // on the next restart while raw covers it. Counted and shown in the status.
+                refusedFull++;
+            }
+        }
+        try {
+            agents.put(agentStoreKey(e.key), puts.get(puts.size() - 1).value());
+        } catch (final StoreFullException ex) {
+            // Only a new agent needs a new entry: then its raw block goes too, so nothing is left
+            // that no stored agent accounts for.
+            refusedFull++;
+            dropWriteAhead();
+            if (fresh) {
+                raw.remove(key);
+            }
+            throw new StoreRefusal(ex.getMessage());
+        }
+
+        // every put is made: the history's memory follows
         if (minute >= e.lastBlockMinute) {
             e.lastBlock = appended;
         }
@@ -205,47 +327,37 @@ public final class AgentHistory {
         if (minute == e.lastBlockMinute) {
             e.lastBlockCount = count + 1;
         }
-        e.oldest[0] = Math.min(e.oldest[0], minute);
+        System.arraycopy(oldest, 0, e.oldest, 0, oldest.length);
         e.record = after;
-        if (after.status() != AgentStatus.NORMAL && e.pinnedSinceMicros < 0) {
-            e.pinnedSinceMicros = tsMicros; // suspect or alarmed: its raw data is kept until released
-        }
+        e.pinnedSinceMicros = pinnedSince;
         for (final Tier t : Tier.ROLLUPS) {
-            addToRollup(e, t, tsMicros, values, d2, after.cusum(), after.status());
+            addToOpenRollup(e, t, tsMicros, values, d2, after.cusum(), after.status());
         }
-        e.newestTsMicros = Math.max(e.newestTsMicros, tsMicros);
+        e.newestTsMicros = newest;
         if (fresh) {
-            // A new agent needs a new entry in the agents store, which can be full: then its raw
-            // block goes too, so nothing is left that no stored agent accounts for.
-            try {
-                putAgent(e);
-            } catch (final StoreRefusal ex) {
-                raw.remove(key);
-                throw ex;
-            }
             byKey.put(e.key, e);
             byId.put(e.id, e);
-            return;
         }
-        putAgent(e); // overwrites the agent's entry: needs no new room
     }
 
-    private void addToRollup(final Entry e, final Tier t, final long ts, final double[] x, final double d2, final double cusum,
-                             final AgentStatus status) {
+    private static final int AGENTS_INDEX = WriteAhead.STORES.indexOf(HistoryStores.AGENTS);
+    private static final int RAW_INDEX = WriteAhead.STORES.indexOf(HistoryStores.RAW);
+
+    /**
+     * The rollup put an observation at {@code ts} makes in tier {@code t}, if any, and the tier's
+     * oldest bucket after it: a later bucket than the open one closes the open one (written); a
+     * bucket already written is updated in the store (unless past retention).
+     */
+    private void planRollup(final Entry e, final Tier t, final long ts, final double[] x, final double d2, final double cusum,
+                            final AgentStatus status, final long[] oldest, final List<WriteAhead.Put> puts) {
         final int i = t.ordinal() - 1;
         final long b = t.bucketOf(ts);
-        if (e.open[i] == null) {
-            e.open[i] = new Rollup(d);
-            e.openIndex[i] = b;
-        }
-        if (b > e.openIndex[i]) {
-            writeRollup(e, t, e.openIndex[i], e.open[i]);
-            e.open[i].clear();
-            e.openIndex[i] = b;
-        }
-        if (b == e.openIndex[i]) {
-            e.open[i].add(ts, x, d2, cusum, status);
-            e.oldest[t.ordinal()] = Math.min(e.oldest[t.ordinal()], b);
+        if (e.open[i] == null || b >= e.openIndex[i]) {
+            if (e.open[i] != null && b > e.openIndex[i] && e.open[i].count() > 0) {
+                puts.add(new WriteAhead.Put(i + 2, bucketKey(e.key, e.openIndex[i]), e.open[i].encode(t.precision())));
+                oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], e.openIndex[i]);
+            }
+            oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
             return;
         }
         // late: the bucket was written already (or never, if it is past retention)
@@ -255,13 +367,34 @@ public final class AgentHistory {
         final Rollup stored = readRollup(e.key, t, b);
         final Rollup r = stored == null ? new Rollup(d) : stored;
         r.add(ts, x, d2, cusum, status);
-        writeRollup(e, t, b, r);
+        puts.add(new WriteAhead.Put(i + 2, bucketKey(e.key, b), r.encode(t.precision())));
+        oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
     }
 
+    /** The open rollup of tier {@code t} after an observation at {@code ts} whose puts are made. */
+    private void addToOpenRollup(final Entry e, final Tier t, final long ts, final double[] x, final double d2, final double cusum,
+                                 final AgentStatus status) {
+        final int i = t.ordinal() - 1;
+        final long b = t.bucketOf(ts);
+        if (e.open[i] == null) {
+            e.open[i] = new Rollup(d);
+            e.openIndex[i] = b;
+        }
+        if (b > e.openIndex[i]) {
+            e.open[i].clear(); // written by the observation's puts
+            e.openIndex[i] = b;
+        }
+        if (b == e.openIndex[i]) {
+            e.open[i].add(ts, x, d2, cusum, status);
+        }
+    }
+
+    /** Writes a rollup no write-ahead record covers (a flush). */
     private void writeRollup(final Entry e, final Tier t, final long bucket, final Rollup r) {
         if (r.count() == 0) {
             return;
         }
+        dropWriteAhead();
         try {
             rollups[t.ordinal() - 1].put(bucketKey(e.key, bucket), r.encode(t.precision()));
         } catch (final StoreFullException ex) {
@@ -282,11 +415,16 @@ public final class AgentHistory {
         }
     }
 
+    /** Rewrites the agent's record alone (retention, a pin, a release), through a write-ahead record. */
     private void putAgent(final Entry e) {
+        final byte[] key = agentStoreKey(e.key);
+        final byte[] value = new StoredAgent(e.record, e.oldest.clone(), e.newestTsMicros, e.pinnedSinceMicros).encode();
+        writeAhead(List.of(new WriteAhead.Put(AGENTS_INDEX, key, value)));
         try {
-            agents.put(agentStoreKey(e.key), new StoredAgent(e.record, e.oldest.clone(), e.newestTsMicros, e.pinnedSinceMicros).encode());
+            agents.put(key, value);
         } catch (final StoreFullException ex) {
             refusedFull++;
+            dropWriteAhead();
             throw new StoreRefusal(ex.getMessage());
         }
     }
@@ -507,6 +645,7 @@ public final class AgentHistory {
                     break;
                 }
                 final byte[] key = bucketKey(e.key, e.oldest[i]);
+                dropWriteAhead();
                 if (t == Tier.RAW ? raw.remove(key) : rollups[i - 1].remove(key)) {
                     n++;
                 } else {
@@ -618,13 +757,18 @@ public final class AgentHistory {
             pinned += e.pinnedSinceMicros >= 0 ? 1 : 0;
         }
         return new Counters(byKey.size(), pinned, corruptEntries, refusedPerMinute, refusedFull, pruned,
-            agents.size(), raw.size(), rollups[0].size(), rollups[1].size(), rollups[2].size());
+            agents.size(), raw.size(), rollups[0].size(), rollups[1].size(), rollups[2].size(), writesRedone);
     }
 
-    /** History counters for the status. */
+    /**
+     * History counters for the status.
+     *
+     * @param writesRedone writes made again at start from the write-ahead record the last process left (its last
+     *                     write, finished or not: a killed process cannot say which)
+     */
     public record Counters(int agents, int pinned, long corruptEntries, long refusedPerMinute, long refusedStoreFull,
                            long prunedEntries, long agentEntries, long rawBlocks, long minuteBuckets, long hourBuckets,
-                           long dayBuckets) {
+                           long dayBuckets, long writesRedone) {
     }
 
     /** What the history holds of one agent, in memory. */

@@ -65,9 +65,15 @@ public final class HistoryStores implements AutoCloseable {
 
     /** Heap stores with the same bounds (entries x 4, the file stores' growth). */
     public static HistoryStores inMemory(final HistoryConfig c, final int dimension) {
+        return of(c, dimension, s -> new MemoryStore(s.name(), (long)(s.entries() * s.growthMax())));
+    }
+
+    /** Stores made by {@code make} from each spec (simnet's, which a simulated crash can interrupt). */
+    public static HistoryStores of(final HistoryConfig c, final int dimension,
+                                   final java.util.function.Function<StoreSpec, KeyValueStore> make) {
         final Map<String, KeyValueStore> m = new LinkedHashMap<>();
         for (final StoreSpec s : specs(c, dimension)) {
-            m.put(s.name(), new MemoryStore(s.name(), (long)(s.entries() * s.growthMax())));
+            m.put(s.name(), make.apply(s));
         }
         return new HistoryStores(null, m);
     }
@@ -79,7 +85,7 @@ public final class HistoryStores implements AutoCloseable {
     /** A history over these stores. */
     public AgentHistory history(final HistoryConfig c, final int dimension) {
         return new AgentHistory(c, dimension, store(AGENTS), store(RAW), store(Tier.MINUTE.label()), store(Tier.HOUR.label()),
-            store(Tier.DAY.label()));
+            store(Tier.DAY.label()), store(META));
     }
 
     /** Whether the files were left by a process that died (null for heap stores). */

@@ -3,6 +3,7 @@ package dev.vigil.daemon.history;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.tree.TreeStatus;
+import dev.vigil.storage.CorruptEntryException;
 import dev.vigil.storage.KeyValueStore;
 import dev.vigil.storage.StoreException;
 
@@ -15,29 +16,53 @@ import java.util.TreeSet;
  * The addresses a restarted node joins through besides its configured bootstrap: its peers and
  * the members of its tree clusters when it last wrote them. Its old cluster is among them, so it
  * finds its place again, and a restarted founder rejoins its fleet instead of founding another.
- * Stored in the meta store as newline-separated addresses.
+ * Stored in the meta store as newline-separated addresses, twice: each write puts the same
+ * addresses under two keys, one after the other, and a read takes the addresses of both. A
+ * process killed inside one of the two puts can leave that entry torn (the snapshot before it
+ * lost with it); the other still holds a snapshot, so a founder, which has no bootstrap, never
+ * comes back knowing nobody.
  */
 public final class PeerSnapshot {
-    private static final byte[] KEY = "membership.peers".getBytes(StandardCharsets.US_ASCII);
+    private static final List<byte[]> KEYS = List.of("membership.peers".getBytes(StandardCharsets.US_ASCII),
+        "membership.peers.2".getBytes(StandardCharsets.US_ASCII));
     /** Bound on the addresses kept (peers plus the members of every level's cluster). */
     static final int ADDRESSES_MAX = 512;
 
     private PeerSnapshot() {
     }
 
-    /** @return the stored addresses other than {@code self}; empty when none or unreadable (logged by the caller) */
+    /**
+     * @return the stored addresses other than {@code self}, sorted, at most {@value #ADDRESSES_MAX};
+     *         empty when none
+     * @throws CorruptEntryException when no copy is readable (the caller logs it and joins through
+     *                               its configured bootstrap)
+     */
     public static List<String> read(final KeyValueStore meta, final String self) {
-        final byte[] v = meta.get(KEY);
-        if (v == null) {
-            return List.of();
-        }
-        final List<String> out = new ArrayList<>();
-        for (final String a : new String(v, StandardCharsets.US_ASCII).split("\n")) {
-            if (!a.isBlank() && !a.equals(self)) {
-                out.add(a.trim());
+        final TreeSet<String> addresses = new TreeSet<>();
+        CorruptEntryException damaged = null;
+        int readable = 0;
+        for (final byte[] key : KEYS) {
+            final byte[] v;
+            try {
+                v = meta.get(key);
+            } catch (final CorruptEntryException e) {
+                damaged = e;
+                continue;
+            }
+            readable++;
+            if (v == null) {
+                continue;
+            }
+            for (final String a : new String(v, StandardCharsets.US_ASCII).split("\n")) {
+                if (!a.isBlank() && !a.trim().equals(self)) {
+                    addresses.add(a.trim());
+                }
             }
         }
-        return out;
+        if (readable == 0) {
+            throw damaged;
+        }
+        return new ArrayList<>(addresses).subList(0, Math.min(addresses.size(), ADDRESSES_MAX));
     }
 
     /**
@@ -62,7 +87,14 @@ public final class PeerSnapshot {
         if (addresses.isEmpty()) {
             return;
         }
-        final List<String> kept = new ArrayList<>(addresses).subList(0, Math.min(addresses.size(), ADDRESSES_MAX));
-        meta.put(KEY, String.join("\n", kept).getBytes(StandardCharsets.US_ASCII));
+        store(meta, new ArrayList<>(addresses).subList(0, Math.min(addresses.size(), ADDRESSES_MAX)));
+    }
+
+    /** Puts the addresses under both keys, one after the other (see the class comment). */
+    static void store(final KeyValueStore meta, final List<String> addresses) {
+        final byte[] v = String.join("\n", addresses).getBytes(StandardCharsets.US_ASCII);
+        for (final byte[] key : KEYS) {
+            meta.put(key, v);
+        }
     }
 }

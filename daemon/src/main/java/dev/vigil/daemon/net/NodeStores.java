@@ -80,8 +80,8 @@ final class NodeStores {
         detector.restore(stored.stream().map(StoredAgent::record).toList());
         detector.setJournal(new HistoryJournal(history, replication));
         final AgentHistory.Counters c = history.counters();
-        LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped){} in {} ms; opened in {} ms",
-            config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(),
+        LOG.info("stores in {}: {} agents read back ({} pinned, {} damaged entries skipped, {} write made again from its write-ahead record){} in {} ms; "
+            + "opened in {} ms", config.storesDir(), stored.size(), c.pinned(), c.corruptEntries(), c.writesRedone(),
             stores.recovered() ? " after recovery from an unclean stop" : "", (System.nanoTime() - t0) / 1_000_000, stores.openMillis());
     }
 
