@@ -59,26 +59,33 @@ public final class RestartScenario {
      * at 100 hosts) mostly leave hosts unplaced in the tree at the end.
      */
     public static final double STORAGE_FAULT_RATE_DEFAULT = 0.001;
+    /** Salt of the generator that starts the outsiders. */
+    private static final long OUTSIDER_STREAM = 0x6F75747369646572L;
 
     /** Inputs of one run. */
     public record Params(int nodes, long seed, long timeLimitMicros, int crashes, int b, SignatureScheme signatures,
-                         double storageFaultRate) {
+                         double storageFaultRate, int outsiders) {
         public static Params of(final int nodes, final long seed) {
             return new Params(nodes, seed, 180 * S, Math.max(3, nodes / 2), 8, SignatureScheme.SIMULATED_INSECURE,
-                STORAGE_FAULT_RATE_DEFAULT);
+                STORAGE_FAULT_RATE_DEFAULT, 2);
         }
 
         public Params withSignatures(final SignatureScheme s) {
-            return new Params(nodes, seed, timeLimitMicros, crashes, b, s, storageFaultRate);
+            return new Params(nodes, seed, timeLimitMicros, crashes, b, s, storageFaultRate, outsiders);
         }
 
         public Params withTimeLimitMicros(final long t) {
-            return new Params(nodes, seed, t, crashes, b, signatures, storageFaultRate);
+            return new Params(nodes, seed, t, crashes, b, signatures, storageFaultRate, outsiders);
         }
 
         /** @param rate probability that one store write is where its process dies; 0 turns these faults off */
         public Params withStorageFaults(final double rate) {
-            return new Params(nodes, seed, timeLimitMicros, crashes, b, signatures, rate);
+            return new Params(nodes, seed, timeLimitMicros, crashes, b, signatures, rate, outsiders);
+        }
+
+        /** Hosts certified by a CA the fleet does not trust, joining like the others; they must stay out. */
+        public Params withOutsiders(final int count) {
+            return new Params(nodes, seed, timeLimitMicros, crashes, b, signatures, storageFaultRate, count);
         }
     }
 
@@ -199,6 +206,28 @@ public final class RestartScenario {
         // crashes inside writes: armed while a process runs within [5 s, the last crash)
         fleet.sim().schedule(STORAGE_FAULTS_FROM_MICROS, () -> sites.forEach(s -> armIfDue(run, s)));
         fleet.sim().schedule(Math.max(STORAGE_FAULTS_FROM_MICROS, lastCrash), () -> sites.forEach(s -> s.crashPoints.disarm()));
+        // outsiders: added last and started from their own generator, so with none the run is the same as before
+        final SplittableRandom outsiderStarts = new SplittableRandom(p.seed() ^ OUTSIDER_STREAM);
+        final List<SimHost> outsiders = new ArrayList<>();
+        for (int i = 0; i < p.outsiders(); i++) {
+            final SimHost o = fleet.addOutsider(address -> CoreConfig.defaults(address, List.of(bootstrap)));
+            o.setTreeConfig(TreeConfig.defaults(d).withB(p.b()));
+            outsiders.add(o);
+            fleet.sim().schedule(outsiderStarts.nextLong(5 * S), o::start);
+        }
+        final java.util.Set<String> outsiderSeen = new java.util.HashSet<>();
+        fleet.setAfterInput(h -> {
+            if (fleet.isOutsider(h.nodeId())) {
+                return;
+            }
+            for (final SimHost o : outsiders) {
+                final boolean peer = h.core().isPeer(o.nodeId());
+                if ((peer || h.core().tree().holds(o.nodeId())) && outsiderSeen.add(h.index() + "/" + o.index())) {
+                    run.checks.fail("host " + h.index() + " holds outsider " + o.index() + (peer ? " as a peer" : " in its tree")
+                        + " at " + fleet.sim().elapsedMicros() / 1e6 + " s");
+                }
+            }
+        });
         fleet.sim().runUntil(fleet.sim().nowMicros() + p.timeLimitMicros(), run.checks::afterEvent);
         return report(run, p);
     }
@@ -277,6 +306,7 @@ public final class RestartScenario {
         out.put("seed", p.seed());
         out.put("signatures", p.signatures() == SignatureScheme.ED25519 ? "ed25519" : "simulated");
         out.put("storage_fault_rate", p.storageFaultRate());
+        out.put("outsiders", p.outsiders());
         out.put("sim_s", fleet.sim().elapsedMicros() / 1e6);
         out.put("events", fleet.sim().eventsRun());
         out.put("restarts", run.restarts);

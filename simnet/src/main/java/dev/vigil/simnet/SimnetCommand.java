@@ -167,7 +167,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withOutsiders(outsiders), host, progress ? err : null,
                 trace, err);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
-                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults), host, trace, err);
+                .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };
     }
 
