@@ -29,7 +29,7 @@ final class CoreNet {
     static final long T0_MICROS = 1_780_272_000_000_000L;
 
     /** One frame a node handed to its transport. */
-    record Sent(long atMicros, String from, String to, MessageType type, boolean delivered) {
+    record Sent(long atMicros, String from, String to, MessageType type, boolean delivered, byte[] frame) {
     }
 
     private record Event(long atMicros, long seq, Runnable action, boolean[] cancelled) {
@@ -51,6 +51,8 @@ final class CoreNet {
     final List<byte[]> held = new ArrayList<>();
     final List<String> heldTo = new ArrayList<>();
     long latencyMicros;
+    /** Nodes added from now on log debug lines too. */
+    boolean debug;
 
     CoreNet(final long seed) {
         random = new SplittableRandom(seed);
@@ -77,9 +79,25 @@ final class CoreNet {
 
     /** A node (not started) with this config, logging into {@link #log} as "address level: message". */
     NodeCore add(final CoreConfig config) {
+        return add(config, ca);
+    }
+
+    /** A node whose certificate another CA issued. */
+    NodeCore add(final CoreConfig config, final ClusterCa issuer) {
         final PrivateKey key = key();
         final String self = config.advertiseAddress();
+        final boolean debugEnabled = debug;
         final NodeLog nodeLog = new NodeLog() {
+            @Override
+            public boolean debugEnabled() {
+                return debugEnabled;
+            }
+
+            @Override
+            public void debug(final String message) {
+                log.add(self + " debug: " + message);
+            }
+
             @Override
             public void info(final String message) {
                 log.add(self + " info: " + message);
@@ -92,7 +110,9 @@ final class CoreNet {
         };
         final NodeEnv env = new NodeEnv(() -> nowMicros, this::schedule,
             (to, frame, offset, length) -> send(self, to, frame, offset, length), new SplittableRandom(random.nextLong()), nodeLog);
-        final NodeCore core = new NodeCore(config, key, certify(key), ca.publicKey(), env);
+        final Certificate certificate = issuer.issue(key.publicKey(),
+            Instant.ofEpochSecond(T0_MICROS / 1_000_000).minus(Duration.ofDays(1)), Duration.ofDays(30));
+        final NodeCore core = new NodeCore(config, key, certificate, ca.publicKey(), env);
         byAddress.put(self, core);
         return core;
     }
@@ -108,7 +128,7 @@ final class CoreNet {
         final MessageType type = MessageType.of(copy[FrameHeader.TYPE_OFFSET] & 0xFF);
         final NodeCore target = byAddress.get(to);
         final boolean delivered = target != null && !isolated.contains(from) && !isolated.contains(to);
-        final Sent s = new Sent(nowMicros, from, to, type, delivered);
+        final Sent s = new Sent(nowMicros, from, to, type, delivered, copy);
         sent.add(s);
         if (!delivered) {
             return;
