@@ -75,4 +75,22 @@ final class Committee {
     Verdict convict() {
         return convictBuilder().build();
     }
+
+    VerdictSignature signature(final int member, final Verdict verdict) {
+        return VerdictSignature.sign(verdict, keys.get(member), certificates.get(member));
+    }
+
+    /** Signed by the first {@code signers} members. */
+    VerdictCertificate certify(final Verdict verdict, final int signers) {
+        final List<VerdictSignature> s = new ArrayList<>();
+        for (int i = 0; i < signers; i++) {
+            s.add(signature(i, verdict));
+        }
+        return VerdictCertificate.ofQuorum(verdict, s);
+    }
+
+    /** Signed by exactly 2f+1 members. */
+    VerdictCertificate certifyQuorum(final Verdict verdict) {
+        return certify(verdict, 2 * f + 1);
+    }
 }
