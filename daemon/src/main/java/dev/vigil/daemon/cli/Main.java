@@ -13,7 +13,7 @@ import java.util.ServiceLoader;
     description = {
         "Vigil watches fleets of AI agents for compromised or runaway behaviour.",
         "Every host runs the same daemon; daemons find each other through bootstrap addresses."},
-    subcommands = {KeygenCommand.class, CaCommand.class, RunCommand.class, StatusCommand.class, AgentsCommand.class, EvalCommand.class})
+    subcommands = {KeygenCommand.class, CaCommand.class, RunCommand.class, StatusCommand.class, AgentsCommand.class, VerdictsCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,116 @@
+package dev.vigil.daemon.cli;
+
+import dev.vigil.crypto.KeyFiles;
+import dev.vigil.crypto.NodeIds;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.Attestation;
+import dev.vigil.crypto.verdict.Verdict;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictFormatException;
+import dev.vigil.crypto.verdict.VerificationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vigil verdicts}: verdict certificates. Only {@code verify} exists: it needs nothing but
+ * the certificate and the CA public key. Listing and showing a daemon's verdicts wait for the
+ * daemon's verdict API.
+ */
+@Command(name = "verdicts", mixinStandardHelpOptions = true,
+    description = "Verdict certificates: check one offline with the cluster CA public key.",
+    subcommands = {VerdictsCommand.Verify.class})
+final class VerdictsCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new CliException("say what to do: vigil verdicts verify FILE --ca ca.pub");
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {
+            "Check a verdict certificate with the cluster CA public key alone: 2f+1 distinct committee members "
+                + "(or, for a release, the operator's CA key) signed it, every signer's certificate was issued by this CA "
+                + "and was valid when the verdict was issued.",
+            "FILE holds the binary certificate (it starts with the byte 0x89) or its base64 text; line breaks are ignored.",
+            "Exit status: 0 valid (one line on stdout), 1 invalid (one line on stderr), 2 could not check (missing file, bad CA key file)."})
+    static final class Verify implements Callable<Integer> {
+        /** Larger than the base64 of the largest certificate with a line break every 64 characters. */
+        static final long FILE_BYTES_MAX = 64 * 1024;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The verdict certificate, binary or base64.")
+        Path file;
+
+        @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The cluster CA public key (ca.pub from vigil ca init).")
+        Path ca;
+
+        @Option(names = "--f-min", paramLabel = "F", defaultValue = "1",
+            description = "The smallest f to accept (default ${DEFAULT-VALUE}); the CA key cannot tell what f the fleet runs, "
+                + "and with f = 0 one node's signature is a quorum. Pass 0 only for a fleet too small for f = 1.")
+        int fMin;
+
+        @Override
+        public Integer call() throws IOException {
+            if (fMin < 0 || fMin > Verdict.F_MAX) {
+                throw new CliException("--f-min must be in [0, " + Verdict.F_MAX + "], got " + fMin);
+            }
+            final PublicKey caKey = KeyFiles.readPublicKey(ca);
+            if (!Files.isRegularFile(file)) {
+                throw new CliException(file + ": no such file");
+            }
+            if (Files.size(file) > FILE_BYTES_MAX) {
+                return invalid(file + " is " + Files.size(file) + " bytes, more than any verdict certificate");
+            }
+            final VerdictCertificate certificate;
+            try {
+                certificate = VerdictCertificate.decodeBinaryOrBase64(Files.readAllBytes(file));
+            } catch (final VerdictFormatException e) {
+                return invalid(e.getMessage());
+            }
+            final VerificationResult result = certificate.verify(caKey, fMin);
+            if (!result.isValid()) {
+                return invalid(result.problem());
+            }
+            spec.commandLine().getOut().println(validLine(certificate, result, caKey));
+            return 0;
+        }
+
+        private int invalid(final String reason) {
+            spec.commandLine().getErr().println("invalid: " + reason);
+            return 1;
+        }
+
+        static String validLine(final VerdictCertificate certificate, final VerificationResult result, final PublicKey caKey) {
+            final Verdict v = certificate.verdict();
+            final StringBuilder line = new StringBuilder("valid: ").append(v.id()).append(' ').append(v.kind());
+            if (v.kind() == Verdict.Kind.RELEASE) {
+                line.append(" of ").append(v.retractedId());
+            }
+            line.append(" agent ").append(v.agentId())
+                .append(" shard ").append(v.shard())
+                .append(" epoch ").append(v.epoch())
+                .append(" view ").append(v.view())
+                .append(" seq ").append(v.sequence())
+                .append(" posterior ").append(v.posterior())
+                .append(" log-odds ").append(v.logOdds())
+                .append(" observers ").append(v.observers().length)
+                .append(" issued ").append(certificate.issuedAt());
+            if (certificate.attestation() == Attestation.OPERATOR) {
+                line.append(" signed by the operator (cluster CA ").append(NodeIds.toHex(caKey.nodeId())).append(')');
+            } else {
+                line.append(" signed by ").append(result.signers()).append(" of committee of ").append(v.committeeSize())
+                    .append(" (f = ").append(v.f()).append(')');
+            }
+            return line.toString();
+        }
+    }
+}
