@@ -38,7 +38,7 @@ import java.util.HexFormat;
  *  88  retracts         32 bytes: RELEASE: the id of the verdict it retracts (not all zero);
  *                                 CONVICT: all zero
  * 120  agent length     u16  1..{@value #AGENT_BYTES_MAX}
- * 122  agent id         UTF-8, no control characters
+ * 122  agent id         UTF-8, no control or format characters
  *   a  observer count   u16  0..{@value #OBSERVERS_MAX}
  * a+2  observers        u64 node ids, strictly ascending as unsigned numbers
  * </pre>
@@ -260,7 +260,11 @@ public final class Verdict {
         return true;
     }
 
-    /** Strict UTF-8 (no overlong forms, no surrogates), and no control characters: the id ends up in logs and terminals. */
+    /**
+     * Strict UTF-8 (no overlong forms, no surrogates), and no control or format characters: the id
+     * is shown to people who must not be misled about which agent a verdict names (a bidi override
+     * or a zero-width character could make one id look like another) and ends up in logs and terminals.
+     */
     private static String agentId(final byte[] bytes, final int at, final int length) {
         final String s;
         try {
@@ -272,8 +276,8 @@ public final class Verdict {
         } catch (final CharacterCodingException e) {
             throw new VerdictFormatException(Reason.BAD_AGENT_ID, "agent id is not well-formed UTF-8");
         }
-        if (s.codePoints().anyMatch(Character::isISOControl)) {
-            throw new VerdictFormatException(Reason.BAD_AGENT_ID, "agent id holds a control character");
+        if (s.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            throw new VerdictFormatException(Reason.BAD_AGENT_ID, "agent id holds a control or format character");
         }
         return s;
     }

@@ -22,7 +22,7 @@ public final class VerdictFormatException extends IllegalArgumentException {
         OVERSIZE("oversize field"),
         /** A number outside the range the format allows (negative sequence, posterior above 1, ...). */
         OUT_OF_RANGE("field out of range"),
-        /** An agent id that is not well-formed UTF-8 or holds a control character. */
+        /** An agent id that is not well-formed UTF-8 or holds a control or format character (bidi override, zero-width). */
         BAD_AGENT_ID("bad agent id"),
         /** Well-formed but not the one encoding equal values have (reserved bits set, wrong order, zero where a value is due). */
         NOT_CANONICAL("not canonical"),

@@ -441,7 +441,7 @@ class VerdictCertificateTest {
     }
 
     @Test
-    void everyProperPrefixIsTruncatedOrNotACertificate() {
+    void everyProperPrefixIsTruncated() {
         final byte[] full = F1.certifyQuorum(F1.convict()).encoded();
         for (int length = 0; length < full.length; length++) {
             final int n = length;

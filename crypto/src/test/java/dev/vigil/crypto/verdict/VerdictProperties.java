@@ -87,7 +87,9 @@ class VerdictProperties {
         final Arbitrary<String> agents = Arbitraries.strings()
             .withCharRange(' ', '~').withCharRange('\u00a0', '\u024f').withCharRange('\u4e00', '\u4e40')
             .ofMinLength(1).ofMaxLength(90)
-            .filter(s -> s.getBytes(StandardCharsets.UTF_8).length <= Verdict.AGENT_BYTES_MAX);
+            .filter(s -> s.getBytes(StandardCharsets.UTF_8).length <= Verdict.AGENT_BYTES_MAX)
+            // U+00AD, the soft hyphen, is a format character, which agent ids may not hold
+            .filter(s -> s.codePoints().noneMatch(c -> Character.getType(c) == Character.FORMAT));
         final Arbitrary<Long> nonNegative = Arbitraries.longs().between(0, Long.MAX_VALUE);
         final Arbitrary<Double> finite = Arbitraries.doubles().ofScale(6).between(-1e6, 1e6);
         final Arbitrary<byte[]> digests = Arbitraries.bytes().array(byte[].class).ofSize(Verdict.DIGEST_LENGTH);

@@ -223,6 +223,23 @@ class VerdictTest {
             b[Verdict.FIXED_LENGTH] = (byte)0xC2;
             b[Verdict.FIXED_LENGTH + 1] = (byte)0x85;
         }, Reason.BAD_AGENT_ID);
+        assertRefused(b -> { // U+202E right-to-left override: "agent-7" could be made to read as another id
+            b[Verdict.FIXED_LENGTH] = (byte)0xE2;
+            b[Verdict.FIXED_LENGTH + 1] = (byte)0x80;
+            b[Verdict.FIXED_LENGTH + 2] = (byte)0xAE;
+        }, Reason.BAD_AGENT_ID);
+        assertRefused(b -> { // U+200B zero-width space
+            b[Verdict.FIXED_LENGTH] = (byte)0xE2;
+            b[Verdict.FIXED_LENGTH + 1] = (byte)0x80;
+            b[Verdict.FIXED_LENGTH + 2] = (byte)0x8B;
+        }, Reason.BAD_AGENT_ID);
+    }
+
+    @Test
+    void agentIdsInOtherScriptsAreAccepted() {
+        final Verdict v = Verdict.convict("агент-7/計画者").f(1).versionVectorDigest(new byte[32]).build();
+
+        assertThat(Verdict.decode(v.encoded()).agentId()).isEqualTo("агент-7/計画者");
     }
 
     @Test
