@@ -124,8 +124,49 @@ class ExactSumTest {
             .hasMessageContaining("Infinity at index 4321");
         assertThat(sum.toBytes()).isEqualTo(before);
         assertThat(sum.value()).isEqualTo(1.0);
+        assertThat(ExponentBins.forThisThread().isClear()).as("the thread's bins after a refusal").isTrue();
+        final double[] shortOne = {1.0, 2.0, Double.NaN};
+        assertThatThrownBy(() -> sum.add(shortOne)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN at index 2");
+        assertThat(sum.toBytes()).isEqualTo(before);
         sum.add(0.5);
         assertThat(sum.value()).isEqualTo(1.5);
+    }
+
+    @Test
+    void bothArrayPathsAndSingleAdditionsAgree() {
+        final double[] xs = Increments.mixed(5, 3 * ExactSum.BINNED_LENGTH_MIN, false);
+        final ExactSum each = new ExactSum();
+        for (final double x : xs) {
+            each.add(x);
+        }
+        final ExactSum shortRuns = new ExactSum();
+        for (int i = 0; i < xs.length; i += ExactSum.BINNED_LENGTH_MIN - 1) {
+            shortRuns.add(xs, i, Math.min(ExactSum.BINNED_LENGTH_MIN - 1, xs.length - i));
+        }
+        final ExactSum binned = of(xs);
+        assertThat(shortRuns.toBytes()).isEqualTo(each.toBytes());
+        assertThat(binned.toBytes()).isEqualTo(each.toBytes());
+        assertThat(binned.value()).isEqualTo(Reference.roundedSum(xs));
+    }
+
+    @Test
+    void crossingTheBoundInsideAnArrayLeavesTheThreadsBinsClear() {
+        final ExactSum sum = of(MAX);
+        for (int doubling = 0; doubling < 44; doubling++) {
+            sum.merge(sum); // 2^44 · MAX = 2^1068 - 2^1015
+        }
+        final double[] xs = new double[2 * ExactSum.BINNED_LENGTH_MIN];
+        Arrays.fill(xs, MAX);
+        assertThatThrownBy(() -> sum.add(xs)).isInstanceOf(ArithmeticException.class);
+        // one term at a time: caught at the latest by the next read
+        final ExactSum single = of(MAX);
+        for (int doubling = 0; doubling < 44; doubling++) {
+            single.merge(single);
+        }
+        single.add(MAX);
+        single.add(MAX);
+        assertThatThrownBy(single::value).isInstanceOf(ArithmeticException.class);
+        assertThat(ExponentBins.forThisThread().isClear()).isTrue();
     }
 
     @Test
