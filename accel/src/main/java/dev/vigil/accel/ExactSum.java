@@ -39,7 +39,7 @@ import java.util.Objects;
  * kept: an exact zero reads out as +0.0.
  *
  * <p>Size: 66 longs (528 bytes) live; at most {@value #SERIALIZED_BYTES_MAX} bytes encoded,
- * typically 8 to 20 for log-likelihood ratios. Not thread-safe; reads ({@link #value()}, the
+ * 16 for a typical sum of log-likelihood ratios. Not thread-safe; reads ({@link #value()}, the
  * encoders) may normalise the internal form (never the sum), so they count as writes for
  * publication between threads.
  */
