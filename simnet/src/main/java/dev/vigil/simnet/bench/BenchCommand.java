@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
@@ -20,12 +19,13 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: 'frames' (JMH: encode+sign and verify+decode of a 600-byte frame), "
         + "'scoring' (JMH: update + score per observation at d = 10 and 16), "
+        + "'combine' (JMH: exact summation per term against a naive double loop, and one evidence combination), "
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
         + "'ingest' (observations/s through POST /v1/observations; spans/s through OTLP protobuf, decode + buffer and to stored), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
         + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM).",
-    subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Loopback.class,
+    subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Combine.class, BenchCommand.Loopback.class,
         BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Storage.class, BenchCommand.AgentState.class,
         BenchCommand.Restart.class})
 public final class BenchCommand implements Runnable {
@@ -69,18 +69,68 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    @Command(name = "combine", mixinStandardHelpOptions = true,
+        description = {"JMH: ns per term of ExactSum (reset, bulk add, rounded readout; and one term at a time) against a",
+            "naive double loop, at 10^3..10^7 terms of log-likelihood-ratio size (llr) and of any finite size (wide);",
+            "ns per call of one combination of 7 observers."})
+    static final class Combine implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--terms", split = ",", description = "Only these term counts (default: 1000,10000,100000,1000000,10000000).")
+        List<String> terms;
+
+        @Option(names = "--spread", split = ",", description = "Only these spreads: llr, wide (default: both).")
+        List<String> spread;
+
+        @Override
+        public Integer call() throws Exception {
+            final Map<String, String[]> params = new LinkedHashMap<>();
+            if (terms != null) {
+                params.put("terms", terms.toArray(String[]::new));
+            }
+            if (spread != null) {
+                params.put("spread", spread.toArray(String[]::new));
+            }
+            final Map<String, Object> out = new LinkedHashMap<>();
+            final Map<String, Double> naive = new LinkedHashMap<>();
+            final Map<String, Map<String, Object>> exact = new LinkedHashMap<>();
+            for (final RunResult r : runJmh(CombineBenchmark.class, iterations, params)) {
+                final String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+                final Map<String, Object> m = new LinkedHashMap<>();
+                if (method.equals("combine")) {
+                    m.put("ns_per_call", Math.round(r.getPrimaryResult().getScore()));
+                    m.put("error_ns_99_9", Math.round(r.getPrimaryResult().getScoreError()));
+                    out.put(method, m);
+                    continue;
+                }
+                final int n = Integer.parseInt(r.getParams().getParam("terms"));
+                final String key = "terms=" + n + " spread=" + r.getParams().getParam("spread");
+                final double perTerm = r.getPrimaryResult().getScore() / n;
+                m.put("ns_per_term", Math.round(perTerm * 1000) / 1000.0);
+                m.put("error_ns_per_term_99_9", Math.round(r.getPrimaryResult().getScoreError() / n * 1000) / 1000.0);
+                out.put(method + " " + key, m);
+                if (method.equals("naiveSum")) {
+                    naive.put(key, perTerm);
+                } else if (method.equals("exactSum")) {
+                    exact.put(key, m);
+                }
+            }
+            exact.forEach((key, m) -> {
+                if (naive.containsKey(key)) {
+                    final double ratio = ((Number) m.get("ns_per_term")).doubleValue() / naive.get(key);
+                    m.put("over_naive", Math.round(ratio * 100) / 100.0);
+                }
+            });
+            System.out.println(JSON.writeValueAsString(out));
+            return 0;
+        }
+    }
+
     /** Runs one JMH class in one fork with this JVM's flags (the launcher's --add-opens and friends). */
     static Map<String, Object> jmh(final Class<?> benchmark, final int iterations, final String unit) throws Exception {
-        final List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        final Options options = new OptionsBuilder()
-            .include(benchmark.getName())
-            .forks(1)
-            .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-            .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
-            .jvmArgs(jvmArgs.toArray(String[]::new))
-            .build();
         final Map<String, Object> out = new LinkedHashMap<>();
-        for (final RunResult r : new Runner(options).run()) {
+        for (final RunResult r : runJmh(benchmark, iterations, Map.of())) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             for (final String key : r.getParams().getParamsKeys()) {
                 name += " " + key + "=" + r.getParams().getParam(key);
@@ -91,6 +141,20 @@ public final class BenchCommand implements Runnable {
             out.put(name, m);
         }
         return out;
+    }
+
+    /** One fork, 3 warm-up iterations of 1 s, then {@code iterations} of 2 s; params override the @Param lists. */
+    static java.util.Collection<RunResult> runJmh(final Class<?> benchmark, final int iterations,
+                                                  final Map<String, String[]> params) throws Exception {
+        final List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        final org.openjdk.jmh.runner.options.ChainedOptionsBuilder builder = new OptionsBuilder()
+            .include(benchmark.getName())
+            .forks(1)
+            .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
+            .jvmArgs(jvmArgs.toArray(String[]::new));
+        params.forEach(builder::param);
+        return new Runner(builder.build()).run();
     }
 
     @Command(name = "loopback", mixinStandardHelpOptions = true,

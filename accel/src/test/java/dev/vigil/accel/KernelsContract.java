@@ -1,0 +1,250 @@
+package dev.vigil.accel;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link Kernels} backend must do, bit for bit. A backend's test is a one-line
+ * subclass ({@link JavaKernelsTest}); the OpenCL backend will add its own.
+ */
+abstract class KernelsContract {
+    private static final CombineRule F1 = new CombineRule(10, 1, 0);
+
+    abstract Kernels kernels();
+
+    private Combination combine(final CombineRule rule, final double... totals) {
+        return kernels().combine(totals, totals.length, rule);
+    }
+
+    @Test
+    void sumsARangeExactly() {
+        final double[] xs = Increments.mixed(11, 50_000, true);
+        final ExactSum viaKernels = new ExactSum();
+        viaKernels.add(0.25);
+        kernels().sum(xs, 100, 40_000, viaKernels);
+        final ExactSum direct = new ExactSum();
+        direct.add(0.25);
+        direct.add(Arrays.copyOfRange(xs, 100, 40_100));
+        assertThat(viaKernels.toBytes()).isEqualTo(direct.toBytes());
+        final double[] withInfinity = {1, 2, Double.POSITIVE_INFINITY};
+        assertThatThrownBy(() -> kernels().sum(withInfinity, 0, 3, viaKernels)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(viaKernels.toBytes()).isEqualTo(direct.toBytes());
+    }
+
+    @Test
+    void clipsEachObserverIncludingInfiniteTotals() {
+        final Combination c = combine(new CombineRule(10, 0, 0), 100, -3, 4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+        assertThat(c.logOdds()).isEqualTo(10 - 3 + 4 + 10 - 10);
+        assertThat(c.quorum()).isTrue();
+        assertThat(c.kept()).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void trimsTheFLowestAndFHighestWithAQuorum() {
+        final Combination c = combine(F1, 5, -7, 1, 2, 9);
+        assertThat(c.quorum()).isTrue();
+        assertThat(c.trimmedLow()).containsExactly(1);
+        assertThat(c.trimmedHigh()).containsExactly(4);
+        assertThat(c.kept()).containsExactly(0, 2, 3);
+        assertThat(c.logOdds()).isEqualTo(8.0);
+        assertThat(c.observers()).isEqualTo(5);
+
+        final Combination f2 = combine(new CombineRule(10, 2, 0), 5, -7, 1, 2, 9, 3);
+        assertThat(f2.trimmedLow()).containsExactly(1, 2);
+        assertThat(f2.trimmedHigh()).containsExactly(0, 4);
+        assertThat(f2.kept()).containsExactly(3, 5);
+        assertThat(f2.logOdds()).isEqualTo(5.0);
+    }
+
+    @Test
+    void exactlyTwoFPlusOneObserversKeepTheMedian() {
+        final Combination c = combine(F1, 9, -9, 0.5);
+        assertThat(c.quorum()).isTrue();
+        assertThat(c.kept()).containsExactly(2);
+        assertThat(c.logOdds()).isEqualTo(0.5);
+    }
+
+    @Test
+    void withoutAQuorumNothingIsTrimmedAndTheResultSaysSo() {
+        final Combination two = combine(F1, 9, -2);
+        assertThat(two.quorum()).isFalse();
+        assertThat(two.trimmedLow()).isEmpty();
+        assertThat(two.trimmedHigh()).isEmpty();
+        assertThat(two.kept()).containsExactly(0, 1);
+        assertThat(two.logOdds()).isEqualTo(7.0);
+
+        final Combination none = combine(new CombineRule(10, 0, -4.5));
+        assertThat(none.quorum()).isFalse();
+        assertThat(none.kept()).isEmpty();
+        assertThat(none.logOdds()).isEqualTo(-4.5);
+        assertThat(combine(new CombineRule(10, 0, 0), 1.0).quorum()).isTrue();
+    }
+
+    @Test
+    void tiesAreBrokenByIndexLowerFirst() {
+        final Combination c = combine(F1, 4, 1, 4, 1, 2);
+        assertThat(c.trimmedLow()).containsExactly(1);
+        assertThat(c.trimmedHigh()).containsExactly(2);
+        assertThat(c.kept()).containsExactly(0, 3, 4);
+
+        // three observers clipped to the same +10: the last index is the one trimmed
+        final Combination clipped = combine(F1, 50, 20, 30, -1);
+        assertThat(clipped.trimmedLow()).containsExactly(3);
+        assertThat(clipped.trimmedHigh()).containsExactly(2);
+        assertThat(clipped.kept()).containsExactly(0, 1);
+        assertThat(clipped.logOdds()).isEqualTo(20.0);
+
+        // -0.0 and 0.0 tie
+        final Combination zeros = combine(F1, 0.0, -0.0, 0.0);
+        assertThat(zeros.trimmedLow()).containsExactly(0);
+        assertThat(zeros.kept()).containsExactly(1);
+        assertThat(zeros.trimmedHigh()).containsExactly(2);
+    }
+
+    @Test
+    void addsThePriorAndSumsExactly() {
+        final Combination c = combine(new CombineRule(1e17, 0, -2.0), 1e16, 1.0, -1e16);
+        assertThat(c.logOdds()).isEqualTo(-1.0); // a left-to-right double sum gives -2
+        assertThat(c.posterior()).isEqualTo(Sigmoid.of(-1.0));
+        assertThat(combine(new CombineRule(10, 0, 3.0), 0.0).posterior()).isEqualTo(Sigmoid.of(3.0));
+    }
+
+    @Test
+    void extremeLogOddsGiveZeroOrOneAndNeverNaN() {
+        final CombineRule wide = new CombineRule(Double.MAX_VALUE, 0, 0);
+        final Combination up = combine(wide, Double.MAX_VALUE, Double.MAX_VALUE);
+        assertThat(up.logOdds()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(up.posterior()).isEqualTo(1.0);
+        final Combination down = combine(wide, -Double.MAX_VALUE, -Double.MAX_VALUE, Double.NEGATIVE_INFINITY);
+        assertThat(down.logOdds()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(down.posterior()).isEqualTo(0.0);
+        final Combination back = combine(wide, Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Double.NEGATIVE_INFINITY);
+        assertThat(back.logOdds()).isEqualTo(0.0);
+        assertThat(back.posterior()).isEqualTo(0.5);
+        assertThat(combine(new CombineRule(500, 0, 0), 500, 500).posterior()).isEqualTo(1.0);
+        assertThat(combine(new CombineRule(500, 0, 0), -500, -500).posterior()).isEqualTo(0.0);
+        assertThat(combine(new CombineRule(500, 0, 0), -500, -200).posterior()).isEqualTo(StrictMath.exp(-700));
+    }
+
+    @Test
+    void refusesNaNAndBadCounts() {
+        assertThatThrownBy(() -> combine(F1, 1, Double.NaN, 2)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("observer 1").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> kernels().combine(new double[3], 4, F1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kernels().combine(new double[3], -1, F1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kernels().combine(new double[Kernels.OBSERVERS_MAX + 1], Kernels.OBSERVERS_MAX + 1, F1))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(kernels().combine(new double[Kernels.OBSERVERS_MAX], Kernels.OBSERVERS_MAX, F1).kept())
+            .hasSize(Kernels.OBSERVERS_MAX - 2);
+        // only the first `observers` totals count
+        assertThat(kernels().combine(new double[] {1, 2, Double.NaN}, 2, new CombineRule(10, 0, 0)).logOdds()).isEqualTo(3.0);
+    }
+
+    @Test
+    void rulesRefuseNonsense() {
+        for (final double clip : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> new CombineRule(clip, 1, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clip");
+        }
+        assertThatThrownBy(() -> new CombineRule(1, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CombineRule(1, Kernels.OBSERVERS_MAX / 2 + 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CombineRule(1, 1, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CombineRule(1, 1, Double.NEGATIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Provide
+    Arbitrary<double[]> totals() {
+        // few distinct values, so ties are common; some beyond the clip, some infinite
+        final Arbitrary<Double> total = Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, Arbitraries.of(-3.0, -1.0, 0.0, -0.0, 0.5, 2.0, 7.0)),
+            net.jqwik.api.Tuple.of(3, Arbitraries.doubles().between(-40, 40)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.of(1e-300, -1e300, 1e300, Double.MIN_VALUE,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
+        return total.list().ofMaxSize(40).map(l -> l.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    @Property
+    void permutingTheObserversChangesNoBitOfTheResult(@ForAll("totals") final double[] totals, @ForAll final long seed,
+                                                     @ForAll @IntRange(max = 4) final int f,
+                                                     @ForAll("clips") final double clip, @ForAll("priors") final double prior) {
+        final CombineRule rule = new CombineRule(clip, f, prior);
+        final Combination c = kernels().combine(totals, totals.length, rule);
+        final double[] permuted = Increments.shuffled(totals, seed);
+        final Combination p = kernels().combine(permuted, permuted.length, rule);
+        assertThat(Double.doubleToRawLongBits(p.logOdds())).isEqualTo(Double.doubleToRawLongBits(c.logOdds()));
+        assertThat(Double.doubleToRawLongBits(p.posterior())).isEqualTo(Double.doubleToRawLongBits(c.posterior()));
+        assertThat(p.quorum()).isEqualTo(c.quorum());
+        assertThat(sortedClipped(permuted, p.kept(), clip)).isEqualTo(sortedClipped(totals, c.kept(), clip));
+        assertThat(p.trimmedLow()).hasSameSizeAs(c.trimmedLow());
+    }
+
+    @Property
+    void theResultIsTheExactSumOfTheMiddleOfTheClippedTotals(@ForAll("totals") final double[] totals,
+                                                            @ForAll @IntRange(max = 4) final int f,
+                                                            @ForAll("clips") final double clip, @ForAll("priors") final double prior) {
+        final Combination c = kernels().combine(totals, totals.length, new CombineRule(clip, f, prior));
+        final double[] clipped = Arrays.stream(totals).map(t -> Math.max(-clip, Math.min(clip, t))).sorted().toArray();
+        final int trim = totals.length >= 2 * f + 1 ? f : 0;
+        assertThat(c.quorum()).isEqualTo(totals.length >= 2 * f + 1);
+        final double[] middle = Arrays.copyOfRange(clipped, trim, clipped.length - trim);
+        final double[] withPrior = Arrays.copyOf(middle, middle.length + 1);
+        withPrior[middle.length] = prior;
+        assertThat(c.logOdds()).isEqualTo(Reference.roundedSum(withPrior));
+        assertThat(c.posterior()).isEqualTo(Sigmoid.of(c.logOdds())).isBetween(0.0, 1.0);
+        // every trimmed-low total ≤ every kept one ≤ every trimmed-high one
+        final double keptMin = c.kept().stream().mapToDouble(i -> clip(totals[i], clip)).min().orElse(Double.NaN);
+        final double keptMax = c.kept().stream().mapToDouble(i -> clip(totals[i], clip)).max().orElse(Double.NaN);
+        c.trimmedLow().forEach(i -> assertThat(clip(totals[i], clip)).isLessThanOrEqualTo(keptMin));
+        c.trimmedHigh().forEach(i -> assertThat(clip(totals[i], clip)).isGreaterThanOrEqualTo(keptMax));
+        final List<Integer> all = new ArrayList<>(c.kept());
+        all.addAll(c.trimmedLow());
+        all.addAll(c.trimmedHigh());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, totals.length).boxed().toList());
+    }
+
+    @Property(tries = 200)
+    void sumsAnyRangeLikeExactSum(@ForAll final long seed, @ForAll @IntRange(max = 20_000) final int n,
+                                  @ForAll @Size(max = 2) final List<@IntRange(max = 20_000) Integer> cut) {
+        final double[] xs = Increments.mixed(seed, n, new SplittableRandom(seed).nextBoolean());
+        final int from = cut.isEmpty() ? 0 : Math.min(cut.get(0), n);
+        final int to = cut.size() < 2 ? n : Math.max(from, Math.min(cut.get(1), n));
+        final ExactSum viaKernels = new ExactSum();
+        kernels().sum(xs, from, to - from, viaKernels);
+        final ExactSum direct = new ExactSum();
+        for (int i = from; i < to; i++) {
+            direct.add(xs[i]);
+        }
+        assertThat(viaKernels.toBytes()).isEqualTo(direct.toBytes());
+    }
+
+    @Provide
+    Arbitrary<Double> clips() {
+        return Arbitraries.of(0.5, 5.0, 10.0, 1e300, Double.MAX_VALUE);
+    }
+
+    @Provide
+    Arbitrary<Double> priors() {
+        return Arbitraries.of(0.0, -4.6, 2.0, -1e300);
+    }
+
+    private static double clip(final double total, final double clip) {
+        return Math.max(-clip, Math.min(clip, total)) + 0.0;
+    }
+
+    private static List<Double> sortedClipped(final double[] totals, final List<Integer> indices, final double clip) {
+        return indices.stream().map(i -> clip(totals[i], clip)).sorted().toList();
+    }
+}
