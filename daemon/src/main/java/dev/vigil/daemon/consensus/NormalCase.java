@@ -1,0 +1,425 @@
+package dev.vigil.daemon.consensus;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * PBFT's normal case in one view: requests in, batches proposed by the primary (pre-prepare),
+ * prepares, commits, and the order in which they unlock each other. Each handler checks cheapest
+ * first (committee, sender, mode, view, watermarks, duplicates, then signatures) and changes
+ * nothing before the input passed every check. Messages of a later view are verified and held
+ * for it ({@link EarlyMessages}).
+ *
+ * <p>Persist before send: a proposal or a prepare leaves only after its {@link LogRecord.Accepted}
+ * is durable, a commit only after its {@link LogRecord.Prepared}; execution follows
+ * {@link LogRecord.Committed}.
+ */
+final class NormalCase {
+    private final ReplicaState s;
+    private final Replica replica;
+
+    NormalCase(final ReplicaState s, final Replica replica) {
+        this.s = s;
+        this.replica = replica;
+    }
+
+    // ------------------------------------------------------------------ requests and proposals
+
+    Refusal onRequest(final Request r, final long now) {
+        if (r.shard() != s.committee.shard()) {
+            return Refusal.WRONG_COMMITTEE;
+        }
+        if (s.mode != ReplicaState.Mode.ACTIVE) {
+            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        }
+        if (s.closing != null) {
+            return Refusal.CLOSED;
+        }
+        if (s.clients.executed(r.client()) >= r.requestSeq()) {
+            return Refusal.REPLAY;
+        }
+        final PendingRequests.Entry held = s.pending.get(r);
+        if (held != null && held.request.sameAs(r)) {
+            return Refusal.REPLAY;
+        }
+        if (!requestValid(r)) {
+            return Refusal.BAD_SIGNATURE;
+        }
+        if (held != null) {
+            return Refusal.CONFLICT;
+        }
+        final boolean wasEmpty = s.pending.isEmpty();
+        final Refusal full = s.pending.add(r, now);
+        if (full != null) {
+            return full;
+        }
+        if (wasEmpty) {
+            s.progress(now);
+        }
+        return null;
+    }
+
+    /** A request's own check: right shard and, for a client, its signature; a reconfiguration, its directory's. */
+    boolean requestValid(final Request r) {
+        if (r.shard() != s.committee.shard()) {
+            return false;
+        }
+        if (r.isReconfiguration()) {
+            final CommitteeDirectory.Result d = CommitteeDirectory.decode(r.payload());
+            return d.directory() != null && d.directory().epoch() == r.requestSeq() && d.directory().verify(s.verifier);
+        }
+        final PendingRequests.Entry held = s.pending.get(r);
+        if (held != null && held.request.sameAs(r)) {
+            return true; // verified on arrival
+        }
+        return s.verifier.verify(r.client(), r.signedBytes(), r.signature());
+    }
+
+    /**
+     * The primary proposes while the window has room: a full batch at once, a partial one once its
+     * oldest request waited the batch delay, and when idle (or closing the epoch) null batches up
+     * to the next checkpoint, so every committed batch is soon covered by a stable checkpoint that
+     * replicas left behind can fetch.
+     */
+    void maybePropose(final long now) {
+        if (!s.isPrimary()) {
+            s.arm(TimerKind.BATCH, ReplicaEffects.NEVER);
+            return;
+        }
+        long wake = ReplicaEffects.NEVER;
+        while (s.lastAssigned < s.h + s.window) {
+            if (s.closing != null) {
+                if (s.lastAssigned >= s.closing.closingSeq()) {
+                    break;
+                }
+                propose(Batch.EMPTY, now);
+                continue;
+            }
+            final int unproposed = s.pending.unproposedCount();
+            final long oldest = s.pending.oldestUnproposedMicros();
+            if (unproposed >= s.config.batchRecordsMax() || s.pending.unproposedBytes() >= s.config.batchBytesMax()
+                || (unproposed > 0 && now - oldest >= s.config.batchDelayMicros())) {
+                propose(new Batch(s.pending.takeBatch(s.config.batchRecordsMax(), s.config.batchBytesMax())), now);
+                continue;
+            }
+            if (unproposed > 0) {
+                wake = oldest + s.config.batchDelayMicros();
+                break;
+            }
+            if (s.lastAssigned % s.k != 0) {
+                final long idleAt = s.lastProposalMicros + s.config.idleCheckpointMicros();
+                if (now >= idleAt) {
+                    while (s.lastAssigned % s.k != 0 && s.lastAssigned < s.h + s.window) {
+                        propose(Batch.EMPTY, now);
+                    }
+                    continue;
+                }
+                wake = idleAt;
+            }
+            break;
+        }
+        s.arm(TimerKind.BATCH, wake);
+    }
+
+    private void propose(final Batch batch, final long now) {
+        final long seq = s.lastAssigned + 1;
+        final byte[] digest = batch.digest();
+        final Vote pp = Vote.signed(MessageKind.PRE_PREPARE, s.committee, s.signer, s.view, seq, digest);
+        s.lastAssigned = seq;
+        s.lastProposalMicros = now;
+        final Slot slot = s.slot(seq);
+        slot.accept(pp, batch, digest);
+        s.counters.proposals++;
+        if (batch.isNull()) {
+            s.counters.nullProposals++;
+        }
+        s.effects.persist(new LogRecord.Accepted(pp, batch));
+        s.effects.broadcast(new Proposal(pp, batch).encode());
+        checkPrepared(slot, now);
+    }
+
+    // ------------------------------------------------------------------ pre-prepare, prepare, commit
+
+    /** The checks every ordering message shares, cheapest first; {@code null}: go on. */
+    private Refusal admit(final Vote v, final long now) {
+        if (v.shard() != s.committee.shard() || v.epoch() != s.committee.epoch()) {
+            return Refusal.WRONG_COMMITTEE;
+        }
+        final int from = s.committee.indexOf(v.sender());
+        if (from < 0) {
+            return Refusal.UNKNOWN_SENDER;
+        }
+        if (from == s.self) {
+            return Refusal.REPLAY; // this replica's own message, come back
+        }
+        if (s.mode != ReplicaState.Mode.ACTIVE) {
+            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        }
+        return null;
+    }
+
+    /**
+     * A message of a later view than this replica operates in: verified, remembered as that
+     * member's view claim (f + 1 such claims move this replica on), and held for the view.
+     *
+     * @return the refusal, or null when held
+     */
+    private Refusal later(final Message m, final Vote v, final int from, final long now) {
+        if (!s.verifier.verify(v.sender(), v.signedBytes(), v.signature())) {
+            return Refusal.BAD_SIGNATURE;
+        }
+        replica.viewChanges().claim(from, v.view(), now);
+        final Refusal full = s.early.hold(from, v.view(), m);
+        if (full != null) {
+            return full;
+        }
+        s.counters.held++;
+        return null;
+    }
+
+    private boolean current(final long view) {
+        return !s.changing && view == s.view;
+    }
+
+    private boolean future(final long view) {
+        return s.changing ? view >= s.changingTo : view > s.view;
+    }
+
+    Refusal onProposal(final Proposal p, final long now) {
+        final Vote pp = p.header();
+        final Refusal r = admit(pp, now);
+        if (r != null) {
+            return r;
+        }
+        final int from = s.committee.indexOf(pp.sender());
+        if (!current(pp.view())) {
+            return future(pp.view()) ? later(p, pp, from, now) : Refusal.WRONG_VIEW;
+        }
+        if (from != s.primary()) {
+            return Refusal.NOT_PRIMARY;
+        }
+        if (!s.inWindow(pp.seq())) {
+            return Refusal.OUTSIDE_WATERMARKS;
+        }
+        if (s.closing != null && pp.seq() > s.closing.closingSeq()) {
+            return Refusal.CLOSED;
+        }
+        final Slot existing = s.slots.get(pp.seq());
+        if (existing != null && existing.prePrepare != null) {
+            if (existing.prePrepare.sameAs(pp)) {
+                return Refusal.REPLAY;
+            }
+            if (!s.verifier.verify(pp.sender(), pp.signedBytes(), pp.signature())) {
+                return Refusal.BAD_SIGNATURE;
+            }
+            if (!Arrays.equals(existing.prePrepare.digest(), pp.digest())) {
+                replica.viewChanges().equivocation(existing.prePrepare, pp, now);
+            }
+            return Refusal.CONFLICT;
+        }
+        final byte[] digest = p.batch().digest();
+        if (!Arrays.equals(digest, pp.digest())) {
+            return Refusal.DIGEST_MISMATCH;
+        }
+        if (!s.verifier.verify(pp.sender(), pp.signedBytes(), pp.signature())) {
+            return Refusal.BAD_SIGNATURE;
+        }
+        for (final Request req : p.batch().requests()) {
+            if (!requestValid(req)) {
+                return Refusal.BAD_SIGNATURE;
+            }
+        }
+        if (existing != null && existing.committed && !Arrays.equals(existing.committedDigest, digest)) {
+            return Refusal.CONFLICT;
+        }
+        s.viewClaims[from] = Math.max(s.viewClaims[from], pp.view());
+        acceptPrePrepare(pp, p.batch(), digest, now);
+        return null;
+    }
+
+    /** A backup takes a pre-prepare (normal case or from a new-view): persist, then prepare. */
+    void acceptPrePrepare(final Vote pp, final Batch batch, final byte[] digest, final long now) {
+        final Slot slot = s.slot(pp.seq());
+        slot.accept(pp, batch, digest);
+        s.pending.markProposed(batch, true);
+        final Vote prepare = Vote.signed(MessageKind.PREPARE, s.committee, s.signer, pp.view(), pp.seq(), digest);
+        slot.prepares[s.self] = prepare;
+        s.effects.persist(new LogRecord.Accepted(pp, batch));
+        s.effects.broadcast(prepare.encode());
+        checkPrepared(slot, now);
+        checkCommitted(slot, now);
+    }
+
+    Refusal onVote(final Vote v, final long now) {
+        final Refusal r = admit(v, now);
+        if (r != null) {
+            return r;
+        }
+        final int from = s.committee.indexOf(v.sender());
+        if (!current(v.view())) {
+            return future(v.view()) ? later(v, v, from, now) : Refusal.WRONG_VIEW;
+        }
+        final boolean prepare = v.kind() == MessageKind.PREPARE;
+        if (prepare && from == s.primary()) {
+            return Refusal.NOT_PRIMARY;
+        }
+        if (!s.inWindow(v.seq())) {
+            return Refusal.OUTSIDE_WATERMARKS;
+        }
+        if (s.closing != null && v.seq() > s.closing.closingSeq()) {
+            return Refusal.CLOSED;
+        }
+        final Slot existingSlot = s.slots.get(v.seq());
+        final Vote existing = existingSlot == null ? null : (prepare ? existingSlot.prepares : existingSlot.commits)[from];
+        if (existing != null && existing.sameAs(v)) {
+            help(from, v.seq(), now); // a vote sent again: its sender is still waiting
+            return Refusal.REPLAY;
+        }
+        if (!s.verifier.verify(v.sender(), v.signedBytes(), v.signature())) {
+            return Refusal.BAD_SIGNATURE;
+        }
+        if (existing != null) {
+            return Refusal.CONFLICT;
+        }
+        s.viewClaims[from] = Math.max(s.viewClaims[from], v.view());
+        final Slot slot = s.slot(v.seq());
+        (prepare ? slot.prepares : slot.commits)[from] = v;
+        if (prepare) {
+            checkPrepared(slot, now);
+        }
+        checkCommitted(slot, now);
+        if (slot.committed && prepare) {
+            help(from, v.seq(), now); // it prepares what committed here: it has not seen the commits
+        }
+        return null;
+    }
+
+    /** Pre-prepare and 2f matching prepares from backups: persist the certificate, then commit. */
+    void checkPrepared(final Slot slot, final long now) {
+        if (slot.prepared || slot.prePrepare == null || slot.matchingPrepares(s.primary()) < 2 * s.f) {
+            return;
+        }
+        slot.prepared = true;
+        final List<Vote> proof = new ArrayList<>();
+        for (int i = 0; i < s.n; i++) {
+            final Vote p = slot.prepares[i];
+            if (i != s.primary() && p != null && p.matches(slot.votesView, slot.seq, slot.digest)) {
+                proof.add(p);
+            }
+        }
+        proof.sort((a, b) -> Long.compareUnsigned(a.sender(), b.sender()));
+        final PreparedCertificate certificate = new PreparedCertificate(slot.prePrepare, proof);
+        slot.preparedCertificate = certificate;
+        slot.preparedBatch = slot.batch;
+        final Vote commit = Vote.signed(MessageKind.COMMIT, s.committee, s.signer, slot.votesView, slot.seq, slot.digest);
+        slot.commits[s.self] = commit;
+        s.effects.persist(new LogRecord.Prepared(certificate));
+        s.effects.broadcast(commit.encode());
+        checkCommitted(slot, now);
+    }
+
+    /**
+     * 2f + 1 matching commits and the batch: final. (Prepared here is not required: 2f + 1 commits
+     * mean f + 1 honest replicas prepared it, which is what makes it survive view changes.)
+     */
+    void checkCommitted(final Slot slot, final long now) {
+        if (slot.committed || slot.batch == null || slot.matchingCommits() < s.quorum) {
+            return;
+        }
+        slot.committed = true;
+        slot.committedDigest = slot.digest;
+        slot.committedBatch = slot.batch;
+        // the primary is making progress even if this replica cannot execute yet: no view change for that
+        s.progress(now);
+        s.effects.persist(new LogRecord.Committed(slot.seq, slot.digest));
+        replica.execution().executeReady(now, false);
+    }
+
+    /**
+     * Re-arms the request timer. It watches pending requests and pre-prepares accepted but not
+     * committed: without progress for half the current timeout this replica retransmits its own
+     * votes (lost messages are the common cause), for the whole timeout it changes view.
+     */
+    void armRequestTimer() {
+        final boolean watching = s.mode == ReplicaState.Mode.ACTIVE && !s.changing && s.closing == null && s.lastExecuted >= s.h
+            && (!s.pending.isEmpty() || uncommitted());
+        final long after = s.retransmitted ? s.timeoutMicros() : s.timeoutMicros() / 2;
+        s.arm(TimerKind.REQUEST, watching ? s.progressMarkMicros + after : ReplicaEffects.NEVER);
+    }
+
+    private boolean uncommitted() {
+        for (final Slot slot : s.slots.values()) {
+            if (slot.prePrepare != null && !slot.committed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void onRequestTimer(final long now) {
+        if (s.deadline(TimerKind.REQUEST) > now) {
+            return;
+        }
+        s.arm(TimerKind.REQUEST, ReplicaEffects.NEVER);
+        if (s.mode != ReplicaState.Mode.ACTIVE || s.changing) {
+            return;
+        }
+        if (!s.retransmitted) {
+            s.retransmitted = true;
+            retransmit();
+            return;
+        }
+        s.log.info(s.who() + ": no progress for " + (now - s.progressMarkMicros) / 1000 + " ms in view " + s.view + "; changing view");
+        replica.viewChanges().start(s.view + 1, now);
+    }
+
+    /** This replica's own messages for what is not committed yet, and its latest checkpoint: sent again. */
+    private void retransmit() {
+        s.counters.retransmissions++;
+        for (final Slot slot : s.slots.values()) {
+            if (slot.committed || slot.prePrepare == null) {
+                continue;
+            }
+            if (slot.prePrepare.sender() == s.selfId) {
+                s.effects.broadcast(new Proposal(slot.prePrepare, slot.batch).encode());
+            }
+            for (final Vote own : new Vote[] {slot.prepares[s.self], slot.commits[s.self]}) {
+                if (own != null) {
+                    s.effects.broadcast(own.encode());
+                }
+            }
+        }
+        if (!s.checkpoints.isEmpty()) {
+            final Checkpoint own = s.checkpoints.lastEntry().getValue()[s.self];
+            if (own != null) {
+                s.effects.broadcast(own.encode());
+            }
+        }
+    }
+
+    /**
+     * A member voted on a slot this replica committed: it lags. It gets, for every committed slot
+     * of this view up to that one, the primary's proposal and the commits held here (all signed by
+     * others, so it checks them as if they came from them), at most once per half timeout.
+     */
+    private void help(final int member, final long seq, final long now) {
+        final Slot slot = s.slots.get(seq);
+        if (slot == null || !slot.committed || slot.votesView != s.view || !s.mayHelp(s.helpedMicros, member, now)) {
+            return;
+        }
+        final long to = s.committee.memberId(member);
+        for (final Slot t : s.slots.headMap(seq, true).values()) {
+            if (!t.committed || t.prePrepare == null || !java.util.Arrays.equals(t.digest, t.committedDigest)) {
+                continue;
+            }
+            s.counters.helped++;
+            s.effects.send(to, new Proposal(t.prePrepare, t.batch).encode());
+            for (final Vote c : t.commits) {
+                if (c != null && c.matches(t.votesView, t.seq, t.digest)) {
+                    s.effects.send(to, c.encode());
+                }
+            }
+        }
+    }
+}
