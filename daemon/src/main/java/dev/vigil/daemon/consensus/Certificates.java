@@ -1,6 +1,7 @@
 package dev.vigil.daemon.consensus;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Pure checks of what other replicas prove: stable checkpoint certificates, prepared
@@ -52,6 +53,21 @@ final class Certificates {
             }
         }
         return distinctSenders(c.prepares().stream().mapToLong(Vote::sender).toArray());
+    }
+
+    /** Pre-prepare signed by its view's primary and 2f + 1 matching commits from distinct members, all signed. */
+    static boolean committedValid(final Vote pp, final List<Vote> commits, final Committee committee, final Verifier verifier) {
+        if (pp.kind() != MessageKind.PRE_PREPARE || !ours(pp, committee) || committee.indexOf(pp.sender()) != committee.primaryIndex(pp.view())
+            || commits.size() < committee.quorum() || !verifier.verify(pp.sender(), pp.signedBytes(), pp.signature())) {
+            return false;
+        }
+        for (final Vote c : commits) {
+            if (c.kind() != MessageKind.COMMIT || !ours(c, committee) || committee.indexOf(c.sender()) < 0 || !c.matches(pp)
+                || !verifier.verify(c.sender(), c.signedBytes(), c.signature())) {
+                return false;
+            }
+        }
+        return distinctSenders(commits.stream().mapToLong(Vote::sender).toArray());
     }
 
     /** Everything a view-change proves, except its own signature (checked first, by the caller). */

@@ -132,7 +132,31 @@ final class Checkpoints {
         }
         if (matching.size() >= s.quorum) {
             matching.sort((a, b) -> Long.compareUnsigned(a.sender(), b.sender()));
-            advance(new StableCertificate(seq, digest, matching), null, now);
+            final StableCertificate certificate = new StableCertificate(seq, digest, matching);
+            advance(certificate, null, now);
+            push(certificate, bySender);
+        }
+    }
+
+    /**
+     * The members whose checkpoint is missing from a certificate this replica just formed may lag
+     * (or have been down when the others' checkpoints went out): each gets the certificate (a
+     * state reply without the snapshot), so it moves its watermark or fetches the state even if
+     * nothing else ever reaches it. At most f members, once per stable checkpoint.
+     */
+    private void push(final StableCertificate certificate, final Checkpoint[] bySender) {
+        if (s.stable != certificate) {
+            return; // a later one became stable meanwhile
+        }
+        byte[] message = null;
+        for (int i = 0; i < s.n; i++) {
+            if (i != s.self && bySender[i] == null) {
+                if (message == null) {
+                    message = StateReply.signed(s.committee, s.signer, certificate, new byte[0]).encode();
+                }
+                s.counters.certificatesPushed++;
+                s.effects.send(s.committee.memberId(i), message);
+            }
         }
     }
 

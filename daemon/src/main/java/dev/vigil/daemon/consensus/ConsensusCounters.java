@@ -28,6 +28,7 @@ public final class ConsensusCounters {
     long outsideWindowDropped;
     long retransmissions;
     long helped;
+    long certificatesPushed;
     long diverged;
     long internalErrors;
 
@@ -125,6 +126,7 @@ public final class ConsensusCounters {
         m.put("outside-window-dropped", outsideWindowDropped);
         m.put("retransmissions", retransmissions);
         m.put("helped", helped);
+        m.put("certificates-pushed", certificatesPushed);
         m.put("diverged", diverged);
         m.put("internal-errors", internalErrors);
         return m;

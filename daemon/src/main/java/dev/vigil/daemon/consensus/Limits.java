@@ -26,7 +26,7 @@ public record Limits(int membersMax, int batchRecordsMax, int batchBytesMax, int
         final long newView = Envelope.LENGTH + 8 + 1 + n * viewChangeSigned + 2 + window * Vote.LENGTH
             + Signer.SIGNATURE_LENGTH + bodies;
         final long stateReply = Envelope.LENGTH + stable + Signer.SIGNATURE_LENGTH + 4 + config.snapshotBytesMax();
-        final long proposal = Vote.LENGTH + config.batchBytesMax();
+        final long proposal = Envelope.LENGTH + Vote.LENGTH * (long)(n + 1) + 1 + Signer.SIGNATURE_LENGTH + config.batchBytesMax();
         final long max = Math.max(Math.max(viewChange, newView), Math.max(stateReply, proposal));
         if (max > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bounds allow messages of " + max + " bytes, above 2 GiB");

@@ -39,7 +39,7 @@ public sealed interface LogRecord {
     }
 
     /** 2f + 1 commits for this digest: the batch at {@code seq} is final; executed next. */
-    record Committed(long seq, byte[] digest) implements LogRecord {
+    record Committed(long seq, byte[] digest, Batch batch) implements LogRecord {
     }
 
     /** This replica's own checkpoint at {@code seq} (sent): the snapshot and its digest. */

@@ -32,6 +32,7 @@ public final class LogRecords {
             p.certificate().writeTo(w);
         } else if (record instanceof LogRecord.Committed c) {
             w.u8(COMMITTED).u64(c.seq()).fixed(c.digest(), Digests.LENGTH);
+            c.batch().writeTo(w);
         } else if (record instanceof LogRecord.OwnCheckpoint o) {
             w.u8(OWN_CHECKPOINT).u64(o.seq()).fixed(o.stateDigest(), Digests.LENGTH).blob(o.snapshot());
         } else if (record instanceof LogRecord.Stable s) {
@@ -60,7 +61,7 @@ public final class LogRecords {
                 }
                 case ACCEPTED -> new LogRecord.Accepted(Vote.read(r, MessageKind.PRE_PREPARE), Batch.read(r, limits));
                 case PREPARED -> new LogRecord.Prepared(PreparedCertificate.read(r, limits));
-                case COMMITTED -> new LogRecord.Committed(r.u63(), r.fixed(Digests.LENGTH));
+                case COMMITTED -> new LogRecord.Committed(r.u63(), r.fixed(Digests.LENGTH), Batch.read(r, limits));
                 case OWN_CHECKPOINT -> new LogRecord.OwnCheckpoint(r.u63(), r.fixed(Digests.LENGTH), r.blob(limits.snapshotBytesMax()));
                 case STABLE -> new LogRecord.Stable(StableCertificate.read(r, limits), r.blob(limits.snapshotBytesMax()));
                 default -> throw new DecodeException(Refusal.MALFORMED, "unknown record tag");

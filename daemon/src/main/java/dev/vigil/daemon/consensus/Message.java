@@ -7,7 +7,7 @@ package dev.vigil.daemon.consensus;
  * outside its signature and are bound to it by digest.
  */
 public sealed interface Message
-    permits Request, Proposal, Vote, Checkpoint, ViewChange, NewView, StateRequest, StateReply, Accusation {
+    permits Request, Proposal, Vote, Checkpoint, ViewChange, NewView, StateRequest, StateReply, Accusation, Committed {
 
     MessageKind kind();
 

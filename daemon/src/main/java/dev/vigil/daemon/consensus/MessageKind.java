@@ -13,7 +13,8 @@ public enum MessageKind {
     NEW_VIEW(7),
     STATE_REQUEST(8),
     STATE_REPLY(9),
-    ACCUSATION(10);
+    ACCUSATION(10),
+    COMMITTED(11);
 
     /** The encoding version every message carries in its second byte; anything else is refused. */
     static final int VERSION = 1;

@@ -40,6 +40,7 @@ public final class Messages {
                 case STATE_REQUEST -> StateRequest.read(r);
                 case STATE_REPLY -> StateReply.read(r, limits);
                 case ACCUSATION -> Accusation.read(r);
+                case COMMITTED -> Committed.read(r, limits);
             };
             r.end();
             return new Decoded(m, null, null);

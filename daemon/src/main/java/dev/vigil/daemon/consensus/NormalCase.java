@@ -273,7 +273,7 @@ final class NormalCase {
         final Slot existingSlot = s.slots.get(v.seq());
         final Vote existing = existingSlot == null ? null : (prepare ? existingSlot.prepares : existingSlot.commits)[from];
         if (existing != null && existing.sameAs(v)) {
-            help(from, v.seq(), now); // a vote sent again: its sender is still waiting
+            helpLaggard(from, s.h, v.seq(), now); // a vote sent again: its sender is still waiting
             return Refusal.REPLAY;
         }
         if (!s.verifier.verify(v.sender(), v.signedBytes(), v.signature())) {
@@ -289,9 +289,6 @@ final class NormalCase {
             checkPrepared(slot, now);
         }
         checkCommitted(slot, now);
-        if (slot.committed && prepare) {
-            help(from, v.seq(), now); // it prepares what committed here: it has not seen the commits
-        }
         return null;
     }
 
@@ -327,25 +324,82 @@ final class NormalCase {
         if (slot.committed || slot.batch == null || slot.matchingCommits() < s.quorum) {
             return;
         }
+        final List<Vote> proof = new ArrayList<>();
+        for (final Vote c : slot.commits) {
+            if (c != null && c.matches(slot.votesView, slot.seq, slot.digest)) {
+                proof.add(c);
+            }
+        }
+        proof.sort((a, b) -> Long.compareUnsigned(a.sender(), b.sender()));
+        commit(slot, slot.prePrepare, proof, slot.batch, now);
+    }
+
+    /** Final: persist, then execute what is next in line. */
+    private void commit(final Slot slot, final Vote prePrepare, final List<Vote> proof, final Batch batch, final long now) {
         slot.committed = true;
-        slot.committedDigest = slot.digest;
-        slot.committedBatch = slot.batch;
+        slot.committedDigest = prePrepare.digest();
+        slot.committedBatch = batch;
+        slot.committedPrePrepare = prePrepare;
+        slot.committedProof = List.copyOf(proof);
         // the primary is making progress even if this replica cannot execute yet: no view change for that
         s.progress(now);
-        s.effects.persist(new LogRecord.Committed(slot.seq, slot.digest));
+        s.effects.persist(new LogRecord.Committed(slot.seq, slot.committedDigest, batch));
         replica.execution().executeReady(now, false);
+    }
+
+    /** A commit certificate from a member helping this replica catch up: valid in any view. */
+    Refusal onCommitted(final Committed c, final long now) {
+        if (c.shard() != s.committee.shard() || c.epoch() != s.committee.epoch()) {
+            return Refusal.WRONG_COMMITTEE;
+        }
+        final int from = s.committee.indexOf(c.sender());
+        if (from < 0) {
+            return Refusal.UNKNOWN_SENDER;
+        }
+        if (from == s.self) {
+            return Refusal.REPLAY;
+        }
+        if (s.mode != ReplicaState.Mode.ACTIVE) {
+            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        }
+        if (!s.inWindow(c.seq())) {
+            return Refusal.OUTSIDE_WATERMARKS;
+        }
+        if (s.closing != null && c.seq() > s.closing.closingSeq()) {
+            return Refusal.CLOSED;
+        }
+        final Slot existing = s.slots.get(c.seq());
+        if (existing != null && existing.committed) {
+            return Refusal.REPLAY;
+        }
+        if (!s.verifier.verify(c.sender(), c.signedBytes(), c.signature())) {
+            return Refusal.BAD_SIGNATURE;
+        }
+        if (!Certificates.committedValid(c.prePrepare(), c.commits(), s.committee, s.verifier)) {
+            return Refusal.BAD_CERTIFICATE;
+        }
+        commit(s.slot(c.seq()), c.prePrepare(), c.commits(), c.batch(), now);
+        return null;
     }
 
     /**
      * Re-arms the request timer. It watches pending requests and pre-prepares accepted but not
      * committed: without progress for half the current timeout this replica retransmits its own
-     * votes (lost messages are the common cause), for the whole timeout it changes view.
+     * votes (lost messages are the common cause), for the whole timeout it changes view. It also
+     * watches an executed tail that no checkpoint closes yet, after the idle delay on top: an
+     * honest primary pads it closed by then, so only a faulty or cut-off one makes this fire, and
+     * the next primary pads it (otherwise replicas that missed the tail would never learn of it).
      */
     void armRequestTimer() {
-        final boolean watching = s.mode == ReplicaState.Mode.ACTIVE && !s.changing && s.closing == null && s.lastExecuted >= s.h
-            && (!s.pending.isEmpty() || uncommitted());
-        final long after = s.retransmitted ? s.timeoutMicros() : s.timeoutMicros() / 2;
-        s.arm(TimerKind.REQUEST, watching ? s.progressMarkMicros + after : ReplicaEffects.NEVER);
+        final boolean watching = s.mode == ReplicaState.Mode.ACTIVE && !s.changing && s.closing == null && s.lastExecuted >= s.h;
+        final boolean work = !s.pending.isEmpty() || uncommitted();
+        final boolean unclosed = s.lastExecuted % s.k != 0;
+        if (!watching || (!work && !unclosed)) {
+            s.arm(TimerKind.REQUEST, ReplicaEffects.NEVER);
+            return;
+        }
+        final long after = (work ? 0 : s.config.idleCheckpointMicros()) + (s.retransmitted ? s.timeoutMicros() : s.timeoutMicros() / 2);
+        s.arm(TimerKind.REQUEST, s.progressMarkMicros + after);
     }
 
     private boolean uncommitted() {
@@ -399,26 +453,30 @@ final class NormalCase {
     }
 
     /**
-     * A member voted on a slot this replica committed: it lags. It gets, for every committed slot
-     * of this view up to that one, the primary's proposal and the commits held here (all signed by
-     * others, so it checks them as if they came from them), at most once per half timeout.
+     * A member lags: it sent again a vote on a slot this replica committed (it has waited half a
+     * timeout), or a view-change showing an older stable checkpoint. It gets this replica's stable
+     * certificate if its own is older, and a commit certificate for every slot this replica
+     * committed above what it has, up to {@code uptoSeq}: all signed by others, valid in any view,
+     * so it catches up even while it waits for a new-view. At most once per half timeout per member,
+     * at most L certificates.
      */
-    private void help(final int member, final long seq, final long now) {
-        final Slot slot = s.slots.get(seq);
-        if (slot == null || !slot.committed || slot.votesView != s.view || !s.mayHelp(s.helpedMicros, member, now)) {
+    void helpLaggard(final int member, final long itsStableSeq, final long uptoSeq, final long now) {
+        if (member == s.self || (itsStableSeq >= s.h && uptoSeq <= itsStableSeq) || !s.mayHelp(s.helpedMicros, member, now)) {
             return;
         }
         final long to = s.committee.memberId(member);
-        for (final Slot t : s.slots.headMap(seq, true).values()) {
-            if (!t.committed || t.prePrepare == null || !java.util.Arrays.equals(t.digest, t.committedDigest)) {
-                continue;
-            }
+        if (itsStableSeq < s.h && s.stable.proofs().size() >= s.quorum) {
             s.counters.helped++;
-            s.effects.send(to, new Proposal(t.prePrepare, t.batch).encode());
-            for (final Vote c : t.commits) {
-                if (c != null && c.matches(t.votesView, t.seq, t.digest)) {
-                    s.effects.send(to, c.encode());
-                }
+            s.effects.send(to, StateReply.signed(s.committee, s.signer, s.stable, new byte[0]).encode());
+        }
+        final long from = Math.max(itsStableSeq, s.h);
+        if (from >= uptoSeq) {
+            return;
+        }
+        for (final Slot t : s.slots.subMap(from, false, uptoSeq, true).values()) {
+            if (t.committed && t.committedProof != null) {
+                s.counters.helped++;
+                s.effects.send(to, Committed.signed(s.committee, s.signer, t.committedPrePrepare, t.committedProof, t.committedBatch).encode());
             }
         }
     }

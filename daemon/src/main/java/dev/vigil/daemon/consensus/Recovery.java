@@ -83,10 +83,7 @@ final class Recovery {
                 final Slot slot = s.slot(c.seq());
                 slot.committed = true;
                 slot.committedDigest = c.digest();
-                slot.committedBatch = batches.get(key(c.digest()));
-                if (slot.committedBatch == null) {
-                    throw new IllegalArgumentException("committed " + c.seq() + " without its batch in the log");
-                }
+                slot.committedBatch = c.batch();
             } else if (r instanceof LogRecord.OwnCheckpoint o && s.inWindow(o.seq())) {
                 s.ownCheckpoints.put(o.seq(), new byte[][] {o.stateDigest(), o.snapshot()});
                 s.checkpoints.computeIfAbsent(o.seq(), x -> new Checkpoint[s.n])[s.self] =

@@ -185,6 +185,8 @@ public final class Replica {
             refusal = stateTransfer.onStateReply(sr, now);
         } else if (m instanceof Accusation a) {
             refusal = viewChanges.onAccusation(a, now);
+        } else if (m instanceof Committed c) {
+            refusal = normal.onCommitted(c, now);
         } else {
             throw new IllegalStateException("no handler for " + m.kind());
         }

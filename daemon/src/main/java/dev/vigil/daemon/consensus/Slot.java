@@ -1,6 +1,7 @@
 package dev.vigil.daemon.consensus;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One sequence number in the window (h, h + L]: the votes of the current view, and what
@@ -25,6 +26,9 @@ final class Slot {
 
     /** Final: 2f + 1 matching commits in some view; never changes once set. */
     boolean committed;
+    /** The pre-prepare and the 2f + 1 commits that made it final, for replicas that lag. */
+    Vote committedPrePrepare;
+    List<Vote> committedProof;
     byte[] committedDigest;
     Batch committedBatch;
     boolean executed;

@@ -31,6 +31,9 @@ final class ConsensusSim {
     enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE }
 
     static final long T0_MICROS = 1_767_225_600_000_000L;
+    /** -Dconsensus.trace=true prints every replica's log lines with the virtual time (debugging one seed). */
+    static final boolean TRACE = Boolean.getBoolean("consensus.trace");
+    static final boolean TRACE_DEBUG = Boolean.getBoolean("consensus.trace.debug");
     private static final int HISTORY_MAX = 2_000;
     private static final long CLIENT_RETRY_MICROS = 400_000;
 
@@ -77,10 +80,24 @@ final class ConsensusSim {
         final NodeLog log = new NodeLog() {
             @Override
             public void info(final String message) {
+                if (TRACE) {
+                    System.out.println((now - T0_MICROS) / 1000 + " ms: " + message);
+                }
             }
 
             @Override
             public void warn(final String message) {
+                info(message);
+            }
+
+            @Override
+            public boolean debugEnabled() {
+                return TRACE_DEBUG;
+            }
+
+            @Override
+            public void debug(final String message) {
+                info(message);
             }
 
             @Override
@@ -220,6 +237,11 @@ final class ConsensusSim {
             throw fail("replica " + from.index + " sent to a non-member or itself");
         }
         messagesSent++;
+        if (TRACE_DEBUG && (bytes.length > 0 && (bytes[0] == MessageKind.STATE_REQUEST.code || bytes[0] == MessageKind.STATE_REPLY.code
+            || bytes[0] == MessageKind.CHECKPOINT.code))) {
+            System.out.println((now - T0_MICROS) / 1000 + " ms: net " + from.index + " -> " + to + ": " + Messages.decode(bytes, limits).message()
+                + (fair() ? "" : " (unfair)"));
+        }
         if (!fair() && rng.nextDouble() < scenario.dropRate()) {
             return;
         }

@@ -15,11 +15,21 @@ class SeedSweep {
         final List<String> failures = new ArrayList<>();
         final long t0 = System.nanoTime();
         long steps = 0;
+        final java.util.TreeMap<String, Long> totals = new java.util.TreeMap<>();
+        int restartedCaughtUpByTransfer = 0;
+        int restarts = 0;
         for (long seed = from; seed < from + count; seed++) {
             final ConsensusSim sim = new ConsensusSim(SimScenario.random(seed, f));
             try {
                 sim.run();
                 steps += sim.steps;
+                for (final ConsensusSim.Node node : sim.nodes()) {
+                    node.replica.counters().snapshot().forEach((k, v) -> totals.merge(k, v, Long::sum));
+                    if (node.restarted) {
+                        restarts++;
+                        restartedCaughtUpByTransfer += node.replica.counters().stateTransfers() > 0 ? 1 : 0;
+                    }
+                }
             } catch (final AssertionError | RuntimeException e) {
                 failures.add("seed " + seed + ": " + e.getMessage().lines().limit(14).reduce("", (a, b) -> a + "\n    " + b));
             }
@@ -27,5 +37,7 @@ class SeedSweep {
         System.out.println("SWEEP f=" + f + " seeds " + from + ".." + (from + count - 1) + ": " + failures.size() + " failures, "
             + steps + " steps, " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         failures.stream().limit(8).forEach(System.out::println);
+        System.out.println("restarts " + restarts + ", of which caught up by state transfer " + restartedCaughtUpByTransfer);
+        totals.forEach((k, v) -> { if (v > 0) System.out.println("  " + k + " " + v); });
     }
 }
