@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * PBFT's normal case in one view: requests in, batches proposed by the primary (pre-prepare),
- * prepares, commits, and the order in which they unlock each other. Each handler checks cheapest
+ * PBFT's normal case in one view: pre-prepares, prepares, commits, and the order in which they
+ * unlock each other; and commit certificates from members helping this replica catch up. Each handler checks cheapest
  * first (committee, sender, mode, view, watermarks, duplicates, then signatures) and changes
  * nothing before the input passed every check. Messages of a later view are verified and held
  * for it ({@link EarlyMessages}).
@@ -22,121 +22,6 @@ final class NormalCase {
     NormalCase(final ReplicaState s, final Replica replica) {
         this.s = s;
         this.replica = replica;
-    }
-
-    // ------------------------------------------------------------------ requests and proposals
-
-    Refusal onRequest(final Request r, final long now) {
-        if (r.shard() != s.committee.shard()) {
-            return Refusal.WRONG_COMMITTEE;
-        }
-        if (s.mode != ReplicaState.Mode.ACTIVE) {
-            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
-        }
-        if (s.closing != null) {
-            return Refusal.CLOSED;
-        }
-        if (s.clients.executed(r.client()) >= r.requestSeq()) {
-            return Refusal.REPLAY;
-        }
-        final PendingRequests.Entry held = s.pending.get(r);
-        if (held != null && held.request.sameAs(r)) {
-            return Refusal.REPLAY;
-        }
-        if (!requestValid(r)) {
-            return Refusal.BAD_SIGNATURE;
-        }
-        if (held != null) {
-            return Refusal.CONFLICT;
-        }
-        final boolean wasEmpty = s.pending.isEmpty();
-        final Refusal full = s.pending.add(r, now);
-        if (full != null) {
-            return full;
-        }
-        if (wasEmpty) {
-            s.progress(now);
-        }
-        return null;
-    }
-
-    /** A request's own check: right shard and, for a client, its signature; a reconfiguration, its directory's. */
-    boolean requestValid(final Request r) {
-        if (r.shard() != s.committee.shard()) {
-            return false;
-        }
-        if (r.isReconfiguration()) {
-            final CommitteeDirectory.Result d = CommitteeDirectory.decode(r.payload());
-            return d.directory() != null && d.directory().epoch() == r.requestSeq() && d.directory().verify(s.verifier);
-        }
-        final PendingRequests.Entry held = s.pending.get(r);
-        if (held != null && held.request.sameAs(r)) {
-            return true; // verified on arrival
-        }
-        return s.verifier.verify(r.client(), r.signedBytes(), r.signature());
-    }
-
-    /**
-     * The primary proposes while the window has room: a full batch at once, a partial one once its
-     * oldest request waited the batch delay, and when idle (or closing the epoch) null batches up
-     * to the next checkpoint, so every committed batch is soon covered by a stable checkpoint that
-     * replicas left behind can fetch.
-     */
-    void maybePropose(final long now) {
-        if (!s.isPrimary()) {
-            s.arm(TimerKind.BATCH, ReplicaEffects.NEVER);
-            return;
-        }
-        long wake = ReplicaEffects.NEVER;
-        while (s.lastAssigned < s.h + s.window) {
-            if (s.closing != null) {
-                if (s.lastAssigned >= s.closing.closingSeq()) {
-                    break;
-                }
-                propose(Batch.EMPTY, now);
-                continue;
-            }
-            final int unproposed = s.pending.unproposedCount();
-            final long oldest = s.pending.oldestUnproposedMicros();
-            if (unproposed >= s.config.batchRecordsMax() || s.pending.unproposedBytes() >= s.config.batchBytesMax()
-                || (unproposed > 0 && now - oldest >= s.config.batchDelayMicros())) {
-                propose(new Batch(s.pending.takeBatch(s.config.batchRecordsMax(), s.config.batchBytesMax())), now);
-                continue;
-            }
-            if (unproposed > 0) {
-                wake = oldest + s.config.batchDelayMicros();
-                break;
-            }
-            if (s.lastAssigned % s.k != 0) {
-                final long idleAt = s.lastProposalMicros + s.config.idleCheckpointMicros();
-                if (now >= idleAt) {
-                    while (s.lastAssigned % s.k != 0 && s.lastAssigned < s.h + s.window) {
-                        propose(Batch.EMPTY, now);
-                    }
-                    continue;
-                }
-                wake = idleAt;
-            }
-            break;
-        }
-        s.arm(TimerKind.BATCH, wake);
-    }
-
-    private void propose(final Batch batch, final long now) {
-        final long seq = s.lastAssigned + 1;
-        final byte[] digest = batch.digest();
-        final Vote pp = Vote.signed(MessageKind.PRE_PREPARE, s.committee, s.signer, s.view, seq, digest);
-        s.lastAssigned = seq;
-        s.lastProposalMicros = now;
-        final Slot slot = s.slot(seq);
-        slot.accept(pp, batch, digest);
-        s.counters.proposals++;
-        if (batch.isNull()) {
-            s.counters.nullProposals++;
-        }
-        s.effects.persist(new LogRecord.Accepted(pp, batch));
-        s.effects.broadcast(new Proposal(pp, batch).encode());
-        checkPrepared(slot, now);
     }
 
     // ------------------------------------------------------------------ pre-prepare, prepare, commit
@@ -226,7 +111,7 @@ final class NormalCase {
             return Refusal.BAD_SIGNATURE;
         }
         for (final Request req : p.batch().requests()) {
-            if (!requestValid(req)) {
+            if (!replica.batching().requestValid(req)) {
                 return Refusal.BAD_SIGNATURE;
             }
         }
@@ -273,7 +158,7 @@ final class NormalCase {
         final Slot existingSlot = s.slots.get(v.seq());
         final Vote existing = existingSlot == null ? null : (prepare ? existingSlot.prepares : existingSlot.commits)[from];
         if (existing != null && existing.sameAs(v)) {
-            helpLaggard(from, s.h, v.seq(), now); // a vote sent again: its sender is still waiting
+            replica.retransmission().helpLaggard(from, s.h, v.seq(), now); // a vote sent again: its sender is still waiting
             return Refusal.REPLAY;
         }
         if (!s.verifier.verify(v.sender(), v.signedBytes(), v.signature())) {
@@ -380,104 +265,5 @@ final class NormalCase {
         }
         commit(s.slot(c.seq()), c.prePrepare(), c.commits(), c.batch(), now);
         return null;
-    }
-
-    /**
-     * Re-arms the request timer. It watches pending requests and pre-prepares accepted but not
-     * committed: without progress for half the current timeout this replica retransmits its own
-     * votes (lost messages are the common cause), for the whole timeout it changes view. It also
-     * watches an executed tail that no checkpoint closes yet, after the idle delay on top: an
-     * honest primary pads it closed by then, so only a faulty or cut-off one makes this fire, and
-     * the next primary pads it (otherwise replicas that missed the tail would never learn of it).
-     */
-    void armRequestTimer() {
-        final boolean watching = s.mode == ReplicaState.Mode.ACTIVE && !s.changing && s.closing == null && s.lastExecuted >= s.h;
-        final boolean work = !s.pending.isEmpty() || uncommitted();
-        final boolean unclosed = s.lastExecuted % s.k != 0;
-        if (!watching || (!work && !unclosed)) {
-            s.arm(TimerKind.REQUEST, ReplicaEffects.NEVER);
-            return;
-        }
-        final long after = (work ? 0 : s.config.idleCheckpointMicros()) + (s.retransmitted ? s.timeoutMicros() : s.timeoutMicros() / 2);
-        s.arm(TimerKind.REQUEST, s.progressMarkMicros + after);
-    }
-
-    private boolean uncommitted() {
-        for (final Slot slot : s.slots.values()) {
-            if (slot.prePrepare != null && !slot.committed) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void onRequestTimer(final long now) {
-        if (s.deadline(TimerKind.REQUEST) > now) {
-            return;
-        }
-        s.arm(TimerKind.REQUEST, ReplicaEffects.NEVER);
-        if (s.mode != ReplicaState.Mode.ACTIVE || s.changing) {
-            return;
-        }
-        if (!s.retransmitted) {
-            s.retransmitted = true;
-            retransmit();
-            return;
-        }
-        s.log.info(s.who() + ": no progress for " + (now - s.progressMarkMicros) / 1000 + " ms in view " + s.view + "; changing view");
-        replica.viewChanges().start(s.view + 1, now);
-    }
-
-    /** This replica's own messages for what is not committed yet, and its latest checkpoint: sent again. */
-    private void retransmit() {
-        s.counters.retransmissions++;
-        for (final Slot slot : s.slots.values()) {
-            if (slot.committed || slot.prePrepare == null) {
-                continue;
-            }
-            if (slot.prePrepare.sender() == s.selfId) {
-                s.effects.broadcast(new Proposal(slot.prePrepare, slot.batch).encode());
-            }
-            for (final Vote own : new Vote[] {slot.prepares[s.self], slot.commits[s.self]}) {
-                if (own != null) {
-                    s.effects.broadcast(own.encode());
-                }
-            }
-        }
-        if (!s.checkpoints.isEmpty()) {
-            final Checkpoint own = s.checkpoints.lastEntry().getValue()[s.self];
-            if (own != null) {
-                s.effects.broadcast(own.encode());
-            }
-        }
-    }
-
-    /**
-     * A member lags: it sent again a vote on a slot this replica committed (it has waited half a
-     * timeout), or a view-change showing an older stable checkpoint. It gets this replica's stable
-     * certificate if its own is older, and a commit certificate for every slot this replica
-     * committed above what it has, up to {@code uptoSeq}: all signed by others, valid in any view,
-     * so it catches up even while it waits for a new-view. At most once per half timeout per member,
-     * at most L certificates.
-     */
-    void helpLaggard(final int member, final long itsStableSeq, final long uptoSeq, final long now) {
-        if (member == s.self || (itsStableSeq >= s.h && uptoSeq <= itsStableSeq) || !s.mayHelp(s.helpedMicros, member, now)) {
-            return;
-        }
-        final long to = s.committee.memberId(member);
-        if (itsStableSeq < s.h && s.stable.proofs().size() >= s.quorum) {
-            s.counters.helped++;
-            s.effects.send(to, StateReply.signed(s.committee, s.signer, s.stable, new byte[0]).encode());
-        }
-        final long from = Math.max(itsStableSeq, s.h);
-        if (from >= uptoSeq) {
-            return;
-        }
-        for (final Slot t : s.slots.subMap(from, false, uptoSeq, true).values()) {
-            if (t.committed && t.committedProof != null) {
-                s.counters.helped++;
-                s.effects.send(to, Committed.signed(s.committee, s.signer, t.committedPrePrepare, t.committedProof, t.committedBatch).encode());
-            }
-        }
     }
 }

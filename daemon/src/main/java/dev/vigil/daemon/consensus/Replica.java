@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <p><b>Where things are.</b> This class is the public face (factories, decoding, dispatch, the
  * order of work after each input); the sub-protocols share one {@link ReplicaState}:
- * {@link NormalCase} (requests, batching, pre-prepare, prepare, commit), {@link Execution}
+ * {@link Batching} (requests, batches, padding), {@link NormalCase} (pre-prepare, prepare, commit,
+ * commit certificates), {@link Retransmission} (the request timer, retransmission, helping members
+ * that lag), {@link Execution}
  * (ordered execution, client table, the epoch's closing), {@link Checkpoints} (checkpoints,
  * stability, watermarks, garbage collection), {@link ViewChanges} (view-change, new-view,
  * accusations), {@link StateTransfer} (fetching a certified snapshot) and {@link Recovery}
@@ -30,7 +32,9 @@ public final class Replica {
     private static final int BUG_LOCATIONS_MAX = 64;
 
     private final ReplicaState s;
+    private final Batching batching;
     private final NormalCase normal;
+    private final Retransmission retransmission;
     private final Execution execution;
     private final Checkpoints checkpoints;
     private final ViewChanges viewChanges;
@@ -39,7 +43,9 @@ public final class Replica {
 
     private Replica(final ReplicaState s) {
         this.s = s;
+        this.batching = new Batching(s, this);
         this.normal = new NormalCase(s, this);
+        this.retransmission = new Retransmission(s, this);
         this.execution = new Execution(s, this);
         this.checkpoints = new Checkpoints(s, this);
         this.viewChanges = new ViewChanges(s, this);
@@ -148,7 +154,7 @@ public final class Replica {
                 case BATCH -> {
                     // maybePropose runs after every input
                 }
-                case REQUEST -> normal.onRequestTimer(nowMicros);
+                case REQUEST -> retransmission.onRequestTimer(nowMicros);
                 case VIEW_CHANGE -> viewChanges.onTimer(nowMicros);
                 case STATE -> stateTransfer.onTimer(nowMicros);
             }
@@ -168,7 +174,7 @@ public final class Replica {
         final long heldBefore = s.counters.held;
         final Refusal refusal;
         if (m instanceof Request r) {
-            refusal = normal.onRequest(r, now);
+            refusal = batching.onRequest(r, now);
         } else if (m instanceof Proposal p) {
             refusal = normal.onProposal(p, now);
         } else if (m instanceof Vote v) {
@@ -217,8 +223,8 @@ public final class Replica {
     /** After every input: the primary proposes what is due, timers follow the state, invariants hold. */
     private void afterInput(final long now) {
         if (s.mode == ReplicaState.Mode.ACTIVE) {
-            normal.maybePropose(now);
-            normal.armRequestTimer();
+            batching.maybePropose(now);
+            retransmission.armRequestTimer();
             if (s.changing && s.deadline(TimerKind.VIEW_CHANGE) == ReplicaEffects.NEVER) {
                 s.arm(TimerKind.VIEW_CHANGE, now + s.timeoutMicros());
             }
@@ -229,6 +235,14 @@ public final class Replica {
     }
 
     // ---------------------------------------------------------------- views for the sub-protocols
+
+    Batching batching() {
+        return batching;
+    }
+
+    Retransmission retransmission() {
+        return retransmission;
+    }
 
     NormalCase normal() {
         return normal;

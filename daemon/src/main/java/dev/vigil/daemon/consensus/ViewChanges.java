@@ -129,7 +129,7 @@ final class ViewChanges {
         final ViewChange previous = s.viewChangeOf(from, vc.newView());
         if (previous != null) {
             // sent again: it is still waiting; if its checkpoint is behind ours it also lags in execution
-            replica.normal().helpLaggard(from, previous.stable().seq(), s.lastExecuted, now);
+            replica.retransmission().helpLaggard(from, previous.stable().seq(), s.lastExecuted, now);
             return Refusal.REPLAY;
         }
         if (!s.verifier.verify(vc.sender(), vc.signedBytes(), vc.signature())) {
@@ -139,7 +139,7 @@ final class ViewChanges {
             return Refusal.BAD_CERTIFICATE;
         }
         s.keepViewChange(from, vc);
-        replica.normal().helpLaggard(from, vc.stable().seq(), s.lastExecuted, now);
+        replica.retransmission().helpLaggard(from, vc.stable().seq(), s.lastExecuted, now);
         claim(from, vc.newView(), now);
         tryNewView(now);
         return null;
