@@ -133,7 +133,7 @@ final class Checkpoints {
         if (matching.size() >= s.quorum) {
             matching.sort((a, b) -> Long.compareUnsigned(a.sender(), b.sender()));
             final StableCertificate certificate = new StableCertificate(seq, digest, matching);
-            advance(certificate, null, now);
+            learned(certificate, now);
             push(certificate, bySender);
         }
     }
@@ -161,6 +161,40 @@ final class Checkpoints {
     }
 
     /**
+     * A verified stable certificate: when this replica executed that far, or the certificate lies
+     * beyond its window (it is far behind), the watermark moves at once; otherwise it is held for
+     * the state-retry period, in which this replica usually executes there itself (its own
+     * checkpoint then completes it), and only then, if still behind, fetches the state.
+     */
+    void learned(final StableCertificate certificate, final long now) {
+        if (certificate.seq() <= s.h) {
+            return;
+        }
+        if (s.lastExecuted >= certificate.seq() || certificate.seq() > s.h + s.window) {
+            advance(certificate, null, now);
+            return;
+        }
+        if (s.pendingStable == null || certificate.seq() > s.pendingStable.seq()) {
+            s.pendingStable = certificate;
+            if (s.deadline(TimerKind.CATCH_UP) == ReplicaEffects.NEVER) {
+                s.arm(TimerKind.CATCH_UP, now + s.config.stateRetryMicros());
+            }
+        }
+    }
+
+    void onCatchUpTimer(final long now) {
+        if (s.deadline(TimerKind.CATCH_UP) > now) {
+            return;
+        }
+        s.arm(TimerKind.CATCH_UP, ReplicaEffects.NEVER);
+        final StableCertificate held = s.pendingStable;
+        s.pendingStable = null;
+        if (held != null && held.seq() > s.h && s.mode == ReplicaState.Mode.ACTIVE) {
+            advance(held, null, now);
+        }
+    }
+
+    /**
      * The low watermark moves to a stable checkpoint (verified, above h). {@code snapshot} is the
      * state there when the caller has it (state transfer); else this replica's own checkpoint, if
      * it matches. Without it, the state is fetched.
@@ -182,6 +216,10 @@ final class Checkpoints {
         s.h = seq;
         s.stable = certificate;
         s.stableSnapshot = state;
+        if (s.pendingStable != null && s.pendingStable.seq() <= seq) {
+            s.pendingStable = null;
+            s.arm(TimerKind.CATCH_UP, ReplicaEffects.NEVER);
+        }
         s.counters.checkpointsStable++;
         s.effects.persist(new LogRecord.Stable(certificate, state == null ? new byte[0] : state));
         s.effects.truncate(seq);

@@ -157,6 +157,7 @@ public final class Replica {
                 case REQUEST -> retransmission.onRequestTimer(nowMicros);
                 case VIEW_CHANGE -> viewChanges.onTimer(nowMicros);
                 case STATE -> stateTransfer.onTimer(nowMicros);
+                case CATCH_UP -> checkpoints.onCatchUpTimer(nowMicros);
             }
         }, nowMicros);
     }

@@ -37,6 +37,8 @@ final class ReplicaInvariants {
         require(!s.isPrimary() || s.lastAssigned <= s.h + s.window, s, "the primary proposes inside the window");
         require(s.closing == null || s.lastExecuted <= s.closing.closingSeq(), s, "nothing executes after the closing checkpoint");
         require(s.mode != ReplicaState.Mode.CLOSED || s.closing != null, s, "only a closing epoch closes");
+        require(s.pendingStable == null || (s.pendingStable.seq() > s.h && s.pendingStable.seq() <= s.h + s.window), s,
+            "a held stable certificate lies inside the window");
     }
 
     private static void require(final boolean condition, final ReplicaState s, final String what) {

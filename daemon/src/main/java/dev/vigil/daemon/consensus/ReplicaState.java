@@ -71,6 +71,8 @@ final class ReplicaState {
     byte[] baseDigest;
     long h;
     StableCertificate stable;
+    /** A stable certificate above h within the window that this replica has not executed to yet (held a grace period). */
+    StableCertificate pendingStable;
     /** The state at h (the system snapshot), or null while this replica lacks it. */
     byte[] stableSnapshot;
     long lastExecuted;

@@ -177,7 +177,7 @@ final class StateTransfer {
                 return Refusal.MALFORMED;
             }
             stop();
-            replica.checkpoints().advance(c, null, now);
+            replica.checkpoints().learned(c, now);
             return null;
         }
         if (!java.util.Arrays.equals(SystemSnapshot.digest(source, r.snapshot()), c.stateDigest())) {

@@ -9,5 +9,7 @@ public enum TimerKind {
     /** No valid new-view this long after a view-change: try the next view. */
     VIEW_CHANGE,
     /** A state fetch without an answer: ask the next member. */
-    STATE
+    STATE,
+    /** A stable checkpoint this replica has not executed to yet: fetch its state if still behind by then. */
+    CATCH_UP
 }

@@ -144,13 +144,13 @@ final class ConsensusSim {
         this.scenario = scenario;
         this.rng = new SplittableRandom(scenario.seed());
         this.limits = Limits.of(scenario.config(), scenario.n());
-        final PrivateKey issuerKey = simulatedKey(scenario.seed(), 999);
+        final PrivateKey issuerKey = key(999);
         this.issuer = new KeySigner(issuerKey);
         keys.put(issuerKey.nodeId(), issuerKey.publicKey());
         final List<CommitteeDirectory.Candidate> candidates = new ArrayList<>();
         final PrivateKey[] memberKeys = new PrivateKey[scenario.n()];
         for (int i = 0; i < memberKeys.length; i++) {
-            memberKeys[i] = simulatedKey(scenario.seed(), i);
+            memberKeys[i] = key(i);
             keys.put(memberKeys[i].nodeId(), memberKeys[i].publicKey());
             candidates.add(new CommitteeDirectory.Candidate(memberKeys[i].nodeId(), memberKeys[i].publicKey().encoded(), "m" + i + ":7400"));
         }
@@ -164,7 +164,7 @@ final class ConsensusSim {
             indexById.put(k.nodeId(), index);
         }
         for (int c = 0; c < scenario.clients(); c++) {
-            final PrivateKey k = simulatedKey(scenario.seed(), 1000 + c);
+            final PrivateKey k = key(1000 + c);
             keys.put(k.nodeId(), k.publicKey());
             clients.add(new Client(new KeySigner(k)));
         }
@@ -174,6 +174,15 @@ final class ConsensusSim {
         final byte[] secret = new byte[32];
         new SplittableRandom(seed * 1_000_003L + which).nextBytes(secret);
         return PrivateKey.simulatedInsecure(secret);
+    }
+
+    private PrivateKey key(final int which) {
+        if (!scenario.ed25519()) {
+            return simulatedKey(scenario.seed(), which);
+        }
+        final byte[] secret = new byte[32];
+        new SplittableRandom(scenario.seed() * 1_000_003L + which).nextBytes(secret);
+        return PrivateKey.of(secret);
     }
 
     // ------------------------------------------------------------------ running
@@ -206,6 +215,18 @@ final class ConsensusSim {
             }
         }
         throw fail("the simulation ran dry: " + progress());
+    }
+
+    /** After {@link #run()}: goes on for {@code micros} of virtual time (idle padding, late checkpoints), checks included. */
+    void settle(final long micros) {
+        final long until = now + micros;
+        while (!queue.isEmpty() && queue.peek().at() <= until) {
+            final Event e = queue.poll();
+            now = e.at();
+            e.action().run();
+            steps++;
+        }
+        now = until;
     }
 
     private void at(final long atMicros, final Runnable action) {

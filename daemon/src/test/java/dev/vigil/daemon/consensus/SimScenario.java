@@ -12,11 +12,12 @@ import java.util.SplittableRandom;
  * @param unfairMicros until then the network drops, duplicates, replays and delays widely; after, it only delays a little
  * @param crashMember  an honest member that crashes (and restarts), or -1
  * @param crashEffects the crash happens after this many effects of one of its steps (0: between steps)
+ * @param ed25519      real Ed25519 keys instead of the simulated (fast, not secure) scheme
  */
 record SimScenario(long seed, int f, ConsensusConfig config, List<ConsensusSim.Behaviour> behaviours, int clients,
                    int requestsPerClient, long unfairMicros, double dropRate, double duplicateRate, double replayRate,
                    long delayMaxMicrosUnfair, long delayMaxMicrosFair, int crashMember, long crashAtMicros, long downMicros,
-                   int crashEffects, long endMicros) {
+                   int crashEffects, long endMicros, boolean ed25519) {
 
     static ConsensusConfig testConfig(final int f) {
         return ConsensusConfig.defaults().withF(f).withCheckpointSeqs(8).withBatching(4, 32 * 1024, 2_000)
@@ -29,7 +30,7 @@ record SimScenario(long seed, int f, ConsensusConfig config, List<ConsensusSim.B
         for (int i = 0; i < 3 * f + 1; i++) {
             b.add(ConsensusSim.Behaviour.HONEST);
         }
-        return new SimScenario(seed, f, testConfig(f), b, 3, 10, 0, 0, 0, 0, 5_000, 5_000, -1, 0, 0, 0, 60_000_000);
+        return new SimScenario(seed, f, testConfig(f), b, 3, 10, 0, 0, 0, 0, 5_000, 5_000, -1, 0, 0, 0, 60_000_000, false);
     }
 
     static SimScenario random(final long seed, final int f) {
@@ -59,7 +60,34 @@ record SimScenario(long seed, int f, ConsensusConfig config, List<ConsensusSim.B
         return new SimScenario(seed, f, testConfig(f), b, 2 + rng.nextInt(4), 6 + rng.nextInt(10), unfair,
             rng.nextDouble() * 0.15, rng.nextDouble() * 0.1, rng.nextDouble() * 0.05, 5_000 + rng.nextLong(40_000), 5_000,
             crash, rng.nextLong(unfair + 500_000), 50_000 + rng.nextLong(600_000), rng.nextInt(4) == 0 ? 1 + rng.nextInt(6) : 0,
-            240_000_000);
+            240_000_000, false);
+    }
+
+    SimScenario withBehaviour(final int member, final ConsensusSim.Behaviour b) {
+        final List<ConsensusSim.Behaviour> all = new ArrayList<>(behaviours);
+        all.set(member, b);
+        return new SimScenario(seed, f, config, all, clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, ed25519);
+    }
+
+    SimScenario withCrash(final int member, final long atMicros, final long forMicros, final int afterEffects) {
+        return new SimScenario(seed, f, config, behaviours, clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, member, atMicros, forMicros, afterEffects, endMicros, ed25519);
+    }
+
+    SimScenario withLoad(final int clientCount, final int requestsEach) {
+        return new SimScenario(seed, f, config, behaviours, clientCount, requestsEach, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, ed25519);
+    }
+
+    SimScenario withConfig(final ConsensusConfig c) {
+        return new SimScenario(seed, f, c, behaviours, clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, ed25519);
+    }
+
+    SimScenario withEd25519() {
+        return new SimScenario(seed, f, config, behaviours, clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, true);
     }
 
     int n() {
@@ -73,6 +101,6 @@ record SimScenario(long seed, int f, ConsensusConfig config, List<ConsensusSim.B
             + String.format("%.3f", duplicateRate) + ", replay " + String.format("%.3f", replayRate) + ", delay <= "
             + delayMaxMicrosUnfair / 1000 + " ms)" + (crashMember < 0 ? "" : ", crash member " + crashMember + " at "
             + crashAtMicros / 1000 + " ms for " + downMicros / 1000 + " ms" + (crashEffects > 0 ? " after " + crashEffects
-            + " effects of a step" : ""));
+            + " effects of a step" : "")) + (ed25519 ? ", Ed25519" : "");
     }
 }
