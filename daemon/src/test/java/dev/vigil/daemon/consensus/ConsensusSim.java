@@ -1,0 +1,541 @@
+package dev.vigil.daemon.consensus;
+
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.daemon.core.NodeLog;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A deterministic in-memory committee: 3f + 1 replicas, clients, and a seeded network that drops,
+ * duplicates, delays, reorders and replays messages, all in virtual time on one thread. Faulty
+ * members run the real replica behind a {@link Byzantine} filter on what they send. Invariants
+ * are checked after every step and a failure names the seed ({@link SimScenario} replays it).
+ *
+ * <p>Checked after every step: no two honest replicas deliver different batches at one sequence
+ * number, nor take different checkpoints at one; every message an honest or faulty replica
+ * sends leaves after the record it depends on was persisted; no replica reports an internal
+ * error (which includes its own invariants: window, bounds); every bound in its status holds.
+ * At the end ({@link #run()}): every request committed, every honest replica at the same sequence
+ * number with the same state digest.
+ */
+final class ConsensusSim {
+    enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE }
+
+    static final long T0_MICROS = 1_767_225_600_000_000L;
+    /** -Dconsensus.trace=true prints every replica's log lines with the virtual time (debugging one seed). */
+    static final boolean TRACE = Boolean.getBoolean("consensus.trace");
+    static final boolean TRACE_DEBUG = Boolean.getBoolean("consensus.trace.debug");
+    private static final int HISTORY_MAX = 2_000;
+    private static final long CLIENT_RETRY_MICROS = 400_000;
+
+    final SimScenario scenario;
+    final Committee committee;
+    final Node[] nodes;
+    final Verifier verifier;
+    final Signer issuer;
+    private final SplittableRandom rng;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final Map<Long, PublicKey> keys = new HashMap<>();
+    private final Map<Long, Integer> indexById = new HashMap<>();
+    private final List<Client> clients = new ArrayList<>();
+    private final List<byte[]> history = new ArrayList<>();
+    private final TreeMap<Long, byte[]> decided = new TreeMap<>();
+    private final TreeMap<Long, byte[]> checkpointDigests = new TreeMap<>();
+    final Limits limits;
+    private long now = T0_MICROS;
+    private long eventSeq;
+    long steps;
+    long messagesSent;
+
+    private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(final Event o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** One committee member with its durable log; the replica object goes away while it is down. */
+    final class Node {
+        final int index;
+        final PrivateKey key;
+        final Signer signer;
+        final Behaviour behaviour;
+        final MemoryLog store;
+        final java.util.Set<String> persisted = new java.util.HashSet<>();
+        final long[] timerAt = new long[TimerKind.values().length];
+        Replica replica;
+        ChainState state;
+        boolean up = true;
+        boolean restarted;
+        final java.util.List<String> bugs = new java.util.ArrayList<>();
+        final NodeLog log = new NodeLog() {
+            @Override
+            public void info(final String message) {
+                if (TRACE) {
+                    System.out.println((now - T0_MICROS) / 1000 + " ms: " + message);
+                }
+            }
+
+            @Override
+            public void warn(final String message) {
+                info(message);
+            }
+
+            @Override
+            public boolean debugEnabled() {
+                return TRACE_DEBUG;
+            }
+
+            @Override
+            public void debug(final String message) {
+                info(message);
+            }
+
+            @Override
+            public void bug(final String message, final Throwable cause) {
+                final java.io.StringWriter w = new java.io.StringWriter();
+                cause.printStackTrace(new java.io.PrintWriter(w));
+                bugs.add(message + "\n" + w.toString().lines().limit(12).reduce("", (a, b) -> a + "\n      " + b));
+            }
+        };
+        /** The highest view this node persisted it is in or changing to. */
+        long viewPromised;
+        /** Bumped at every restart, so timers armed by an earlier incarnation never fire on a later one. */
+        int incarnation;
+        /** Effects this node may still perform in the current step before it crashes; -1: no crash pending. */
+        int effectsBeforeCrash = -1;
+        boolean crashing;
+
+        Node(final int index, final PrivateKey key, final Behaviour behaviour) {
+            this.index = index;
+            this.key = key;
+            this.signer = new KeySigner(key);
+            this.behaviour = behaviour;
+            this.store = new MemoryLog(Limits.of(scenario.config(), scenario.n()));
+        }
+
+        boolean honest() {
+            return behaviour == Behaviour.HONEST;
+        }
+    }
+
+    private final class Client {
+        final Signer signer;
+        long nextSeq = 1;
+        Request outstanding;
+        long sentMicros;
+        int done;
+
+        Client(final Signer signer) {
+            this.signer = signer;
+        }
+    }
+
+    ConsensusSim(final SimScenario scenario) {
+        this.scenario = scenario;
+        this.rng = new SplittableRandom(scenario.seed());
+        this.limits = Limits.of(scenario.config(), scenario.n());
+        final PrivateKey issuerKey = key(999);
+        this.issuer = new KeySigner(issuerKey);
+        keys.put(issuerKey.nodeId(), issuerKey.publicKey());
+        final List<CommitteeDirectory.Candidate> candidates = new ArrayList<>();
+        final PrivateKey[] memberKeys = new PrivateKey[scenario.n()];
+        for (int i = 0; i < memberKeys.length; i++) {
+            memberKeys[i] = key(i);
+            keys.put(memberKeys[i].nodeId(), memberKeys[i].publicKey());
+            candidates.add(new CommitteeDirectory.Candidate(memberKeys[i].nodeId(), memberKeys[i].publicKey().encoded(), "m" + i + ":7400"));
+        }
+        this.verifier = KeySigner.verifier(keys::get);
+        final CommitteeDirectory directory = CommitteeDirectory.signed(0, issuer, candidates);
+        this.committee = Committees.select(directory, 7, scenario.f());
+        this.nodes = new Node[scenario.n()];
+        for (final PrivateKey k : memberKeys) {
+            final int index = committee.indexOf(k.nodeId());
+            nodes[index] = new Node(index, k, scenario.behaviours().get(index));
+            indexById.put(k.nodeId(), index);
+        }
+        for (int c = 0; c < scenario.clients(); c++) {
+            final PrivateKey k = key(1000 + c);
+            keys.put(k.nodeId(), k.publicKey());
+            clients.add(new Client(new KeySigner(k)));
+        }
+    }
+
+    static PrivateKey simulatedKey(final long seed, final int which) {
+        final byte[] secret = new byte[32];
+        new SplittableRandom(seed * 1_000_003L + which).nextBytes(secret);
+        return PrivateKey.simulatedInsecure(secret);
+    }
+
+    private PrivateKey key(final int which) {
+        if (!scenario.ed25519()) {
+            return simulatedKey(scenario.seed(), which);
+        }
+        final byte[] secret = new byte[32];
+        new SplittableRandom(scenario.seed() * 1_000_003L + which).nextBytes(secret);
+        return PrivateKey.of(secret);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Runs the scenario to convergence; throws {@link AssertionError} naming the seed on any violation. */
+    void run() {
+        for (final Node node : nodes) {
+            node.state = new ChainState();
+            node.replica = Replica.start(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
+                node.log, now);
+            check(node);
+        }
+        for (int c = 0; c < clients.size(); c++) {
+            final Client client = clients.get(c);
+            at(now + 1_000 + c * 3_000L, () -> clientTick(client));
+        }
+        if (scenario.crashMember() >= 0) {
+            at(T0_MICROS + scenario.crashAtMicros(), () -> crash(nodes[scenario.crashMember()]));
+        }
+        while (!queue.isEmpty()) {
+            final Event e = queue.poll();
+            now = e.at();
+            if (now - T0_MICROS > scenario.endMicros()) {
+                throw fail("no convergence within " + scenario.endMicros() / 1_000_000 + " s: " + progress());
+            }
+            e.action().run();
+            steps++;
+            if (allDone() && converged()) {
+                return;
+            }
+        }
+        throw fail("the simulation ran dry: " + progress());
+    }
+
+    /** After {@link #run()}: goes on for {@code micros} of virtual time (idle padding, late checkpoints), checks included. */
+    void settle(final long micros) {
+        final long until = now + micros;
+        while (!queue.isEmpty() && queue.peek().at() <= until) {
+            final Event e = queue.poll();
+            now = e.at();
+            e.action().run();
+            steps++;
+        }
+        now = until;
+    }
+
+    private void at(final long atMicros, final Runnable action) {
+        queue.add(new Event(atMicros, eventSeq++, action));
+    }
+
+    private boolean fair() {
+        return now - T0_MICROS >= scenario.unfairMicros();
+    }
+
+    /** One step of one node: the input, then its invariants; a pending crash takes effect after it. */
+    private void step(final Node node, final Runnable input) {
+        if (!node.up) {
+            return;
+        }
+        input.run();
+        if (node.crashing) {
+            down(node);
+            return;
+        }
+        check(node);
+    }
+
+    // ------------------------------------------------------------------ network
+
+    void send(final Node from, final long toId, final byte[] bytes) {
+        final Integer to = indexById.get(toId);
+        if (to == null || to == from.index) {
+            throw fail("replica " + from.index + " sent to a non-member or itself");
+        }
+        messagesSent++;
+        if (TRACE_DEBUG && (bytes.length > 0 && (bytes[0] == MessageKind.STATE_REQUEST.code || bytes[0] == MessageKind.STATE_REPLY.code
+            || bytes[0] == MessageKind.CHECKPOINT.code))) {
+            System.out.println((now - T0_MICROS) / 1000 + " ms: net " + from.index + " -> " + to + ": " + Messages.decode(bytes, limits).message()
+                + (fair() ? "" : " (unfair)"));
+        }
+        if (!fair() && rng.nextDouble() < scenario.dropRate()) {
+            return;
+        }
+        final int copies = !fair() && rng.nextDouble() < scenario.duplicateRate() ? 2 : 1;
+        for (int c = 0; c < copies; c++) {
+            final long delay = 200 + rng.nextLong(fair() ? scenario.delayMaxMicrosFair() : scenario.delayMaxMicrosUnfair());
+            at(now + delay, () -> deliver(nodes[to], bytes));
+        }
+        if (history.size() < HISTORY_MAX) {
+            history.add(bytes);
+        } else {
+            history.set(rng.nextInt(HISTORY_MAX), bytes);
+        }
+        if (!fair() && rng.nextDouble() < scenario.replayRate()) {
+            final byte[] old = history.get(rng.nextInt(history.size()));
+            final Node victim = nodes[rng.nextInt(nodes.length)];
+            at(now + rng.nextLong(500_000), () -> deliver(victim, old));
+        }
+    }
+
+    private void deliver(final Node to, final byte[] bytes) {
+        step(to, () -> to.replica.onMessage(bytes, now));
+    }
+
+    // ------------------------------------------------------------------ effects, with the persist-before-send check
+
+    private ReplicaEffects effects(final Node node) {
+        final Byzantine byzantine = new Byzantine(this, node, new SplittableRandom(scenario.seed() * 31 + node.index));
+        return new ReplicaEffects() {
+            private boolean dead() {
+                if (node.effectsBeforeCrash == 0) {
+                    node.crashing = true;
+                }
+                if (node.crashing) {
+                    return true;
+                }
+                if (node.effectsBeforeCrash > 0) {
+                    node.effectsBeforeCrash--;
+                }
+                return false;
+            }
+
+            @Override
+            public void persist(final LogRecord record) {
+                if (dead()) {
+                    return;
+                }
+                node.store.append(record);
+                node.persisted.add(PersistOrder.key(record));
+                if (record instanceof LogRecord.View v) {
+                    node.viewPromised = Math.max(node.viewPromised, v.view());
+                }
+                if (record instanceof LogRecord.OwnCheckpoint cp && node.honest()) {
+                    agree(checkpointDigests, cp.seq(), cp.stateDigest(), "checkpoint");
+                }
+            }
+
+            @Override
+            public void truncate(final long stableSeq) {
+                if (!dead()) {
+                    node.store.truncate(stableSeq);
+                }
+            }
+
+            @Override
+            public void send(final long nodeId, final byte[] message) {
+                if (dead()) {
+                    return;
+                }
+                PersistOrder.check(node, message, ConsensusSim.this);
+                byzantine.send(nodeId, message);
+            }
+
+            @Override
+            public void broadcast(final byte[] message) {
+                if (dead()) {
+                    return;
+                }
+                PersistOrder.check(node, message, ConsensusSim.this);
+                byzantine.broadcast(message);
+            }
+
+            @Override
+            public void deliver(final Delivery d) {
+                if (dead()) {
+                    return;
+                }
+                if (node.honest()) {
+                    agree(decided, d.seq(), d.batch().digest(), "batch");
+                    for (final Delivery.Outcome o : d.outcomes()) {
+                        if (o.status() == Delivery.Status.APPLIED) {
+                            completed(o.request());
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void setTimer(final TimerKind kind, final long atMicros) {
+                if (dead()) {
+                    return;
+                }
+                node.timerAt[kind.ordinal()] = atMicros;
+                if (atMicros != NEVER) {
+                    final int incarnation = node.incarnation;
+                    at(Math.max(atMicros, now), () -> {
+                        if (node.up && node.incarnation == incarnation && node.timerAt[kind.ordinal()] == atMicros) {
+                            step(node, () -> node.replica.onTimer(kind, now));
+                        }
+                    });
+                }
+            }
+        };
+    }
+
+    private void agree(final TreeMap<Long, byte[]> seen, final long seq, final byte[] digest, final String what) {
+        final byte[] before = seen.putIfAbsent(seq, digest);
+        if (before != null && !Arrays.equals(before, digest)) {
+            throw fail("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
+                + HexFormat.of().formatHex(before, 0, 4) + " vs " + HexFormat.of().formatHex(digest, 0, 4));
+        }
+    }
+
+    // ------------------------------------------------------------------ crash and restart
+
+    private void crash(final Node node) {
+        if (scenario.crashEffects() > 0) {
+            node.effectsBeforeCrash = scenario.crashEffects();
+        } else {
+            down(node);
+        }
+    }
+
+    private void down(final Node node) {
+        node.up = false;
+        node.crashing = false;
+        node.effectsBeforeCrash = -1;
+        node.replica = null;
+        node.state = null;
+        Arrays.fill(node.timerAt, ReplicaEffects.NEVER);
+        at(now + scenario.downMicros(), () -> restart(node));
+    }
+
+    private void restart(final Node node) {
+        node.up = true;
+        node.restarted = true;
+        node.incarnation++;
+        node.state = new ChainState();
+        node.replica = Replica.recover(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
+            node.log, node.store.records(), now);
+        check(node);
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    private void clientTick(final Client c) {
+        if (c.outstanding == null && c.done < scenario.requestsPerClient()) {
+            final byte[] payload = ("op " + c.nextSeq + " of " + Long.toHexString(c.signer.id())).getBytes();
+            c.outstanding = Request.signed(c.signer, committee.shard(), c.nextSeq++, payload);
+            c.sentMicros = -CLIENT_RETRY_MICROS;
+        }
+        if (c.outstanding != null && now - c.sentMicros >= CLIENT_RETRY_MICROS) {
+            c.sentMicros = now;
+            final byte[] bytes = c.outstanding.encode();
+            for (final Node node : nodes) {
+                if (fair() || rng.nextDouble() >= scenario.dropRate()) {
+                    at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
+                }
+            }
+        }
+        if (c.done < scenario.requestsPerClient()) {
+            at(now + 20_000 + rng.nextLong(30_000), () -> clientTick(c));
+        }
+    }
+
+    private void completed(final Request r) {
+        for (final Client c : clients) {
+            if (c.outstanding != null && c.outstanding.sameAs(r)) {
+                c.outstanding = null;
+                c.done++;
+            }
+        }
+    }
+
+    private boolean allDone() {
+        for (final Client c : clients) {
+            if (c.done < scenario.requestsPerClient()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every honest replica up, at one sequence number, with one state digest. */
+    boolean converged() {
+        byte[] digest = null;
+        long seq = -1;
+        for (final Node node : nodes) {
+            if (!node.honest()) {
+                continue;
+            }
+            if (!node.up) {
+                return false;
+            }
+            final byte[] d = node.replica.stateDigest();
+            final long executed = node.replica.status().lastExecuted();
+            if (d == null || (digest != null && (!Arrays.equals(d, digest) || executed != seq))) {
+                return false;
+            }
+            digest = d;
+            seq = executed;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void check(final Node node) {
+        if (!node.up) {
+            return;
+        }
+        final ConsensusCounters c = node.replica.counters();
+        if (c.internalErrors() > 0) {
+            throw fail("replica " + node.index + " had an internal error (a bug or a broken invariant): " + node.bugs);
+        }
+        if (node.honest() && c.diverged() > 0) {
+            throw fail("replica " + node.index + "'s state diverged from a stable checkpoint");
+        }
+        for (final ReplicaStatus.Bound b : node.replica.status().bounds()) {
+            if (b.size() > b.max()) {
+                throw fail("replica " + node.index + " holds " + b.size() + " " + b.name() + ", bound " + b.max());
+            }
+        }
+    }
+
+    AssertionError fail(final String what) {
+        return new AssertionError(what + "\n  replay: " + scenario + "\n  at " + (now - T0_MICROS) / 1000 + " ms, step " + steps
+            + "\n" + progress());
+    }
+
+    String progress() {
+        final StringBuilder b = new StringBuilder();
+        for (final Client c : clients) {
+            b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append('/')
+                .append(scenario.requestsPerClient()).append('\n');
+        }
+        for (final Node node : nodes) {
+            b.append("  member ").append(node.index).append(' ').append(node.behaviour).append(node.up ? "" : " DOWN");
+            if (node.up) {
+                final ReplicaStatus s = node.replica.status();
+                b.append(": view ").append(s.view()).append(s.changing() ? " changing to " + s.changingTo() : "")
+                    .append(", h ").append(s.h()).append(", executed ").append(s.lastExecuted()).append(", ").append(s.mode())
+                    .append(", state transfers ").append(node.replica.counters().stateTransfers());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    long now() {
+        return now;
+    }
+
+    SplittableRandom rng() {
+        return rng;
+    }
+
+    Node[] nodes() {
+        return nodes;
+    }
+
+    /** The largest decided sequence number (for reports). */
+    long decidedMax() {
+        return decided.isEmpty() ? 0 : decided.lastKey();
+    }
+}
