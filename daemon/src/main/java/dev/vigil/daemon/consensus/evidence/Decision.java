@@ -13,6 +13,7 @@ import java.util.List;
  *
  * @param agent         the agent
  * @param seq           the consensus sequence number of the batch that decided it
+ * @param issuedAtMicros the deciding evidence batch's send time (replicated, so the same everywhere)
  * @param logOdds       prior plus the kept observers' clipped totals, summed exactly, rounded once
  * @param posterior     the stable sigmoid of {@code logOdds}
  * @param kept          the observers whose totals counted, ascending (unsigned) node id
@@ -21,7 +22,7 @@ import java.util.List;
  * @param versionDigest SHA-256 of the version vector (observer → highest dot applied) the decision
  *                      was made on; see {@link EvidenceState#versionVectorDigest()}
  */
-public record Decision(String agent, long seq, double logOdds, double posterior,
+public record Decision(String agent, long seq, long issuedAtMicros, double logOdds, double posterior,
                        List<Long> kept, List<Long> trimmedLow, List<Long> trimmedHigh, byte[] versionDigest) {
     public Decision {
         kept = List.copyOf(kept);
@@ -39,13 +40,13 @@ public record Decision(String agent, long seq, double logOdds, double posterior,
     }
 
     int encodedLength() {
-        return 2 + agent.getBytes(StandardCharsets.UTF_8).length + 8 + 8 + 8
+        return 2 + agent.getBytes(StandardCharsets.UTF_8).length + 8 + 8 + 8 + 8
             + 3 * 2 + 8 * (kept.size() + trimmedLow.size() + trimmedHigh.size()) + 32;
     }
 
     void writeTo(final ByteBuffer b) {
         final byte[] id = agent.getBytes(StandardCharsets.UTF_8);
-        b.putShort((short)id.length).put(id).putLong(seq).putDouble(logOdds).putDouble(posterior);
+        b.putShort((short)id.length).put(id).putLong(seq).putLong(issuedAtMicros).putDouble(logOdds).putDouble(posterior);
         for (final List<Long> ids : List.of(kept, trimmedLow, trimmedHigh)) {
             b.putShort((short)ids.size());
             ids.forEach(b::putLong);
@@ -57,6 +58,7 @@ public record Decision(String agent, long seq, double logOdds, double posterior,
         final byte[] id = new byte[b.getShort() & 0xFFFF];
         b.get(id);
         final long seq = b.getLong();
+        final long issuedAt = b.getLong();
         final double logOdds = b.getDouble();
         final double posterior = b.getDouble();
         final List<List<Long>> lists = new ArrayList<>(3);
@@ -70,12 +72,12 @@ public record Decision(String agent, long seq, double logOdds, double posterior,
         }
         final byte[] digest = new byte[32];
         b.get(digest);
-        return new Decision(new String(id, StandardCharsets.UTF_8), seq, logOdds, posterior, lists.get(0), lists.get(1), lists.get(2), digest);
+        return new Decision(new String(id, StandardCharsets.UTF_8), seq, issuedAt, logOdds, posterior, lists.get(0), lists.get(1), lists.get(2), digest);
     }
 
     @Override
     public boolean equals(final Object o) {
-        return o instanceof Decision d && d.agent.equals(agent) && d.seq == seq
+        return o instanceof Decision d && d.agent.equals(agent) && d.seq == seq && d.issuedAtMicros == issuedAtMicros
             && Double.doubleToRawLongBits(d.logOdds) == Double.doubleToRawLongBits(logOdds)
             && Double.doubleToRawLongBits(d.posterior) == Double.doubleToRawLongBits(posterior)
             && d.kept.equals(kept) && d.trimmedLow.equals(trimmedLow) && d.trimmedHigh.equals(trimmedHigh)

@@ -15,15 +15,18 @@ import java.util.List;
  * agents, each carrying the observer's dot (its per-observer sequence number, consecutive from 1).
  * The observer signs the request that carries the batch, so one signature covers many agents.
  *
- * <p>Layout, little-endian: version u8 (1), record count u16, then per record: seq u64, agent id
+ * <p>Layout, little-endian: version u8 (1), sentAtMicros u64 (the observer's clock when it sent
+ * the batch; a verdict this batch decides is issued at this time, so every replica signs the same
+ * bytes), record count u16, then per record: seq u64, agent id
  * (u16 length + UTF-8), excursion u32, increment count u16, increments f64 each. Every increment is
  * finite. Bounds: {@link #RECORDS_MAX} records, {@link #AGENT_ID_BYTES_MAX} bytes of agent id,
  * {@link #INCREMENTS_MAX} increments per record, {@link #BYTES_MAX} bytes in all; the decoder
  * refuses anything else, or any trailing byte, with a message naming the field.
  *
- * @param records in the order the observer made them (ascending seq)
+ * @param sentAtMicros the observer's wall clock when it sent the batch, microseconds since the epoch
+ * @param records      in the order the observer made them (ascending seq)
  */
-public record EvidenceBatch(List<Record> records) {
+public record EvidenceBatch(long sentAtMicros, List<Record> records) {
     public static final int VERSION = 1;
     public static final int RECORDS_MAX = 256;
     public static final int AGENT_ID_BYTES_MAX = 256;
@@ -121,7 +124,7 @@ public record EvidenceBatch(List<Record> records) {
     }
 
     public byte[] encode() {
-        int n = 1 + 2;
+        int n = 1 + 8 + 2;
         for (final Record r : records) {
             n += r.encodedLength();
         }
@@ -129,7 +132,7 @@ public record EvidenceBatch(List<Record> records) {
             throw new IllegalArgumentException("evidence batch of " + n + " bytes, at most " + BYTES_MAX);
         }
         final ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte)VERSION).putShort((short)records.size());
+        b.put((byte)VERSION).putLong(sentAtMicros).putShort((short)records.size());
         records.forEach(r -> r.writeTo(b));
         return b.array();
     }
@@ -143,6 +146,10 @@ public record EvidenceBatch(List<Record> records) {
             final int version = b.get() & 0xFF;
             if (version != VERSION) {
                 throw new Malformed("evidence batch version " + version + ", this node reads " + VERSION);
+            }
+            final long sentAt = b.getLong();
+            if (sentAt < 0) {
+                throw new Malformed("sentAtMicros " + sentAt + " before 1970");
             }
             final int count = b.getShort() & 0xFFFF;
             if (count == 0 || count > RECORDS_MAX) {
@@ -187,7 +194,7 @@ public record EvidenceBatch(List<Record> records) {
             if (b.hasRemaining()) {
                 throw new Malformed(b.remaining() + " trailing bytes after " + count + " records");
             }
-            return new EvidenceBatch(records);
+            return new EvidenceBatch(sentAt, records);
         } catch (final BufferUnderflowException e) {
             throw new Malformed("evidence batch truncated at byte " + b.position() + " of " + bytes.length);
         }

@@ -155,7 +155,7 @@ public final class EvidenceState implements ReplicatedState {
         }
         final List<Decision> decisions = new ArrayList<>();
         for (final String agent : touched) {
-            final Decision d = decide(agent, seq);
+            final Decision d = decide(agent, seq, batch.sentAtMicros());
             if (d != null) {
                 decisions.add(d);
             }
@@ -199,7 +199,7 @@ public final class EvidenceState implements ReplicatedState {
         touched.add(rec.agent());
     }
 
-    private Decision decide(final String agent, final long seq) {
+    private Decision decide(final String agent, final long seq, final long issuedAtMicros) {
         final Agent a = agents.get(agent);
         if (a == null || a.convicted) {
             return null;
@@ -217,7 +217,7 @@ public final class EvidenceState implements ReplicatedState {
             return null;
         }
         a.convicted = true;
-        return new Decision(agent, seq, c.logOdds(), c.posterior(), names(c.kept(), ids), names(c.trimmedLow(), ids),
+        return new Decision(agent, seq, issuedAtMicros, c.logOdds(), c.posterior(), names(c.kept(), ids), names(c.trimmedLow(), ids),
             names(c.trimmedHigh(), ids), versionVectorDigest());
     }
 

@@ -19,6 +19,7 @@ class EvidenceStateTest {
     private static final long HOME = 0x1111L;
     private static final long GATEWAY_A = 0x2222L;
     private static final long GATEWAY_B = 0x3333L;
+    private static final long T0 = 1_767_225_600_000_000L;
     private static final double PRIOR = StrictMath.log(1e-4 / (1 - 1e-4));
 
     private final EvidenceState.Config config = EvidenceState.Config.defaults(1);
@@ -29,7 +30,7 @@ class EvidenceStateTest {
     }
 
     private Request request(final long observer, final EvidenceBatch.Record... records) {
-        return new Request(7, observer, ++requestSeq, new EvidenceBatch(List.of(records)).encode(), new byte[64]);
+        return new Request(7, observer, ++requestSeq, new EvidenceBatch(T0, List.of(records)).encode(), new byte[64]);
     }
 
     private static EvidenceBatch.Record rec(final long seq, final String agent, final double... xs) {
@@ -77,6 +78,7 @@ class EvidenceStateTest {
         final Decision d = r.decisions().get(0);
         assertThat(d.agent()).isEqualTo("rogue");
         assertThat(d.seq()).isEqualTo(3);
+        assertThat(d.issuedAtMicros()).isEqualTo(T0);
         assertThat(d.trimmedLow()).containsExactly(HOME);
         assertThat(d.trimmedHigh()).as("27 clipped to 20").containsExactly(GATEWAY_A);
         assertThat(d.kept()).containsExactly(GATEWAY_B);
@@ -162,9 +164,9 @@ class EvidenceStateTest {
                 for (int i = 0; i < rs.size(); ) {
                     final int n = 1 + order.nextInt(6);
                     final List<EvidenceBatch.Record> chunk = rs.subList(i, Math.min(rs.size(), i + n));
-                    requests.add(new Request(7, observers.get(o)[0], ++requestSeq, new EvidenceBatch(chunk).encode(), new byte[64]));
+                    requests.add(new Request(7, observers.get(o)[0], ++requestSeq, new EvidenceBatch(T0, chunk).encode(), new byte[64]));
                     if (order.nextInt(4) == 0) {
-                        requests.add(new Request(7, observers.get(o)[0], ++requestSeq, new EvidenceBatch(chunk).encode(), new byte[64]));
+                        requests.add(new Request(7, observers.get(o)[0], ++requestSeq, new EvidenceBatch(T0, chunk).encode(), new byte[64]));
                     }
                     i += n;
                 }
@@ -224,7 +226,7 @@ class EvidenceStateTest {
     @Test
     void malformedEvidenceIsRefusedByTheFieldItBreaks() {
         final EvidenceState s = state();
-        final byte[] good = new EvidenceBatch(List.of(rec(1, "a", 1.0))).encode();
+        final byte[] good = new EvidenceBatch(T0, List.of(rec(1, "a", 1.0))).encode();
         assertThat(apply(s, 1, new Request(7, HOME, 1, java.util.Arrays.copyOf(good, good.length + 1), new byte[64])).refusal())
             .contains("trailing");
         assertThat(apply(s, 2, new Request(7, HOME, 2, java.util.Arrays.copyOf(good, good.length - 3), new byte[64])).refusal())
@@ -235,8 +237,8 @@ class EvidenceStateTest {
         final byte[] version = good.clone();
         version[0] = 9;
         assertThat(apply(s, 4, new Request(7, HOME, 4, version, new byte[64])).refusal()).contains("version 9");
-        final byte[] order = new EvidenceBatch(List.of(rec(2, "a", 1.0), rec(3, "a", 1.0))).encode();
-        ByteBuffer.wrap(order).order(ByteOrder.LITTLE_ENDIAN).putLong(3, 5L); // first record's seq above the second's
+        final byte[] order = new EvidenceBatch(T0, List.of(rec(2, "a", 1.0), rec(3, "a", 1.0))).encode();
+        ByteBuffer.wrap(order).order(ByteOrder.LITTLE_ENDIAN).putLong(11, 5L); // first record's seq above the second's
         assertThat(apply(s, 5, new Request(7, HOME, 5, order, new byte[64])).refusal()).contains("not above");
         assertThat(s.applied(HOME)).as("nothing of a refused request is applied").isZero();
         assertThatThrownBy(() -> rec(1, "a", new double[EvidenceBatch.INCREMENTS_MAX + 1])).hasMessageContaining("at most 64");
