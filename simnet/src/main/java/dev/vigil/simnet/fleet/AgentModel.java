@@ -64,6 +64,9 @@ final class AgentModel {
     private int burstWindowsLeft;
     private double burstFactor = 1;
     private boolean burstingNow;
+    /** Error rate of the last window's model calls and of its tool calls (each in [0, 1]); no draws of their own. */
+    private double modelErrorRate;
+    private double toolErrorRate;
 
     /**
      * @param effect the compromise's effect, or null for a clean agent (then {@code spec.mode()} is null too)
@@ -97,6 +100,22 @@ final class AgentModel {
 
     AgentSpec spec() {
         return spec;
+    }
+
+    /**
+     * The last window's error rate of model calls alone: the agent's error rate with a runaway
+     * loop's factor but without tool misuse's target. What an LLM gateway sees.
+     */
+    double modelErrorRate() {
+        return modelErrorRate;
+    }
+
+    /**
+     * The last window's error rate of tool calls alone: with tool misuse's target but without a
+     * runaway loop's factor. What a tool server sees.
+     */
+    double toolErrorRate() {
+        return toolErrorRate;
     }
 
     /** Whether the window last generated was part of a normal (unlabelled) burst. */
@@ -148,10 +167,18 @@ final class AgentModel {
         final double inputTokens = inputTokensPerOp * tokensF * StrictMath.exp(inputLogNoise);
         final double outputTokens = outputTokensPerOp * tokensF * outputF
             * StrictMath.exp(OUTPUT_FOLLOWS_INPUT * inputLogNoise + NOISE_OUTPUT_TOKENS * noise.gaussian());
-        double error = errorRate * errorF * noise.logNormal(NOISE_ERROR_RATE);
+        final double errorNoise = noise.logNormal(NOISE_ERROR_RATE);
+        double error = errorRate * errorF * errorNoise;
+        // the split observers need (see SyntheticFleet, Observers): a runaway loop's errors come from
+        // the model API, tool misuse's from the tools; a clean agent fails as often at both
+        modelErrorRate = Math.min(1.0, error);
+        toolErrorRate = errorRate * errorNoise;
         if (errorTarget >= 0) {
-            error = (1 - errorTargetWeight) * error + errorTargetWeight * errorTarget * noise.logNormal(NOISE_ERROR_RATE_TARGET);
+            final double targetTerm = errorTargetWeight * errorTarget * noise.logNormal(NOISE_ERROR_RATE_TARGET);
+            error = (1 - errorTargetWeight) * error + targetTerm;
+            toolErrorRate = (1 - errorTargetWeight) * toolErrorRate + targetTerm;
         }
+        toolErrorRate = Math.min(1.0, toolErrorRate);
         final double latencyMs = (latencyMsBase + latencyMsPerOutputToken * outputTokens) * noise.logNormal(NOISE_LATENCY);
 
         final double opsInWindow = ops * windowMinutes;

@@ -63,10 +63,63 @@ import java.util.SplittableRandom;
  *       per window, all at one instant.</li>
  * </ul>
  *
+ * <h2>Observers: the gateway tier</h2>
+ * Besides its home daemon (where its exporter points: the views above, taken as the agent's
+ * true behaviour), each agent is seen by {@code observersPerAgent} = r (default 2) gateway hosts
+ * ({@link #observerHosts()}; r = 0 turns the tier off), {@code gatewaysPerKind} (default 4) of
+ * each {@link GatewayKind}: "llm-gateway-NN", "tool-server-NN", "egress-proxy-NN".
+ * <ul>
+ *   <li><b>Assignment</b> (fixed for the run): in a shuffled agent order, agent at position p takes
+ *       slots p·r .. p·r + r − 1 and slot q has kind q mod 3, so each agent's observers have r
+ *       distinct kinds while r ≤ 3 (with r = 2: a third of the agents each llm+tool, llm+egress,
+ *       tool+egress), and each kind gets ⌊nr/3⌋ or ⌈nr/3⌉ slots; each kind's slots are dealt round
+ *       robin over its hosts in another shuffled order, an agent's consecutively. So every agent has
+ *       exactly r distinct hosts and any two hosts' agent counts differ by at most one.</li>
+ *   <li><b>Share</b> s of the agent's traffic of that kind the host carries (the rest goes through
+ *       hosts that run no daemon, or other gateways): U[0.3, 0.8] per (agent, host), fixed for
+ *       the run; an agent's hosts of one kind are scaled down together if theirs would sum above 1.</li>
+ *   <li><b>View</b> per window, in the default schema, from the agent's home vector x of the same
+ *       window; LN(σ) is the host's own per-window log-normal measurement noise, median 1,
+ *       independent of the home's and of every other host's; Bin(k, s) keeps each of k events
+ *       with probability s:
+ *     <ul>
+ *       <li>llm-gateway: ops_per_min = x·s·LN(0.10), input and output tokens per op and
+ *           latency_ms_mean = x·LN(0.10) each, error_rate = min(1, e_model·LN(0.20)),
+ *           model_switches = Bin(x, s);</li>
+ *       <li>tool-server: tool_calls_per_min = x·s·LN(0.10), distinct_tools = round(x·s·LN(0.10)),
+ *           error_rate = min(1, e_tool·LN(0.20));</li>
+ *       <li>egress-proxy: bytes_out = x·s·LN(0.10), distinct_hosts = round(x·s·LN(0.10)).</li>
+ *     </ul>
+ *       Distinct tools and hosts are split between a kind's hosts like the traffic (tools live on
+ *       servers, hosts behind proxies). e_model is the agent's error rate with a runaway loop's
+ *       factor but not tool misuse's target, e_tool the other way round; for a clean agent both
+ *       are its home error rate.</li>
+ *   <li><b>What a host cannot see</b> is 0 in its view (raw, so 0 after log1p too). The default
+ *       schema has no mark for a missing feature, and a constant 0 is the simplest honest stand-in:
+ *       its baseline variance is the detector's floor alone, so it adds exactly 0 to D² and its
+ *       covariances are 0. The detector still counts d = 10 in the LLR's −d·ln k and in its χ²
+ *       quantiles, so an observer that sees d' < 10 features drifts further below 0 on normal
+ *       behaviour and needs a larger deviation in what it sees to alarm: llm-gateway d' = 6,
+ *       tool-server 3, egress-proxy 2.</li>
+ *   <li><b>What the compromises show</b> where, by construction: exfiltration at the egress
+ *       proxy (bytes × 10–50, hosts + s·(3–10)) and nowhere else; a runaway loop at the LLM
+ *       gateway (ops × 5–20, tokens × 3–10, errors × 2–3), and through its ops also at the tool
+ *       server (tool calls) and the egress proxy (bytes); tool misuse at the tool server (calls
+ *       × 2–4, tools + s·(3–6), errors → 0.3–0.7) and a little at the egress proxy (tool payload
+ *       bytes), never at the LLM gateway; slow drift at the LLM gateway (output tokens × 3–5,
+ *       latency following, switches thinned) and the egress proxy (bytes × 5–10, hosts), not at
+ *       the tool server; the coordinated group at the egress proxy (bytes × 3–6, hosts) and,
+ *       thinned, in the LLM gateway's model switches.</li>
+ * </ul>
+ *
  * <h2>Randomness and cost</h2>
  * One {@link SplittableRandom}(seed) draws roles, the compromised set, modes, the group, and then
  * one split per agent in id order; each agent draws its levels, its compromise and all its
- * windows from its own split, so agents are independent streams. Math that reaches output is
+ * windows from its own split, so agents are independent streams. The gateway tier draws from
+ * streams of its own, seeded by mixes of the seed: its assignment from one, window w's
+ * measurement noise from one per window (so a window's views do not depend on whether earlier
+ * windows' were asked for), and never from the home stream, so the home views are the same
+ * bits with or without observers. Math that reaches output is
  * {@link StrictMath} (or correctly rounded). A window allocates only the raw arrays it hands
  * out, which the consumer owns.
  */
@@ -89,6 +142,7 @@ public final class SyntheticFleet {
     private final List<AgentSpec> agents;
     private final AgentModel[] models;
     private final long coordinatedGroupStartMicros;
+    private final Observers observers;
     private int windowIndex;
 
     public SyntheticFleet(final FleetParams p) {
@@ -142,6 +196,8 @@ public final class SyntheticFleet {
             models[i] = new AgentModel(spec, roles[i], effect, agentNoise, p.windowSeconds());
         }
         this.agents = Collections.unmodifiableList(specs);
+        // after every home draw, and from a stream of its own: the home views do not depend on it
+        this.observers = new Observers(p);
     }
 
     /** Role counts proportional to the shares (largest remainder, ties by role order), shuffled over the agents. */
@@ -229,6 +285,18 @@ public final class SyntheticFleet {
      * @throws NoSuchElementException when the fleet's duration is used up
      */
     public void nextWindow(final ObservationConsumer out) {
+        nextWindow(out, null);
+    }
+
+    /**
+     * Generates the next window: every agent's home view, in agent order, to {@code home}; then, when
+     * {@code observerOut} is not null, every gateway host's views, in host order, each listing the
+     * agents it observes in agent order. Views cost draws of their own stream only, so asking for
+     * them or not changes neither the home views nor any later window's views.
+     *
+     * @throws NoSuchElementException when the fleet's duration is used up
+     */
+    public void nextWindow(final ObservationConsumer home, final ObserverConsumer observerOut) {
         if (!hasNext()) {
             throw new NoSuchElementException("fleet of seed " + params.seed() + " has generated all its "
                 + params.windows() + " windows");
@@ -236,15 +304,36 @@ public final class SyntheticFleet {
         final long windowMicros = params.windowMicros();
         final long startMicros = startOfWindow(windowIndex);
         final long endMicros = startMicros + windowMicros;
+        final double[][] raws = new double[models.length][];
+        final boolean[] labels = new boolean[models.length];
+        final double[] modelErrorRates = new double[models.length];
+        final double[] toolErrorRates = new double[models.length];
         for (int i = 0; i < models.length; i++) {
-            final double[] raw = new double[FEATURES];
-            final boolean compromisedNow;
+            raws[i] = new double[FEATURES];
             try {
-                compromisedNow = models[i].generate(startMicros, windowMicros, raw);
+                labels[i] = models[i].generate(startMicros, windowMicros, raws[i]);
             } catch (final IllegalStateException e) {
                 throw new IllegalStateException("synthetic fleet seed " + params.seed() + ": " + e.getMessage(), e);
             }
-            out.accept(agents.get(i), endMicros, raw, compromisedNow);
+            modelErrorRates[i] = models[i].modelErrorRate();
+            toolErrorRates[i] = models[i].toolErrorRate();
+        }
+        // views first: the home consumer owns the home arrays from the moment it gets them
+        final double[][][] views = observerOut == null ? null
+            : observers.views(windowIndex, raws, modelErrorRates, toolErrorRates);
+        for (int i = 0; i < models.length; i++) {
+            home.accept(agents.get(i), endMicros, raws[i], labels[i]);
+        }
+        if (observerOut != null) {
+            final List<ObserverHost> hosts = observers.hosts();
+            for (int h = 0; h < hosts.size(); h++) {
+                final int[] seen = observers.agentsOf(h);
+                final List<ObservedAgent> list = new ArrayList<>(seen.length);
+                for (int j = 0; j < seen.length; j++) {
+                    list.add(new ObservedAgent(agents.get(seen[j]), views[h][j], labels[seen[j]]));
+                }
+                observerOut.accept(hosts.get(h), endMicros, Collections.unmodifiableList(list));
+            }
         }
         windowIndex++;
     }
@@ -254,6 +343,43 @@ public final class SyntheticFleet {
         while (hasNext()) {
             nextWindow(out);
         }
+    }
+
+    /** Generates all remaining windows, home views and every gateway host's views. */
+    public void run(final ObservationConsumer home, final ObserverConsumer observers) {
+        while (hasNext()) {
+            nextWindow(home, observers);
+        }
+    }
+
+    /** The gateway hosts, in order: every kind's hosts by number, kinds in {@link GatewayKind} order; empty without observers. */
+    public List<ObserverHost> observerHosts() {
+        return observers.hosts();
+    }
+
+    /** The gateway hosts that observe agent {@code agentIndex} ({@code observersPerAgent} distinct ones), in host order. */
+    public List<ObserverHost> observersOf(final int agentIndex) {
+        final int[] hs = observers.hostsOf(agentIndex);
+        final List<ObserverHost> out = new ArrayList<>(hs.length);
+        for (final int h : hs) {
+            out.add(observers.hosts().get(h));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The agents {@code host} observes, in agent order. */
+    public List<AgentSpec> observedBy(final ObserverHost host) {
+        final int[] seen = observers.agentsOf(host.index());
+        final List<AgentSpec> out = new ArrayList<>(seen.length);
+        for (final int a : seen) {
+            out.add(agents.get(a));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The share of agent {@code agentIndex}'s traffic of its kind that {@code host} carries; NaN when it does not observe the agent. */
+    public double share(final int agentIndex, final ObserverHost host) {
+        return observers.share(agentIndex, host.index());
     }
 
     /**
@@ -268,5 +394,11 @@ public final class SyntheticFleet {
     @FunctionalInterface
     public interface ObservationConsumer {
         void accept(AgentSpec agent, long windowEndMicros, double[] raw, boolean compromisedNow);
+    }
+
+    /** Receives one gateway host's views of one window; the list is unmodifiable, its arrays fresh ones the consumer may keep. */
+    @FunctionalInterface
+    public interface ObserverConsumer {
+        void accept(ObserverHost host, long windowEndMicros, List<ObservedAgent> seen);
     }
 }

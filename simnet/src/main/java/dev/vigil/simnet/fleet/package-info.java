@@ -20,7 +20,11 @@
  *       2–3 h linear ramp of output tokens, hosts, bytes and model switches) and a coordinated
  *       group (≥ 3 agents at one instant: hosts + 2–4, bytes × 3–6, model switches up).</li>
  * </ul>
- * Everything comes from one {@code SplittableRandom(seed)}; the same parameters give the same
- * sequence, bit for bit.
+ * Besides its home view, each agent is seen, partially and noisily, by {@code observersPerAgent}
+ * (default 2) gateway hosts ({@link dev.vigil.simnet.fleet.GatewayKind}: LLM gateways, tool
+ * servers, egress proxies), each seeing its kind's features of the agent's share of traffic
+ * through it with its own noise, and 0 for the rest.
+ * Everything comes from the seed; the same parameters give the same sequence, bit for bit, and
+ * the gateway tier draws from streams of its own, so the home views do not depend on it.
  */
 package dev.vigil.simnet.fleet;
