@@ -23,10 +23,12 @@ import java.util.concurrent.Callable;
         + "'loopback' (signed frames per second between two daemons over TCP loopback), "
         + "'ingest' (observations/s through POST /v1/observations; spans/s through OTLP protobuf, decode + buffer and to stored), "
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
+        + "'observers' (the same with the gateway tier: recall, delay and false alarms per mode and observer kind), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
         + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Combine.class, BenchCommand.Loopback.class,
-        BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Storage.class, BenchCommand.AgentState.class,
+        BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.ObserverBench.class, BenchCommand.Storage.class,
+        BenchCommand.AgentState.class,
         BenchCommand.Restart.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -219,6 +221,71 @@ public final class BenchCommand implements Runnable {
                 : Math.round(1e6 * cleanFalseAlarms / (clean * hours / 24.0)) / 1e6);
             out.put("observations_per_wall_s", Math.round(r.observations() / wallS));
             out.put("wall_s", Math.round(wallS * 1000) / 1000.0);
+            System.out.println(JSON.writeValueAsString(out));
+            return 0;
+        }
+    }
+
+    @Command(name = "observers", mixinStandardHelpOptions = true,
+        description = {"A synthetic fleet and its gateway tier straight into detectors, one per home node and one per",
+            "gateway host (LLM gateway, tool server, egress proxy): recall and delay of each observer's local alarms",
+            "per compromise mode and observer kind, and false alarms per clean agent-day, pooled over the seeds."})
+    static final class ObserverBench implements Callable<Integer> {
+        @Option(names = "--agents", defaultValue = "200", description = "Agents (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--compromised", defaultValue = "0.2", description = "Share of agents compromised (default: ${DEFAULT-VALUE}).")
+        double compromised;
+
+        @Option(names = "--hours", defaultValue = "24", description = "Simulated hours from 00:00 UTC (default: ${DEFAULT-VALUE}).")
+        double hours;
+
+        @Option(names = "--earliest-hours", defaultValue = "2",
+            description = "No compromise before this many hours, so baselines are warm (default: ${DEFAULT-VALUE}).")
+        double earliestHours;
+
+        @Option(names = "--seeds", defaultValue = "1,2,3", split = ",", description = "Seeds (default: ${DEFAULT-VALUE}).")
+        long[] seeds;
+
+        @Option(names = "--nodes", defaultValue = "5", description = "Home nodes the agents are spread over (default: ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--observers", defaultValue = "2", description = "Gateway hosts per agent (default: ${DEFAULT-VALUE}).")
+        int observers;
+
+        @Option(names = "--gateways-per-kind", defaultValue = "4", description = "Gateway hosts of each kind (default: ${DEFAULT-VALUE}).")
+        int gatewaysPerKind;
+
+        @Override
+        public Integer call() throws Exception {
+            final dev.vigil.simnet.demo.ObserverScore score = new dev.vigil.simnet.demo.ObserverScore();
+            final java.util.List<Map<String, Object>> runs = new java.util.ArrayList<>();
+            for (final long seed : seeds) {
+                final dev.vigil.simnet.fleet.FleetParams params = new dev.vigil.simnet.fleet.FleetParams(seed, agents, compromised,
+                    10, dev.vigil.simnet.fleet.FleetParams.defaults(seed).startEpochMicros(), Math.round(hours * 3600),
+                    Math.round(earliestHours * 3600), observers, gatewaysPerKind);
+                final long t0 = System.nanoTime();
+                final dev.vigil.simnet.demo.ObserverDetection.Result r =
+                    dev.vigil.simnet.demo.ObserverDetection.run(params, dev.vigil.daemon.detect.DetectionConfig.defaults(), nodes);
+                final double wallS = (System.nanoTime() - t0) / 1e9;
+                score.add(r);
+                final Map<String, Object> run = new LinkedHashMap<>();
+                run.put("seed", seed);
+                run.put("observations", r.observations());
+                run.put("wall_s", Math.round(wallS * 1000) / 1000.0);
+                runs.add(run);
+            }
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("agents", agents);
+            out.put("compromised", compromised);
+            out.put("hours", hours);
+            out.put("compromise_earliest_hours", earliestHours);
+            out.put("nodes", nodes);
+            out.put("observers_per_agent", observers);
+            out.put("gateways_per_kind", gatewaysPerKind);
+            out.put("detection_by_mode", score.detection());
+            out.put("false_alarms", score.falseAlarms());
+            out.put("runs", runs);
             System.out.println(JSON.writeValueAsString(out));
             return 0;
         }
