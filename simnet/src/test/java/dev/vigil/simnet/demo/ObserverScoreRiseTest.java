@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * where bytes × 3 less the slack guarantees about 1.6 against about 2 before (their score after: 13 to 15).
  */
 class ObserverScoreRiseTest {
-    private static final double RHYTHM_PER_HOUR = 0.151;
+    /** CompromiseAtObserversTest's terms, from the fleet model's rhythm cap 0.5 and bursts of at most 10 windows × 3. */
+    private static final double RHYTHM_PER_HOUR = 0.5 / Math.sqrt(1 - 0.25) * 2 * Math.PI / 24;
     private static final double BURST_SHIFT = 2 * 10 * Math.log(3) / 180;
     private static final double Z = 5;
     private static final int SPAN = 180;
@@ -186,6 +187,13 @@ class ObserverScoreRiseTest {
             assertThat(pair.before).as(pair.name()).hasSize(SPAN);
             assertThat(pair.after).as(pair.name()).hasSize(SPAN);
             assertThat(pair.baselineLabelAtStart).as("%s scored against its own baseline at the start", pair.name()).isEqualTo("own");
+            for (int j = 0; j < SCHEMA.size(); j++) {
+                if (!pair.host.kind().sees(j)) {
+                    // the observer's baseline of the agent is of what it sees: 0 where it sees nothing
+                    assertThat(pair.baselineAtStart.mean(j)).as("%s baseline of %s", pair.name(), SCHEMA.feature(j).name()).isZero();
+                    assertThat(pair.baselineAtStart.variance(j)).as("%s baseline of %s", pair.name(), SCHEMA.feature(j).name()).isZero();
+                }
+            }
             final Moments floored = pair.baselineAtStart.copy();
             floored.inflateVariance(config.varianceFloor());
             final Gaussian g = Gaussian.fit(floored, Gaussian.Ridge.WHEN_SINGULAR);

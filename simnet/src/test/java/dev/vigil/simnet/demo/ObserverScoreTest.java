@@ -22,6 +22,12 @@ class ObserverScoreTest {
         final ObserverDetection.Result withObservers = ObserverDetection.run(p, DetectionConfig.defaults(), 5);
         final InProcessDetection.Result homeOnly = InProcessDetection.run(p, DetectionConfig.defaults(), 5);
         assertThat(withObservers.homeAlarmedMicros()).isNotEmpty().isEqualTo(homeOnly.alarmedMicros());
+        assertThat(withObservers.homeDetectors()).hasSize(5);
+        for (int node = 0; node < 5; node++) {
+            // every agent's status, CUSUM, counts, last D² and the baseline it was last scored against
+            assertThat(withObservers.homeDetectors().get(node).agents()).as("node %d", node)
+                .isNotEmpty().isEqualTo(homeOnly.detectors().get(node).agents());
+        }
         assertThat(withObservers.observations()).isEqualTo(homeOnly.observations() * 3);
         assertThat(withObservers.gatewayDetectors()).hasSize(12);
     }

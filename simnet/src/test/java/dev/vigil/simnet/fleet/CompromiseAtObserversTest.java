@@ -30,10 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Bound on a mean difference that the compromise did not cause, every term from the model:
  * <ul>
  *   <li>rhythm, for the features that follow activity (rates, bytes, counts): ln(1 + a·cos) moves
- *       at most a/√(1 − a²)·2π/24 = {@value #RHYTHM_PER_HOUR} per hour at the cap a = 0.5, times
- *       the hours between the two windows' centres (0.5; 3.5 for slow drift);</li>
+ *       at most a/√(1 − a²)·2π/24 = 0.151 per hour at the cap a = 0.5, times the hours between the
+ *       two windows' centres (0.5; 3.5 for slow drift);</li>
  *   <li>bursts, for the same features: at most two in a half hour (three or more: probability
- *       4·10⁻⁵), each moving a 180-window mean by at most 10 windows × ln 3 / 180;</li>
+ *       4·10⁻⁵ at 3 a day), each moving a 180-window mean by at most 10 windows × ln 3 / 180;</li>
  *   <li>sampling: 5 standard errors of the difference of the two means (from their own spread).</li>
  * </ul>
  * A mode shows where the difference is at least its smallest magnitude minus that bound
@@ -41,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * moved by less than the bound.
  */
 class CompromiseAtObserversTest {
-    static final double RHYTHM_PER_HOUR = 0.151;
-    private static final double BURST_SHIFT = 2 * 10 * Math.log(3) / 180;
+    private static final double RHYTHM_PER_HOUR = AgentModel.RHYTHM_AMPLITUDE_MAX
+        / Math.sqrt(1 - AgentModel.RHYTHM_AMPLITUDE_MAX * AgentModel.RHYTHM_AMPLITUDE_MAX) * 2 * Math.PI / 24;
+    private static final double BURST_SHIFT = 2 * AgentModel.BURST_WINDOWS_MAX * Math.log(AgentModel.BURST_FACTOR_MAX) / 180;
     private static final double Z = 5;
     private static final int SPAN = 180;
     private static final int SLOW_DRIFT_FULL_AFTER_WINDOWS = 3 * 360;
