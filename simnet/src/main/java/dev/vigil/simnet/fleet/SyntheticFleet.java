@@ -120,8 +120,9 @@ import java.util.SplittableRandom;
  * measurement noise from one per window (so a window's views do not depend on whether earlier
  * windows' were asked for), and never from the home stream, so the home views are the same
  * bits with or without observers. Math that reaches output is
- * {@link StrictMath} (or correctly rounded). A window allocates only the raw arrays it hands
- * out, which the consumer owns.
+ * {@link StrictMath} (or correctly rounded). A window allocates the raw arrays it hands out,
+ * which the consumer owns, and four arrays of the fleet's size; with observers, their views
+ * and one list per gateway host besides.
  */
 public final class SyntheticFleet {
     private static final FeatureSchema SCHEMA = FeatureSchema.agentDefault();
@@ -346,9 +347,9 @@ public final class SyntheticFleet {
     }
 
     /** Generates all remaining windows, home views and every gateway host's views. */
-    public void run(final ObservationConsumer home, final ObserverConsumer observers) {
+    public void run(final ObservationConsumer home, final ObserverConsumer observerOut) {
         while (hasNext()) {
-            nextWindow(home, observers);
+            nextWindow(home, observerOut);
         }
     }
 

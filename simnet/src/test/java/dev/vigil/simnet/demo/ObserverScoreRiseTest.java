@@ -54,6 +54,12 @@ class ObserverScoreRiseTest {
     private static final int SLOW_DRIFT_FULL_AFTER_WINDOWS = 3 * 360;
     private static final double TOOL_MISUSE_ERROR_RATE_MIN = 0.3;
     private static final FeatureSchema SCHEMA = FeatureSchema.agentDefault();
+    /**
+     * χ²₁₀'s 0.999 quantile: above it the detector keeps an observation out of baselines (default
+     * excludeQuantile). Before the start an observer's views are normal to its own baseline of the
+     * agent, so their mean D² is far below it (about the number of features the kind sees).
+     */
+    private static final double D2_EXCLUDED = 29.588;
 
     /** Feature f rises by at least delta (ln units; for error_rate the level it reaches) when the mode shows at the kind. */
     private record Rise(CompromiseMode mode, GatewayKind kind, String feature, double delta, boolean followsActivity) {
@@ -216,6 +222,7 @@ class ObserverScoreRiseTest {
             final double bound = Math.pow(Math.max(0, lowestAfter - mu), 2) / sigma2;
             final double d2Before = meanD2(g, pair.before);
             final double d2After = meanD2(g, pair.after);
+            assertThat(d2Before).as("%s: mean D² before the start against its own baseline", pair.name()).isLessThan(D2_EXCLUDED);
             if (!(d2After >= bound) || !(d2After > d2Before)) {
                 below.add(String.format("%s on %s: mean D² before %.2f, after %.2f; the model's bound %.2f", pair.name(),
                     pair.rise.feature(), d2Before, d2After, bound));

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Observer alarms against labels: what each cell of {@code vigil bench observers} counts. */
 class ObserverScoreTest {
     @Test
-    void theHomeDetectorsOfAnObserverRunAreInProcessDetectionsOwn() {
+    void theHomeDetectorsOfAnObserverRunAreInProcessDetectionsOwnAndEachGatewayDetectorHoldsItsHostsAgents() {
         final FleetParams p = new FleetParams(4, 50, 0.2, 10, 0, 4 * 3_600, 3_600);
         final ObserverDetection.Result withObservers = ObserverDetection.run(p, DetectionConfig.defaults(), 5);
         final InProcessDetection.Result homeOnly = InProcessDetection.run(p, DetectionConfig.defaults(), 5);
@@ -30,6 +30,13 @@ class ObserverScoreTest {
         }
         assertThat(withObservers.observations()).isEqualTo(homeOnly.observations() * 3);
         assertThat(withObservers.gatewayDetectors()).hasSize(12);
+        for (final ObserverHost h : withObservers.fleet().observerHosts()) {
+            assertThat(withObservers.gatewayDetectors().get(h.index()).agents()).extracting(d -> d.agent())
+                .as("agents %s's detector tracks", h.id())
+                .isEqualTo(withObservers.fleet().observedBy(h).stream().map(AgentSpec::id).toList());
+            assertThat(withObservers.gatewayAlarmedMicros().get(h.index()).keySet())
+                .isSubsetOf(withObservers.fleet().observedBy(h).stream().map(AgentSpec::id).toList());
+        }
     }
 
     @Test
