@@ -14,10 +14,10 @@ import java.util.SplittableRandom;
  */
 final class Byzantine {
     private final ConsensusSim sim;
-    private final ConsensusSim.Node node;
+    private final SimNode node;
     private final SplittableRandom rng;
 
-    Byzantine(final ConsensusSim sim, final ConsensusSim.Node node, final SplittableRandom rng) {
+    Byzantine(final ConsensusSim sim, final SimNode node, final SplittableRandom rng) {
         this.sim = sim;
         this.node = node;
         this.rng = rng;
