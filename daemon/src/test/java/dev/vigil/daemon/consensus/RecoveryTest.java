@@ -65,4 +65,45 @@ class RecoveryTest {
         });
         assertThat(vc.bodies()).containsExactly(batch);
     }
+
+    @Test
+    void aReplicaRestartedWhileChangingViewKnowsTheViewItHadInstalledFromWhatItAcceptedThere() {
+        final OneReplica r = new OneReplica(1, 2, CONFIG);
+        final Batch batch = new Batch(List.of(r.request(1)));
+        final Vote pp = r.proposal(1, 1, batch).header();
+        final MemoryLog log = new MemoryLog(r.limits());
+        r.effects.stream().filter(e -> e.record() != null).forEach(e -> log.append(e.record()));
+        log.append(new LogRecord.Accepted(pp, batch));
+        log.append(new LogRecord.View(3, true)); // the log keeps only this latest view record
+        final Replica recovered = Replica.recover(CONFIG, r.committee, r.members[2], r.verifier, new ChainState(),
+            new ReplicaEffects() {
+                @Override
+                public void persist(final LogRecord record) {
+                }
+
+                @Override
+                public void truncate(final long stableSeq) {
+                }
+
+                @Override
+                public void send(final long nodeId, final byte[] message) {
+                }
+
+                @Override
+                public void broadcast(final byte[] message) {
+                }
+
+                @Override
+                public void deliver(final Delivery delivery) {
+                }
+
+                @Override
+                public void setTimer(final TimerKind kind, final long atMicros) {
+                }
+            }, NodeLog.DISCARD, log.records(), r.now);
+        assertThat(recovered.status().changing()).isTrue();
+        assertThat(recovered.status().changingTo()).isEqualTo(3);
+        assertThat(recovered.status().view()).as("it accepted a pre-prepare of view 1, so it had installed view 1").isOne();
+        assertThat(recovered.counters().internalErrors()).isZero();
+    }
 }
