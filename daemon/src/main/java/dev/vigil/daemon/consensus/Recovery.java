@@ -47,6 +47,11 @@ final class Recovery {
                 if (!v.changing()) {
                     installed = Math.max(installed, v.view());
                 }
+            } else if (r instanceof LogRecord.Accepted a) {
+                // a log may keep only the latest view record: what this replica accepted or prepared in shows what it installed
+                installed = Math.max(installed, a.prePrepare().view());
+            } else if (r instanceof LogRecord.Prepared p) {
+                installed = Math.max(installed, p.certificate().view());
             }
         }
         if (base == null || withState == null || view == null) {

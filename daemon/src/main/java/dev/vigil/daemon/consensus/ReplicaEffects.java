@@ -20,7 +20,12 @@ public interface ReplicaEffects {
     /** Records at or below {@code stableSeq} may be dropped, except the base, the latest stable, and the latest stable that holds a snapshot. */
     void truncate(long stableSeq);
 
-    /** To one node: a member of this committee, or of the previous or next one during a reconfiguration. */
+    /**
+     * To one node: a member of this committee, or of the previous or next one during a
+     * reconfiguration. The receiving node hands a message to its replica of the shard and epoch in
+     * the message's envelope, except a state reply of epoch e, which is also for its replica of
+     * epoch e + 1 (a joining replica fetches from the previous committee, whose replies name that committee).
+     */
     void send(long nodeId, byte[] message);
 
     /** To every other member of this committee. */

@@ -64,9 +64,13 @@ final class StateTransfer {
         begin(ids, ids.length, now);
     }
 
-    /** A replica of a new epoch asks the previous committee (itself included, if it sat there) for its closing checkpoint. */
+    /**
+     * A replica of a new epoch asks the previous committee for its closing checkpoint: the other
+     * members (a request to its own node would read there as that replica's own, come back; a
+     * node that sat on both committees gets the state from the others, which 2f + 1 certified anyway).
+     */
     void join(final long now) {
-        begin(s.previous.members().stream().mapToLong(CommitteeDirectory.Candidate::nodeId).toArray(), Integer.MAX_VALUE, now);
+        begin(othersOf(s.previous), Integer.MAX_VALUE, now);
     }
 
     private long[] othersOf(final Committee c) {

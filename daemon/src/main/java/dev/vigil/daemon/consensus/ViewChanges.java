@@ -48,6 +48,19 @@ final class ViewChanges {
         tryNewView(now);
     }
 
+    /**
+     * Whether this replica can truthfully send a view-change for {@code view}: every prepared
+     * certificate it keeps is from a lower view (it keeps only the highest per sequence number).
+     */
+    private boolean canSpeakFor(final long view) {
+        for (final Slot slot : s.slots.values()) {
+            if (slot.preparedCertificate != null && slot.preparedCertificate.view() >= view) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** This replica's view-change: its stable certificate and every prepared certificate above it, with the batches. */
     ViewChange own(final long newView) {
         final List<PreparedCertificate> prepared = new ArrayList<>();
@@ -121,7 +134,7 @@ final class ViewChanges {
             }
             return Refusal.WRONG_VIEW;
         }
-        if (s.changing && vc.newView() < s.changingTo && s.mayHelp(s.viewChangeAnsweredMicros, from, now)
+        if (s.changing && vc.newView() < s.changingTo && canSpeakFor(vc.newView()) && s.mayHelp(s.viewChangeAnsweredMicros, from, now)
             && s.verifier.verify(vc.sender(), vc.signedBytes(), vc.signature())) {
             // it lags behind us: our view-change for its view lets it (and others there) reach a quorum
             s.effects.send(vc.sender(), own(vc.newView()).encode());

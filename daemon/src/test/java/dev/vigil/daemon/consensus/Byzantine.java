@@ -10,14 +10,14 @@ import java.util.SplittableRandom;
  * the others, and both to one of them half the time. FORGE sends, beside or instead of its
  * real messages: flipped bytes, garbage, validly signed conflicting votes, votes claiming another
  * sender, checkpoints with a made-up digest, votes for a far view, view-changes with a forged
- * prepared certificate.
+ * prepared certificate, state replies whose snapshot it altered under a valid certificate.
  */
 final class Byzantine {
     private final ConsensusSim sim;
-    private final ConsensusSim.Node node;
+    private final SimNode node;
     private final SplittableRandom rng;
 
-    Byzantine(final ConsensusSim sim, final ConsensusSim.Node node, final SplittableRandom rng) {
+    Byzantine(final ConsensusSim sim, final SimNode node, final SplittableRandom rng) {
         this.sim = sim;
         this.node = node;
         this.rng = rng;
@@ -72,6 +72,13 @@ final class Byzantine {
     private void forge(final long to, final byte[] message) {
         final Message m = Messages.decode(message, sim.limits).message();
         final Committee c = sim.committee;
+        if (m instanceof StateReply r && r.snapshot().length > 0 && rng.nextBoolean()) {
+            // the snapshot travels outside the signature: a faulty member can swap bytes and keep a valid certificate
+            final byte[] tampered = r.snapshot().clone();
+            tampered[tampered.length - 1 - rng.nextInt(Math.min(40, tampered.length))] ^= 1;
+            sim.send(node, to, new StateReply(r.shard(), r.epoch(), r.sender(), r.certificate(), r.signature(), tampered).encode());
+            return;
+        }
         switch (rng.nextInt(12)) {
             case 0 -> {
                 final byte[] flipped = message.clone();

@@ -18,7 +18,7 @@ class ConsensusScenarioTest {
     }
 
     private static long sum(final ConsensusSim sim, final java.util.function.ToLongFunction<ConsensusCounters> counter) {
-        return Arrays.stream(sim.nodes()).filter(ConsensusSim.Node::honest).mapToLong(n -> counter.applyAsLong(n.replica.counters())).sum();
+        return Arrays.stream(sim.nodes()).filter(SimNode::honest).mapToLong(n -> counter.applyAsLong(n.replica.counters())).sum();
     }
 
     @Test
@@ -30,7 +30,7 @@ class ConsensusScenarioTest {
             assertThat(sum(sim, ConsensusCounters::viewChangesStarted)).isZero();
             assertThat(sum(sim, ConsensusCounters::executedRequests)).isEqualTo((3L * f + 1) * 3 * 10);
             assertThat(sim.decidedMax() % 8).as("the idle primary padded the last window to a checkpoint").isZero();
-            for (final ConsensusSim.Node n : sim.nodes()) {
+            for (final SimNode n : sim.nodes()) {
                 assertThat(n.replica.status().h()).isEqualTo(sim.decidedMax());
             }
         }
@@ -67,7 +67,7 @@ class ConsensusScenarioTest {
     void aReplicaDownForSeveralCheckpointsCatchesUpByStateTransfer() {
         final SimScenario s = SimScenario.calm(4, 1).withLoad(4, 40).withCrash(2, 50_000, 2_000_000, 0);
         final ConsensusSim sim = run(s);
-        final ConsensusSim.Node restarted = sim.nodes()[2];
+        final SimNode restarted = sim.nodes()[2];
         assertThat(restarted.restarted).isTrue();
         assertThat(restarted.replica.counters().stateTransfers()).isPositive();
         assertThat(restarted.replica.stateDigest()).isEqualTo(sim.nodes()[0].replica.stateDigest());
@@ -79,6 +79,21 @@ class ConsensusScenarioTest {
             for (int member = 0; member < 4; member++) {
                 final ConsensusSim sim = run(SimScenario.calm(5 + effects, 1).withCrash(member, 40_000 + 17_000L * effects, 300_000, effects));
                 assertThat(sim.nodes()[member].restarted).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() {
+        for (final long seed : new long[] {3, 17, 42}) {
+            final ConsensusSim a = run(SimScenario.random(seed, 1));
+            final ConsensusSim b = run(SimScenario.random(seed, 1));
+            assertThat(b.steps).isEqualTo(a.steps);
+            assertThat(b.messagesSent).isEqualTo(a.messagesSent);
+            assertThat(b.decidedMax()).isEqualTo(a.decidedMax());
+            for (int i = 0; i < a.nodes().length; i++) {
+                assertThat(b.nodes()[i].replica.counters().snapshot()).isEqualTo(a.nodes()[i].replica.counters().snapshot());
+                assertThat(b.nodes()[i].replica.stateDigest()).isEqualTo(a.nodes()[i].replica.stateDigest());
             }
         }
     }

@@ -39,7 +39,7 @@ final class ConsensusSim {
 
     final SimScenario scenario;
     final Committee committee;
-    final Node[] nodes;
+    final SimNode[] nodes;
     final Verifier verifier;
     final Signer issuer;
     private final SplittableRandom rng;
@@ -48,8 +48,8 @@ final class ConsensusSim {
     private final Map<Long, Integer> indexById = new HashMap<>();
     private final List<Client> clients = new ArrayList<>();
     private final List<byte[]> history = new ArrayList<>();
-    private final TreeMap<Long, byte[]> decided = new TreeMap<>();
-    private final TreeMap<Long, byte[]> checkpointDigests = new TreeMap<>();
+    final TreeMap<Long, byte[]> decided = new TreeMap<>();
+    final TreeMap<Long, byte[]> checkpointDigests = new TreeMap<>();
     final Limits limits;
     private long now = T0_MICROS;
     private long eventSeq;
@@ -60,71 +60,6 @@ final class ConsensusSim {
         @Override
         public int compareTo(final Event o) {
             return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
-        }
-    }
-
-    /** One committee member with its durable log; the replica object goes away while it is down. */
-    final class Node {
-        final int index;
-        final PrivateKey key;
-        final Signer signer;
-        final Behaviour behaviour;
-        final MemoryLog store;
-        final java.util.Set<String> persisted = new java.util.HashSet<>();
-        final long[] timerAt = new long[TimerKind.values().length];
-        Replica replica;
-        ChainState state;
-        boolean up = true;
-        boolean restarted;
-        final java.util.List<String> bugs = new java.util.ArrayList<>();
-        final NodeLog log = new NodeLog() {
-            @Override
-            public void info(final String message) {
-                if (TRACE) {
-                    System.out.println((now - T0_MICROS) / 1000 + " ms: " + message);
-                }
-            }
-
-            @Override
-            public void warn(final String message) {
-                info(message);
-            }
-
-            @Override
-            public boolean debugEnabled() {
-                return TRACE_DEBUG;
-            }
-
-            @Override
-            public void debug(final String message) {
-                info(message);
-            }
-
-            @Override
-            public void bug(final String message, final Throwable cause) {
-                final java.io.StringWriter w = new java.io.StringWriter();
-                cause.printStackTrace(new java.io.PrintWriter(w));
-                bugs.add(message + "\n" + w.toString().lines().limit(12).reduce("", (a, b) -> a + "\n      " + b));
-            }
-        };
-        /** The highest view this node persisted it is in or changing to. */
-        long viewPromised;
-        /** Bumped at every restart, so timers armed by an earlier incarnation never fire on a later one. */
-        int incarnation;
-        /** Effects this node may still perform in the current step before it crashes; -1: no crash pending. */
-        int effectsBeforeCrash = -1;
-        boolean crashing;
-
-        Node(final int index, final PrivateKey key, final Behaviour behaviour) {
-            this.index = index;
-            this.key = key;
-            this.signer = new KeySigner(key);
-            this.behaviour = behaviour;
-            this.store = new MemoryLog(Limits.of(scenario.config(), scenario.n()));
-        }
-
-        boolean honest() {
-            return behaviour == Behaviour.HONEST;
         }
     }
 
@@ -157,10 +92,10 @@ final class ConsensusSim {
         this.verifier = KeySigner.verifier(keys::get);
         final CommitteeDirectory directory = CommitteeDirectory.signed(0, issuer, candidates);
         this.committee = Committees.select(directory, 7, scenario.f());
-        this.nodes = new Node[scenario.n()];
+        this.nodes = new SimNode[scenario.n()];
         for (final PrivateKey k : memberKeys) {
             final int index = committee.indexOf(k.nodeId());
-            nodes[index] = new Node(index, k, scenario.behaviours().get(index));
+            nodes[index] = new SimNode(this, index, k, scenario.behaviours().get(index));
             indexById.put(k.nodeId(), index);
         }
         for (int c = 0; c < scenario.clients(); c++) {
@@ -189,7 +124,7 @@ final class ConsensusSim {
 
     /** Runs the scenario to convergence; throws {@link AssertionError} naming the seed on any violation. */
     void run() {
-        for (final Node node : nodes) {
+        for (final SimNode node : nodes) {
             node.state = new ChainState();
             node.replica = Replica.start(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
                 node.log, now);
@@ -229,7 +164,7 @@ final class ConsensusSim {
         now = until;
     }
 
-    private void at(final long atMicros, final Runnable action) {
+    void at(final long atMicros, final Runnable action) {
         queue.add(new Event(atMicros, eventSeq++, action));
     }
 
@@ -238,7 +173,7 @@ final class ConsensusSim {
     }
 
     /** One step of one node: the input, then its invariants; a pending crash takes effect after it. */
-    private void step(final Node node, final Runnable input) {
+    void step(final SimNode node, final Runnable input) {
         if (!node.up) {
             return;
         }
@@ -252,7 +187,7 @@ final class ConsensusSim {
 
     // ------------------------------------------------------------------ network
 
-    void send(final Node from, final long toId, final byte[] bytes) {
+    void send(final SimNode from, final long toId, final byte[] bytes) {
         final Integer to = indexById.get(toId);
         if (to == null || to == from.index) {
             throw fail("replica " + from.index + " sent to a non-member or itself");
@@ -278,107 +213,20 @@ final class ConsensusSim {
         }
         if (!fair() && rng.nextDouble() < scenario.replayRate()) {
             final byte[] old = history.get(rng.nextInt(history.size()));
-            final Node victim = nodes[rng.nextInt(nodes.length)];
+            final SimNode victim = nodes[rng.nextInt(nodes.length)];
             at(now + rng.nextLong(500_000), () -> deliver(victim, old));
         }
     }
 
-    private void deliver(final Node to, final byte[] bytes) {
+    private void deliver(final SimNode to, final byte[] bytes) {
         step(to, () -> to.replica.onMessage(bytes, now));
     }
 
-    // ------------------------------------------------------------------ effects, with the persist-before-send check
-
-    private ReplicaEffects effects(final Node node) {
-        final Byzantine byzantine = new Byzantine(this, node, new SplittableRandom(scenario.seed() * 31 + node.index));
-        return new ReplicaEffects() {
-            private boolean dead() {
-                if (node.effectsBeforeCrash == 0) {
-                    node.crashing = true;
-                }
-                if (node.crashing) {
-                    return true;
-                }
-                if (node.effectsBeforeCrash > 0) {
-                    node.effectsBeforeCrash--;
-                }
-                return false;
-            }
-
-            @Override
-            public void persist(final LogRecord record) {
-                if (dead()) {
-                    return;
-                }
-                node.store.append(record);
-                node.persisted.add(PersistOrder.key(record));
-                if (record instanceof LogRecord.View v) {
-                    node.viewPromised = Math.max(node.viewPromised, v.view());
-                }
-                if (record instanceof LogRecord.OwnCheckpoint cp && node.honest()) {
-                    agree(checkpointDigests, cp.seq(), cp.stateDigest(), "checkpoint");
-                }
-            }
-
-            @Override
-            public void truncate(final long stableSeq) {
-                if (!dead()) {
-                    node.store.truncate(stableSeq);
-                }
-            }
-
-            @Override
-            public void send(final long nodeId, final byte[] message) {
-                if (dead()) {
-                    return;
-                }
-                PersistOrder.check(node, message, ConsensusSim.this);
-                byzantine.send(nodeId, message);
-            }
-
-            @Override
-            public void broadcast(final byte[] message) {
-                if (dead()) {
-                    return;
-                }
-                PersistOrder.check(node, message, ConsensusSim.this);
-                byzantine.broadcast(message);
-            }
-
-            @Override
-            public void deliver(final Delivery d) {
-                if (dead()) {
-                    return;
-                }
-                if (node.honest()) {
-                    agree(decided, d.seq(), d.batch().digest(), "batch");
-                    for (final Delivery.Outcome o : d.outcomes()) {
-                        if (o.status() == Delivery.Status.APPLIED) {
-                            completed(o.request());
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public void setTimer(final TimerKind kind, final long atMicros) {
-                if (dead()) {
-                    return;
-                }
-                node.timerAt[kind.ordinal()] = atMicros;
-                if (atMicros != NEVER) {
-                    final int incarnation = node.incarnation;
-                    at(Math.max(atMicros, now), () -> {
-                        if (node.up && node.incarnation == incarnation && node.timerAt[kind.ordinal()] == atMicros) {
-                            step(node, () -> node.replica.onTimer(kind, now));
-                        }
-                    });
-                }
-            }
-        };
+    private ReplicaEffects effects(final SimNode node) {
+        return new SimEffects(this, node);
     }
 
-    private void agree(final TreeMap<Long, byte[]> seen, final long seq, final byte[] digest, final String what) {
+    void agree(final TreeMap<Long, byte[]> seen, final long seq, final byte[] digest, final String what) {
         final byte[] before = seen.putIfAbsent(seq, digest);
         if (before != null && !Arrays.equals(before, digest)) {
             throw fail("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
@@ -388,7 +236,7 @@ final class ConsensusSim {
 
     // ------------------------------------------------------------------ crash and restart
 
-    private void crash(final Node node) {
+    private void crash(final SimNode node) {
         if (scenario.crashEffects() > 0) {
             node.effectsBeforeCrash = scenario.crashEffects();
         } else {
@@ -396,7 +244,7 @@ final class ConsensusSim {
         }
     }
 
-    private void down(final Node node) {
+    private void down(final SimNode node) {
         node.up = false;
         node.crashing = false;
         node.effectsBeforeCrash = -1;
@@ -406,7 +254,7 @@ final class ConsensusSim {
         at(now + scenario.downMicros(), () -> restart(node));
     }
 
-    private void restart(final Node node) {
+    private void restart(final SimNode node) {
         node.up = true;
         node.restarted = true;
         node.incarnation++;
@@ -427,7 +275,7 @@ final class ConsensusSim {
         if (c.outstanding != null && now - c.sentMicros >= CLIENT_RETRY_MICROS) {
             c.sentMicros = now;
             final byte[] bytes = c.outstanding.encode();
-            for (final Node node : nodes) {
+            for (final SimNode node : nodes) {
                 if (fair() || rng.nextDouble() >= scenario.dropRate()) {
                     at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
                 }
@@ -438,7 +286,7 @@ final class ConsensusSim {
         }
     }
 
-    private void completed(final Request r) {
+    void completed(final Request r) {
         for (final Client c : clients) {
             if (c.outstanding != null && c.outstanding.sameAs(r)) {
                 c.outstanding = null;
@@ -460,7 +308,7 @@ final class ConsensusSim {
     boolean converged() {
         byte[] digest = null;
         long seq = -1;
-        for (final Node node : nodes) {
+        for (final SimNode node : nodes) {
             if (!node.honest()) {
                 continue;
             }
@@ -480,7 +328,7 @@ final class ConsensusSim {
 
     // ------------------------------------------------------------------ checks
 
-    private void check(final Node node) {
+    private void check(final SimNode node) {
         if (!node.up) {
             return;
         }
@@ -509,7 +357,7 @@ final class ConsensusSim {
             b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append('/')
                 .append(scenario.requestsPerClient()).append('\n');
         }
-        for (final Node node : nodes) {
+        for (final SimNode node : nodes) {
             b.append("  member ").append(node.index).append(' ').append(node.behaviour).append(node.up ? "" : " DOWN");
             if (node.up) {
                 final ReplicaStatus s = node.replica.status();
@@ -530,7 +378,7 @@ final class ConsensusSim {
         return rng;
     }
 
-    Node[] nodes() {
+    SimNode[] nodes() {
         return nodes;
     }
 

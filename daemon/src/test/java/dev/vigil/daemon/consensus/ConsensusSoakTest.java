@@ -31,7 +31,7 @@ class ConsensusSoakTest {
             try {
                 sim.run();
                 steps += sim.steps;
-                for (final ConsensusSim.Node node : sim.nodes()) {
+                for (final SimNode node : sim.nodes()) {
                     node.replica.counters().snapshot().forEach((k, v) -> totals.merge(k, v, Long::sum));
                     if (node.restarted) {
                         restarts++;

@@ -35,7 +35,7 @@ final class PersistOrder {
         return HexFormat.of().formatHex(d);
     }
 
-    static void check(final ConsensusSim.Node node, final byte[] message, final ConsensusSim sim) {
+    static void check(final SimNode node, final byte[] message, final ConsensusSim sim) {
         final Messages.Decoded d = Messages.decode(message, sim.limits);
         if (!d.ok()) {
             throw sim.fail("replica " + node.index + " sent a message that does not decode: " + d.refusal());
@@ -72,7 +72,7 @@ final class PersistOrder {
         }
     }
 
-    private static void need(final ConsensusSim.Node node, final String key, final Message m, final ConsensusSim sim) {
+    private static void need(final SimNode node, final String key, final Message m, final ConsensusSim sim) {
         if (!node.persisted.contains(key)) {
             throw sim.fail("PERSIST ORDER: replica " + node.index + " sent " + m + " before persisting " + key);
         }
