@@ -42,18 +42,10 @@ final class Checkpoints {
     }
 
     Refusal onCheckpoint(final Checkpoint cp, final long now) {
-        if (cp.shard() != s.committee.shard() || cp.epoch() != s.committee.epoch()) {
-            return Refusal.WRONG_COMMITTEE;
-        }
         final int from = s.committee.indexOf(cp.sender());
-        if (from < 0) {
-            return Refusal.UNKNOWN_SENDER;
-        }
-        if (from == s.self) {
-            return Refusal.REPLAY;
-        }
-        if (s.mode != ReplicaState.Mode.ACTIVE) {
-            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        final Refusal refused = s.admit(cp.shard(), cp.epoch(), from);
+        if (refused != null) {
+            return refused;
         }
         if (cp.seq() % s.k != 0) {
             return Refusal.MALFORMED;

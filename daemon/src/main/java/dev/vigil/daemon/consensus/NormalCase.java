@@ -234,18 +234,10 @@ final class NormalCase {
 
     /** A commit certificate from a member helping this replica catch up: valid in any view. */
     Refusal onCommitted(final Committed c, final long now) {
-        if (c.shard() != s.committee.shard() || c.epoch() != s.committee.epoch()) {
-            return Refusal.WRONG_COMMITTEE;
-        }
         final int from = s.committee.indexOf(c.sender());
-        if (from < 0) {
-            return Refusal.UNKNOWN_SENDER;
-        }
-        if (from == s.self) {
-            return Refusal.REPLAY;
-        }
-        if (s.mode != ReplicaState.Mode.ACTIVE) {
-            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        final Refusal refused = s.admit(c.shard(), c.epoch(), from);
+        if (refused != null) {
+            return refused;
         }
         if (!s.inWindow(c.seq())) {
             return Refusal.OUTSIDE_WATERMARKS;

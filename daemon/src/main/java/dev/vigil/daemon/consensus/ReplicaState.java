@@ -185,6 +185,29 @@ final class ReplicaState {
     }
 
     /**
+     * The checks every message from another member passes first, in this order: for this shard and
+     * epoch, from a member of the committee, not from this replica itself, and this replica active.
+     *
+     * @param from the sender's index in the committee, -1 if it is none
+     * @return the refusal, or null when the message may go on to its own checks
+     */
+    Refusal admit(final int shard, final long epoch, final int from) {
+        if (shard != committee.shard() || epoch != committee.epoch()) {
+            return Refusal.WRONG_COMMITTEE;
+        }
+        if (from < 0) {
+            return Refusal.UNKNOWN_SENDER;
+        }
+        if (from == self) {
+            return Refusal.REPLAY;
+        }
+        if (mode != Mode.ACTIVE) {
+            return mode == Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        }
+        return null;
+    }
+
+    /**
      * Whether {@code member} may be helped (or answered) now, given when it last was: at most once
      * per half timeout, which bounds what a faulty member can make this replica send.
      */

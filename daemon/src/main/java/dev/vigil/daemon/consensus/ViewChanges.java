@@ -113,18 +113,10 @@ final class ViewChanges {
     }
 
     Refusal onViewChange(final ViewChange vc, final long now) {
-        if (vc.shard() != s.committee.shard() || vc.epoch() != s.committee.epoch()) {
-            return Refusal.WRONG_COMMITTEE;
-        }
         final int from = s.committee.indexOf(vc.sender());
-        if (from < 0) {
-            return Refusal.UNKNOWN_SENDER;
-        }
-        if (from == s.self) {
-            return Refusal.REPLAY;
-        }
-        if (s.mode != ReplicaState.Mode.ACTIVE) {
-            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        final Refusal refused = s.admit(vc.shard(), vc.epoch(), from);
+        if (refused != null) {
+            return refused;
         }
         if (vc.newView() <= s.view) {
             if (!s.changing && s.installedNewView != null && s.mayHelp(s.newViewResentMicros, from, now)
@@ -197,18 +189,10 @@ final class ViewChanges {
     }
 
     Refusal onNewView(final NewView nv, final long now) {
-        if (nv.shard() != s.committee.shard() || nv.epoch() != s.committee.epoch()) {
-            return Refusal.WRONG_COMMITTEE;
-        }
         final int from = s.committee.indexOf(nv.sender());
-        if (from < 0) {
-            return Refusal.UNKNOWN_SENDER;
-        }
-        if (from == s.self) {
-            return Refusal.REPLAY;
-        }
-        if (s.mode != ReplicaState.Mode.ACTIVE) {
-            return s.mode == ReplicaState.Mode.JOINING ? Refusal.NOT_READY : Refusal.CLOSED;
+        final Refusal refused = s.admit(nv.shard(), nv.epoch(), from);
+        if (refused != null) {
+            return refused;
         }
         if (from != s.committee.primaryIndex(nv.view())) {
             return Refusal.NOT_PRIMARY;
