@@ -258,7 +258,9 @@ final class ClusterViews {
                 node.contributions().retracted(c, nowMicros);
             }
         }
-        c.challengers.clear();
+        // challenges stand against this head until it changes (a fresh cluster above, or setHead): its views, which it
+        // sends every refresh and can send at will, must not wipe them, or a liar's members never reach a majority
+        c.challengers.retainAll(c.members.keySet());
         node.contributions().adoptEarly(c, nowMicros);
         if (!v.chain().isEmpty()) {
             s.root = v.chain().get(v.chain().size() - 1);
