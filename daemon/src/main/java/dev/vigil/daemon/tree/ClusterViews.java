@@ -275,6 +275,13 @@ final class ClusterViews {
             s.log.info("tree: " + hex(s.selfId) + " yields its level " + level + " cluster to " + hex(head));
             dropLevel(level + 1, nowMicros, true);
             s.seeks[level + 1] = null;
+            // members that took our view rather than the rival's follow us: hand them to the rival (its view, chain
+            // included, from their head), or they follow a head that heads nothing until our views stop for long enough
+            for (final Member m : current.members.values()) {
+                if (m.id != s.selfId && m.id != head) {
+                    sendView(c, m.address, false);
+                }
+            }
         }
         // heads below us pass the new chain on
         if (s.headsBelow(level)) {
