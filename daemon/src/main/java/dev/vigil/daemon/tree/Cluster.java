@@ -53,7 +53,10 @@ final class Cluster {
      */
     boolean retractionDue;
 
-    /** Members that challenged the current head's aggregate (this node included). */
+    /**
+     * Members that challenged the current head's aggregate (this node included), kept while they stay members and
+     * the head stays the same: every challenge is against this head, whatever version or view it sent since.
+     */
     final Set<Long> challengers = new HashSet<>();
     /** The member we elected to replace a gone head (0: none), and since when we wait for its view. */
     long electedHead;
@@ -72,8 +75,11 @@ final class Cluster {
         return headId;
     }
 
-    /** Names the head; a cluster this node comes to head gets its head state, fresh. */
+    /** Names the head; a cluster this node comes to head gets its head state, fresh. Challenges were against the old head. */
     void setHead(final long id) {
+        if (id != headId) {
+            challengers.clear();
+        }
         headId = id;
         if (id != selfId) {
             head = null;

@@ -258,7 +258,9 @@ final class ClusterViews {
                 node.contributions().retracted(c, nowMicros);
             }
         }
-        c.challengers.clear();
+        // challenges stand against this head until it changes (a fresh cluster above, or setHead): its views, which it
+        // sends every refresh and can send at will, must not wipe them, or a liar's members never reach a majority
+        c.challengers.retainAll(c.members.keySet());
         node.contributions().adoptEarly(c, nowMicros);
         if (!v.chain().isEmpty()) {
             s.root = v.chain().get(v.chain().size() - 1);
@@ -273,6 +275,13 @@ final class ClusterViews {
             s.log.info("tree: " + hex(s.selfId) + " yields its level " + level + " cluster to " + hex(head));
             dropLevel(level + 1, nowMicros, true);
             s.seeks[level + 1] = null;
+            // members that took our view rather than the rival's follow us: hand them to the rival (its view, chain
+            // included, from their head), or they follow a head that heads nothing until our views stop for long enough
+            for (final Member m : current.members.values()) {
+                if (m.id != s.selfId && m.id != head) {
+                    sendView(c, m.address, false);
+                }
+            }
         }
         // heads below us pass the new chain on
         if (s.headsBelow(level)) {

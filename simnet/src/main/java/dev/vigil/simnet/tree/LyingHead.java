@@ -19,6 +19,13 @@ final class LyingHead {
     private static final long REPLACE_MICROS_MAX = 60_000_000;
     /** Quiet time after the replacement, before the fleet aggregate is checked. */
     private static final long SETTLE_MICROS = 10_000_000;
+    /**
+     * After the quiet time, how long the fleet aggregate may still take to count every honest observation. The liar's
+     * old cluster comes apart: its members relocate, an underfull cluster merges and the merge splits again, and each
+     * handover retracts the movers' leaves at once and counts them again only once their new head has a place, a
+     * second or so later. One such handover can fall on the instant the settle ends.
+     */
+    private static final long COMPLETE_MICROS_MAX = 5_000_000;
     /** Tree levels looked at on every node (more than any tree of this simulator has). */
     private static final int LEVELS_MAX = 16;
 
@@ -72,16 +79,35 @@ final class LyingHead {
         // still count (it can rejoin as an ordinary member); its inflated aggregate must not.
         run.sim.runFor(SETTLE_MICROS);
         final long liarOwn = run.dataOf(liar).count();
-        final TreePicture after = new TreePicture(run);
-        final TreeNode rootTree = after.root() == null ? null : after.root().core().tree();
-        final Moments fleetMoments = rootTree == null ? null : rootTree.aggregateAt(rootTree.topLevel());
-        final long count = fleetMoments == null ? 0 : fleetMoments.count();
-        final long made = run.reference.count();
-        out.put("fleet_count_after", count);
-        out.put("true_count", made);
-        if (count > made || count < made - liarOwn) {
-            run.fail(new TreeFailure.ForgedCount(count, made, liarOwn));
+        // the first instant, within the bound, at which the root counts every honest observation, or one that counts
+        // more than the nodes made (a forged count is never waited out)
+        final long settledAt = run.sim.nowMicros();
+        final long[] count = {fleetCount()};
+        final Runnable[] look = new Runnable[1];
+        look[0] = () -> {
+            count[0] = fleetCount();
+            if (count[0] < run.reference.count() - liarOwn) {
+                run.sim.schedule(TreeChecker.CHECK_MICROS, look[0]);
+            }
+        };
+        if (count[0] < run.reference.count() - liarOwn) {
+            run.sim.schedule(TreeChecker.CHECK_MICROS, look[0]);
+            run.sim.runUntil(settledAt + COMPLETE_MICROS_MAX, () -> count[0] >= run.reference.count() - liarOwn);
         }
+        final long made = run.reference.count();
+        out.put("fleet_count_after", count[0]);
+        out.put("true_count", made);
+        if (count[0] > made || count[0] < made - liarOwn) {
+            run.fail(new TreeFailure.ForgedCount(count[0], made, liarOwn));
+        }
+    }
+
+    /** What the root's fleet aggregate counts now (0 without a root). */
+    private long fleetCount() {
+        final TreePicture p = new TreePicture(run);
+        final TreeNode rootTree = p.root() == null ? null : p.root().core().tree();
+        final Moments fleetMoments = rootTree == null ? null : rootTree.aggregateAt(rootTree.topLevel());
+        return fleetMoments == null ? 0 : fleetMoments.count();
     }
 
     /** The liar heads no cluster any honest node follows, and no honest head keeps it as a member above level 0. */
