@@ -47,8 +47,8 @@ import java.util.TreeSet;
  * observer may resend lost records in a new request.
  *
  * <h2>Bounds</h2>
- * {@link Config#observersMax} observers in the version vector (a new one beyond: its records are
- * refused, its dots not recorded), {@link Config#agentsMax} agents and
+ * {@link Config#observersMax} observers, counting those with applied dots and those with records
+ * waiting (a new one beyond: its records are refused, its dots not recorded), {@link Config#agentsMax} agents and
  * {@link Config#observersPerAgentMax} observers per agent (records beyond are refused; their dots
  * count as applied). Refusals are counted in the request's result.
  *
@@ -125,7 +125,7 @@ public final class EvidenceState implements ReplicatedState {
             return EvidenceResult.refused(e.getMessage());
         }
         final long observer = request.client();
-        if (!versionVector.containsKey(observer) && versionVector.size() >= config.observersMax()) {
+        if (!versionVector.containsKey(observer) && !held.containsKey(observer) && observers() >= config.observersMax()) {
             return EvidenceResult.refused("the committee holds evidence of " + config.observersMax() + " observers (observers_max)");
         }
         final long[] tally = new long[4]; // applied, duplicates, refused, dropped held
@@ -240,6 +240,17 @@ public final class EvidenceState implements ReplicatedState {
     public boolean convicted(final String agent) {
         final Agent a = agents.get(agent);
         return a != null && a.convicted;
+    }
+
+    /** Observers the state holds anything of: applied dots, or records waiting for a gap. */
+    private int observers() {
+        int n = versionVector.size();
+        for (final Long o : held.keySet()) {
+            if (!versionVector.containsKey(o)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The observer's highest applied dot, 0 if none. */

@@ -218,9 +218,14 @@ class EvidenceStateTest {
         assertThat(s.applied(HOME)).isEqualTo(3);
         assertThat(apply(s, 2, request(GATEWAY_A, rec(1, "a", 1))).refused()).as("a second observer of a over 1 per agent").isEqualTo(1);
         assertThat(apply(s, 3, request(GATEWAY_B, rec(1, "a", 1))).refusal()).contains("observers_max");
+        assertThat(apply(s, 3, request(GATEWAY_B, rec(2, "a", 1))).refusal()).as("records that would wait count too").contains("observers_max");
         final EvidenceResult held = apply(s, 4, request(HOME, rec(5, "a", 1), rec(6, "a", 1), rec(7, "a", 1)));
         assertThat(held.held()).as("held_per_observer_max 2").isEqualTo(2);
         assertThat(held.nextExpected()).isEqualTo(4);
+        final EvidenceState t = new EvidenceState(new EvidenceState.Config(new CombineRule(20, 1, PRIOR), 0.999, 1, 2, 1, 2),
+            JavaKernels.INSTANCE);
+        assertThat(apply(t, 1, request(HOME, rec(2, "a", 1))).held()).as("an observer known only by a waiting record").isEqualTo(1);
+        assertThat(apply(t, 2, request(GATEWAY_A, rec(2, "a", 1))).refusal()).contains("observers_max");
     }
 
     @Test
