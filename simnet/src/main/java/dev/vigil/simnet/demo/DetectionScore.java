@@ -74,7 +74,8 @@ public final class DetectionScore {
         return out;
     }
 
-    private static Double median(final List<Double> xs) {
+    /** The median of {@code xs} rounded to 0.001, or null when there are none. */
+    static Double median(final List<Double> xs) {
         if (xs.isEmpty()) {
             return null;
         }
@@ -84,7 +85,8 @@ public final class DetectionScore {
         return round(n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
     }
 
-    private static double round(final double x) {
+    /** {@code x} rounded to 0.001 for reports. */
+    static double round(final double x) {
         return Math.round(x * 1000) / 1000.0;
     }
 }

@@ -125,9 +125,9 @@ public final class ObserverScore {
                 final Map<String, Object> cell = new LinkedHashMap<>();
                 cell.put("observed", t.observed);
                 cell.put("detected", t.detected);
-                cell.put("recall", t.observed == 0 ? null : round(t.detected / (double) t.observed));
-                cell.put("delay_median_s", median(t.delaysS));
-                cell.put("delay_max_s", t.delaysS.isEmpty() ? null : round(t.delaysS.stream().mapToDouble(Double::doubleValue).max().getAsDouble()));
+                cell.put("recall", t.observed == 0 ? null : DetectionScore.round(t.detected / (double) t.observed));
+                cell.put("delay_median_s", DetectionScore.median(t.delaysS));
+                cell.put("delay_max_s", t.delaysS.isEmpty() ? null : DetectionScore.round(t.delaysS.stream().mapToDouble(Double::doubleValue).max().getAsDouble()));
                 cell.put("alarmed_before_start", t.alarmedBeforeStart);
                 row.put(e.getKey(), cell);
             }
@@ -148,19 +148,5 @@ public final class ObserverScore {
             out.put(e.getKey(), cell);
         }
         return out;
-    }
-
-    private static Double median(final List<Double> xs) {
-        if (xs.isEmpty()) {
-            return null;
-        }
-        final List<Double> sorted = new ArrayList<>(xs);
-        sorted.sort(Double::compare);
-        final int n = sorted.size();
-        return round(n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
-    }
-
-    private static double round(final double x) {
-        return Math.round(x * 1000) / 1000.0;
     }
 }
