@@ -1,7 +1,6 @@
 package dev.vigil.crypto.verdict;
 
 import dev.vigil.crypto.Certificate;
-import dev.vigil.crypto.CertificateStatus;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
@@ -68,8 +67,6 @@ public final class VerdictCertificate {
     public static final int LENGTH_MAX = VERDICT_OFFSET + Verdict.LENGTH_MAX + 1 + SIGNERS_MAX * QUORUM_ENTRY_LENGTH;
     /** Longest base64 text {@link #fromBase64} reads, whitespace aside. */
     static final int BASE64_LENGTH_MAX = (LENGTH_MAX + 2) / 3 * 4;
-
-    private static final long MICROS_PER_SECOND = 1_000_000L;
 
     private final byte[] encoded;
     private final Attestation attestation;
@@ -270,33 +267,12 @@ public final class VerdictCertificate {
             return VerificationResult.invalid("signed by " + signatures.size() + " of a committee of " + verdict.committeeSize()
                 + ", f = " + f + " needs 2f+1 = " + verdict.quorum());
         }
-        final Instant issuedAt = issuedAt();
-        final long issuedAtSeconds = Math.floorDiv(verdict.issuedAtMicros(), MICROS_PER_SECOND);
-        final byte[] message = verdict.toBeSigned(Attestation.QUORUM.domain());
         for (int i = 0; i < signatures.size(); i++) {
             final VerdictSignature s = signatures.get(i);
             assert i == 0 || Long.compareUnsigned(signatures.get(i - 1).signerId(), s.signerId()) < 0 : "decoding refuses repeated signers";
-            final String who = "signer " + NodeIds.toHex(s.signerId());
-            final Certificate certificate = s.certificate();
-            if (certificate.nodeId() != s.signerId()) {
-                return VerificationResult.invalid(who + " presents the certificate of node " + NodeIds.toHex(certificate.nodeId()));
-            }
-            final CertificateStatus status = certificate.verify(ca, issuedAtSeconds);
-            final String problem = switch (status) {
-                case VALID -> null;
-                case WRONG_CA -> "certificate issued by CA " + NodeIds.toHex(certificate.caKeyId()) + ", not by CA " + NodeIds.toHex(ca.nodeId());
-                case BAD_SIGNATURE -> "certificate's CA signature does not verify against CA " + NodeIds.toHex(ca.nodeId());
-                case NOT_YET_VALID -> "certificate not valid until " + Instant.ofEpochSecond(certificate.notBeforeSeconds())
-                    + ", after the verdict was issued at " + issuedAt;
-                case EXPIRED -> "certificate expired at " + Instant.ofEpochSecond(certificate.notAfterSeconds())
-                    + ", before the verdict was issued at " + issuedAt;
-                case MALFORMED -> "certificate is malformed";
-            };
+            final String problem = s.problemAsMember(verdict, ca);
             if (problem != null) {
-                return VerificationResult.invalid(who + ": " + problem);
-            }
-            if (!certificate.publicKey().verify(s.signatureUnsafe(), 0, message, 0, message.length)) {
-                return VerificationResult.invalid(who + ": signature over the verdict does not verify");
+                return VerificationResult.invalid(problem);
             }
         }
         return VerificationResult.valid(signatures.size());

@@ -3,6 +3,10 @@ package dev.vigil.crypto.verdict;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import java.util.Arrays;
 
@@ -33,6 +37,42 @@ public final class VerdictSignature {
                 + " is not for the signing key " + NodeIds.toHex(key.nodeId()));
         }
         return new VerdictSignature(key.nodeId(), key.sign(verdict.toBeSigned(Attestation.QUORUM.domain())), certificate);
+    }
+
+    /**
+     * Checks this as one committee member's signature of {@code verdict}: the certificate is the
+     * signer's, issued by {@code ca} and valid when the verdict was issued, and the signature verifies.
+     *
+     * @return null when it holds, else the reason, naming the signer
+     */
+    public String problemAsMember(final Verdict verdict, final PublicKey ca) {
+        final String who = "signer " + NodeIds.toHex(signerId);
+        if (certificate == null) {
+            return who + ": no node certificate";
+        }
+        if (certificate.nodeId() != signerId) {
+            return who + " presents the certificate of node " + NodeIds.toHex(certificate.nodeId());
+        }
+        final Instant issuedAt = Instant.EPOCH.plus(verdict.issuedAtMicros(), ChronoUnit.MICROS);
+        final long issuedAtSeconds = Math.floorDiv(verdict.issuedAtMicros(), 1_000_000L);
+        final String problem = switch (certificate.verify(ca, issuedAtSeconds)) {
+            case VALID -> null;
+            case WRONG_CA -> "certificate issued by CA " + NodeIds.toHex(certificate.caKeyId()) + ", not by CA " + NodeIds.toHex(ca.nodeId());
+            case BAD_SIGNATURE -> "certificate's CA signature does not verify against CA " + NodeIds.toHex(ca.nodeId());
+            case NOT_YET_VALID -> "certificate not valid until " + Instant.ofEpochSecond(certificate.notBeforeSeconds())
+                + ", after the verdict was issued at " + issuedAt;
+            case EXPIRED -> "certificate expired at " + Instant.ofEpochSecond(certificate.notAfterSeconds())
+                + ", before the verdict was issued at " + issuedAt;
+            case MALFORMED -> "certificate is malformed";
+        };
+        if (problem != null) {
+            return who + ": " + problem;
+        }
+        final byte[] message = verdict.toBeSigned(Attestation.QUORUM.domain());
+        if (!certificate.publicKey().verify(signature, 0, message, 0, message.length)) {
+            return who + ": signature over the verdict does not verify";
+        }
+        return null;
     }
 
     /** The operator's signature of a RELEASE, made with the cluster CA key. */
