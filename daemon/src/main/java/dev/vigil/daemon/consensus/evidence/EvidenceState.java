@@ -37,6 +37,9 @@ import java.util.TreeSet;
  * channels with independent noise, so their ratios multiply: the committee's log-odds is the
  * prior log-odds plus the sum of the observers' totals, each clipped to ±clip, after trimming the f
  * highest and f lowest (so that f lying observers can neither hide nor frame an agent alone).
+ * An observer that sent nothing about the agent counts as a total of 0, as many as it takes to make
+ * 2f + 1: a host that hides its agent by staying silent is then trimmed like one that reports 0, and
+ * f + 1 agreeing observers are what a verdict needs at the least. Decisions name real observers only.
  *
  * <h2>Dots, duplicates and gaps</h2>
  * Every record carries its observer's dot (observer, seq), seq consecutive from 1. A record at or
@@ -205,14 +208,17 @@ public final class EvidenceState implements ReplicatedState {
             return null;
         }
         final int n = a.byObserver.size();
-        final double[] totals = new double[n];
+        // absent observers count as 0 (no evidence either way) up to 2f + 1, so that a silent host
+        // cannot block a quorum: f + 1 agreeing observers outvote it, and f liars alone are trimmed
+        final int padded = Math.max(n, 2 * config.rule().f() + 1);
+        final double[] totals = new double[padded];
         final long[] ids = new long[n];
         int i = 0;
         for (final Map.Entry<Long, Total> e : a.byObserver.entrySet()) {
             ids[i] = e.getKey();
             totals[i++] = e.getValue().sum.value();
         }
-        final Combination c = kernels.combine(totals, n, config.rule());
+        final Combination c = kernels.combine(totals, padded, config.rule());
         if (!c.quorum() || c.posterior() < config.verdictLevel()) {
             return null;
         }
@@ -223,7 +229,7 @@ public final class EvidenceState implements ReplicatedState {
 
     private static List<Long> names(final List<Integer> indices, final long[] ids) {
         final List<Long> out = new ArrayList<>(indices.size());
-        indices.forEach(i -> out.add(ids[i]));
+        indices.stream().filter(i -> i < ids.length).forEach(i -> out.add(ids[i]));
         return out;
     }
 

@@ -115,14 +115,19 @@ class EvidenceStateTest {
     }
 
     @Test
-    void withoutTwoFPlusOneObserversNothingIsDecided() {
+    void aSilentObserverCountsAsZeroSoOneGatewayAloneDecidesNothingAndTwoAgreeingOnesDo() {
         final EvidenceState s = state();
-        assertThat(apply(s, 1, request(GATEWAY_A, rec(1, "x", 20.0, 20.0))).decisions()).isEmpty();
+        assertThat(apply(s, 1, request(GATEWAY_A, rec(1, "x", 20.0, 20.0))).decisions())
+            .as("one observer against two absent ones (0, 0): trimmed high, nothing kept").isEmpty();
+        assertThat(s.combination("x")).as("the state holds the one observer it heard").isNotNull();
         final EvidenceResult r = apply(s, 2, request(GATEWAY_B, rec(1, "x", 20.0, 20.0)));
-        assertThat(r.decisions()).isEmpty();
-        assertThat(s.convicted("x")).isFalse();
-        assertThat(s.combination("x").quorum()).isFalse();
-        assertThat(s.combination("x").posterior()).as("the evidence alone would pass the level").isGreaterThan(0.999);
+        assertThat(r.decisions()).hasSize(1);
+        final Decision d = r.decisions().get(0);
+        assertThat(d.kept()).as("one of the two 20s; the absent observer's 0 was trimmed low").hasSize(1);
+        assertThat(d.trimmedLow()).as("only real observers are named").isEmpty();
+        assertThat(d.trimmedHigh()).hasSize(1);
+        assertThat(d.logOdds()).isEqualTo(20.0 + PRIOR);
+        assertThat(s.convicted("x")).isTrue();
     }
 
     @Test
