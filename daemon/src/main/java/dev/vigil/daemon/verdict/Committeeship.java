@@ -1,0 +1,323 @@
+package dev.vigil.daemon.verdict;
+
+import dev.vigil.accel.JavaKernels;
+import dev.vigil.crypto.Certificate;
+import dev.vigil.crypto.CertificateStatus;
+import dev.vigil.crypto.NodeIds;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.Verdict;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictSignature;
+import dev.vigil.daemon.consensus.Committee;
+import dev.vigil.daemon.consensus.CommitteeDirectory;
+import dev.vigil.daemon.consensus.Committees;
+import dev.vigil.daemon.consensus.Delivery;
+import dev.vigil.daemon.consensus.KeySigner;
+import dev.vigil.daemon.consensus.Replica;
+import dev.vigil.daemon.consensus.ReplicaStatus;
+import dev.vigil.daemon.consensus.Request;
+import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.Verifier;
+import dev.vigil.daemon.consensus.evidence.Decision;
+import dev.vigil.daemon.consensus.evidence.EvidenceResult;
+import dev.vigil.daemon.consensus.evidence.EvidenceState;
+import dev.vigil.daemon.core.Scheduler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * This node's seats on committees: for each shard whose committee (in the directory it holds)
+ * includes it, a replica of the shard's evidence state. Routes replica messages and observers'
+ * evidence to them; turns what they deliver into acknowledgements to observers and, for decisions,
+ * into this member's signature of the verdict, sent to the other members (any member holding
+ * 2f + 1 signatures assembles the certificate, see {@link Shares}).
+ *
+ * <p>A new directory epoch: a member of the old committee submits the reconfiguration that closes
+ * it and keeps serving its closing state; a member of the new one joins from that state when it
+ * holds the previous epoch's directory, else (the first directory, or an epoch it could not follow)
+ * starts empty. Seats of epochs older than the previous one are closed.
+ *
+ * <p>Bounds: one seat per shard per epoch held (two epochs); observers' keys
+ * {@value #OBSERVER_KEYS_MAX} (least recently used dropped: its next request carries its
+ * certificate again); observers' addresses the same.
+ */
+final class Committeeship implements Seat.Host {
+    static final int OBSERVER_KEYS_MAX = 8192;
+
+    /** One seat as status shows it. */
+    public record SeatStatus(int shard, long epoch, String committee, String mode, long view, long lastExecuted, long stable,
+                             int agents, List<ReplicaStatus.Bound> bounds) {
+    }
+
+    private final FleetVerdicts host;
+    private final VerdictConfig config;
+    private final VerdictEnv env;
+    private final Signer signer;
+    private final PrivateKey key;
+    private final PublicKey ca;
+    private final VerdictTree tree;
+    private final VerdictCounters counters;
+    private final Shares shares;
+    private final Map<Integer, TreeMap<Long, Seat>> seats = new HashMap<>();
+    private final Map<Long, PublicKey> memberKeys = new HashMap<>();
+    private final LinkedHashMap<Long, PublicKey> observerKeys = lru(OBSERVER_KEYS_MAX);
+    private final LinkedHashMap<Long, String> observerAddresses = lru(OBSERVER_KEYS_MAX);
+    private final Verifier verifier;
+
+    Committeeship(final FleetVerdicts host, final VerdictConfig config, final VerdictEnv env, final Signer signer, final PrivateKey key,
+                  final PublicKey ca, final VerdictTree tree, final VerdictCounters counters) {
+        this.host = host;
+        this.config = config;
+        this.env = env;
+        this.signer = signer;
+        this.key = key;
+        this.ca = ca;
+        this.tree = tree;
+        this.counters = counters;
+        this.shares = new Shares(ca, config.sharesPendingMax());
+        this.verifier = KeySigner.verifier(id -> {
+            final PublicKey k = memberKeys.get(id);
+            return k != null ? k : observerKeys.get(id);
+        });
+    }
+
+    private static <V> LinkedHashMap<Long, V> lru(final int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<Long, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- directory epochs
+
+    void onDirectory(final CommitteeDirectory next, final CommitteeDirectory previous) {
+        memberKeys.clear();
+        for (final CommitteeDirectory d : previous == null ? List.of(next) : List.of(previous, next)) {
+            for (final CommitteeDirectory.Candidate c : d.candidates()) {
+                final PublicKey k = PublicKey.tryOf(c.publicKey(), 0);
+                if (k != null) {
+                    memberKeys.put(c.nodeId(), k);
+                }
+            }
+        }
+        final long now = env.nowMicros();
+        for (int shard = 0; shard < config.shards(); shard++) {
+            final TreeMap<Long, Seat> mine = seats.get(shard);
+            if (mine != null) {
+                for (final Seat old : mine.values()) {
+                    if (old.committee.epoch() < next.epoch() && old.replica != null) {
+                        old.replica.proposeReconfiguration(next, now);
+                    }
+                }
+                // keep the seat of the previous epoch (it serves its closing state), close older ones
+                final Iterator<Map.Entry<Long, Seat>> it = mine.entrySet().iterator();
+                while (it.hasNext()) {
+                    final Map.Entry<Long, Seat> e = it.next();
+                    if (e.getKey() < next.epoch() - 1) {
+                        e.getValue().close();
+                        it.remove();
+                    }
+                }
+            }
+            final Committee committee = Committees.select(next, shard, config.f());
+            if (committee.indexOf(host.selfId()) < 0) {
+                continue;
+            }
+            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE),
+                env.consensusLog(shard, next.epoch()), this);
+            seats.computeIfAbsent(shard, s -> new TreeMap<>()).put(next.epoch(), seat);
+            if (previous != null && previous.epoch() + 1 == next.epoch()) {
+                seat.replica = Replica.join(config.consensus(), committee, Committees.select(previous, shard, config.f()), signer, verifier,
+                    seat.state, seat, env.log(), now);
+            } else {
+                seat.replica = Replica.start(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), now);
+            }
+        }
+    }
+
+    void closeAll() {
+        seats.values().forEach(m -> m.values().forEach(Seat::close));
+        seats.clear();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    void onReplicaMessage(final long fromId, final FleetMessage.ReplicaMessage m) {
+        final TreeMap<Long, Seat> mine = seats.get(m.shard());
+        if (mine == null) {
+            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
+                + ", where this node has no seat");
+            return;
+        }
+        // a state reply of epoch e also serves this node's joining replica of epoch e + 1
+        boolean any = false;
+        for (final Seat seat : mine.values()) {
+            final long e = seat.committee.epoch();
+            if ((e == m.epoch() || e == m.epoch() + 1) && seat.replica != null) {
+                seat.replica.onMessage(m.message(), env.nowMicros());
+                any = true;
+            }
+        }
+        if (!any) {
+            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
+                + ", where this node sits in epochs " + mine.keySet());
+        }
+    }
+
+    void onEvidence(final long fromId, final String fromAddress, final FleetMessage.EvidenceMessage m) {
+        final Certificate cert = m.observer();
+        if (cert.nodeId() != fromId) {
+            host.refuse("evidence-observer", fromId, "evidence sent by " + NodeIds.toHex(fromId) + " under the certificate of "
+                + NodeIds.toHex(cert.nodeId()) + " (observers send their own)");
+            return;
+        }
+        final CertificateStatus status = cert.verify(ca, env.nowMicros() / 1_000_000);
+        if (status != CertificateStatus.VALID) {
+            host.refuse("evidence-certificate", fromId, "observer certificate: " + status);
+            return;
+        }
+        observerKeys.put(fromId, cert.publicKey());
+        observerAddresses.put(fromId, fromAddress);
+        final TreeMap<Long, Seat> mine = seats.get(m.shard());
+        final Seat seat = mine == null ? null : mine.get(m.epoch());
+        if (seat == null || seat.replica == null) {
+            host.refuse("no-seat", fromId, "evidence for shard " + m.shard() + " epoch " + m.epoch() + ", where this node has no seat");
+            return;
+        }
+        seat.replica.onMessage(m.request(), env.nowMicros());
+    }
+
+    void onShare(final long fromId, final FleetMessage.Share s) {
+        final Verdict v = s.verdict();
+        final StringBuilder problem = new StringBuilder();
+        final VerdictCertificate done = shares.add(host.committee(v.shard(), v.epoch()), v, s.asSignature(), problem);
+        if (problem.length() > 0) {
+            host.refuse("share", fromId, "verdict share for " + v.agentId() + ": " + problem);
+        }
+        if (done != null) {
+            host.onCertificate(host.selfId(), done);
+        }
+    }
+
+    void completed(final String verdictId) {
+        shares.completed(verdictId);
+    }
+
+    // ---------------------------------------------------------------- what the replicas do
+
+    @Override
+    public void sendReplica(final Committee committee, final long to, final byte[] message) {
+        final String address = addressOf(committee, to);
+        if (address != null) {
+            host.send(to, address, new FleetMessage.ReplicaMessage(committee.shard(), committee.epoch(), message).encode());
+        }
+    }
+
+    private String addressOf(final Committee committee, final long id) {
+        for (final CommitteeDirectory.Candidate c : committee.members()) {
+            if (c.nodeId() == id) {
+                return c.address();
+            }
+        }
+        // a joining member asks the previous committee; a closing one answers the next
+        final Committee next = host.committee(committee.shard());
+        if (next != null) {
+            for (final CommitteeDirectory.Candidate c : next.members()) {
+                if (c.nodeId() == id) {
+                    return c.address();
+                }
+            }
+        }
+        final Committee prev = host.committee(committee.shard(), committee.epoch() - 1);
+        if (prev != null) {
+            for (final CommitteeDirectory.Candidate c : prev.members()) {
+                if (c.nodeId() == id) {
+                    return c.address();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void delivered(final Seat seat, final Delivery delivery) {
+        for (final Delivery.Outcome o : delivery.outcomes()) {
+            final Request r = o.request();
+            if (r.isReconfiguration()) {
+                continue;
+            }
+            if (o.status() == Delivery.Status.APPLIED) {
+                final EvidenceResult result = EvidenceResult.decode(o.result());
+                ack(seat, r, result.refusal() == null ? result.nextExpected() : seat.state.applied(r.client()) + 1,
+                    result.duplicates());
+                for (final Decision d : result.decisions()) {
+                    signAndShare(seat, d);
+                }
+            } else if (o.status() == Delivery.Status.DUPLICATE) {
+                ack(seat, r, seat.state.applied(r.client()) + 1, 0);
+            }
+        }
+    }
+
+    private void ack(final Seat seat, final Request r, final long nextExpected, final int duplicates) {
+        // a recovering replica delivers again what it executed before: the acks and shares it then sends are repeats, harmless
+        final String address = observerAddresses.get(r.client());
+        if (address != null) {
+            counters.acksSent++;
+            host.send(r.client(), address, new FleetMessage.Ack(seat.committee.shard(), seat.committee.epoch(), r.requestSeq(),
+                nextExpected, duplicates).encode());
+        }
+    }
+
+    private void signAndShare(final Seat seat, final Decision d) {
+        final Committee c = seat.committee;
+        final Verdict verdict = Verdict.convict(d.agent()).f(c.f()).shard(c.shard()).epoch(c.epoch()).view(0).sequence(d.seq())
+            .issuedAtMicros(d.issuedAtMicros()).logOdds(d.logOdds()).posterior(d.posterior()).versionVectorDigest(d.versionDigest())
+            .observers(d.kept().stream().mapToLong(Long::longValue).toArray()).build();
+        final Certificate own = tree.selfCertificate();
+        final VerdictSignature mine = VerdictSignature.sign(verdict, key, own);
+        final FleetMessage.Share share = new FleetMessage.Share(own, mine.signature(), verdict);
+        final byte[] bytes = share.encode();
+        for (final CommitteeDirectory.Candidate m : c.members()) {
+            if (m.nodeId() != host.selfId()) {
+                host.send(m.nodeId(), m.address(), bytes);
+                counters.sharesSent++;
+            }
+        }
+        onShare(host.selfId(), share);
+    }
+
+    @Override
+    public long nowMicros() {
+        return env.nowMicros();
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return env.scheduler();
+    }
+
+    // ---------------------------------------------------------------- views
+
+    List<SeatStatus> status() {
+        final List<SeatStatus> out = new ArrayList<>();
+        seats.forEach((shard, byEpoch) -> byEpoch.forEach((epoch, seat) -> {
+            if (seat.replica != null) {
+                final ReplicaStatus s = seat.replica.status();
+                out.add(new SeatStatus(shard, epoch, s.committee(), s.mode(), s.view(), s.lastExecuted(), s.h(), seat.state.agents(),
+                    s.bounds()));
+            }
+        }));
+        out.sort((a, b) -> a.shard() != b.shard() ? Integer.compare(a.shard(), b.shard()) : Long.compare(a.epoch(), b.epoch()));
+        return out;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.vigil.daemon.verdict;
+
+import dev.vigil.daemon.consensus.Committees;
+import dev.vigil.daemon.consensus.ConsensusConfig;
+import dev.vigil.daemon.consensus.evidence.EvidenceState;
+
+/**
+ * Settings of fleet verdicts (config section {@code verdicts}), units in the names.
+ *
+ * @param enabled                 whether this node observes for, sits on and passes on committees at all
+ * @param shards                  agents map to this many shards, each with its committee
+ * @param f                       faulty members each committee tolerates (3f + 1 members); smaller when the directory is small
+ * @param sendLevel               an observer sends an excursion once its CUSUM reaches this (nats)
+ * @param agentsMax               agents an observer follows for excursions
+ * @param outboxRecordsMax        evidence records waiting per shard at an observer
+ * @param resendMicrosMin         an unacknowledged evidence request goes again after this, doubling
+ * @param resendMicrosMax         up to this
+ * @param sharesPendingMax        verdicts collecting signatures at once
+ * @param directoryIntervalMicros the root reissues, and every head passes down, the directory this often
+ * @param candidatesMax           candidates the root lists in a directory (at most 64)
+ * @param consensus               the replicas' settings
+ * @param evidence                the replicated evidence state's settings
+ */
+public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel, int agentsMax, int outboxRecordsMax,
+                            long resendMicrosMin, long resendMicrosMax, int sharesPendingMax, long directoryIntervalMicros,
+                            int candidatesMax, ConsensusConfig consensus, EvidenceState.Config evidence) {
+    public VerdictConfig {
+        if (shards < 1 || shards > Committees.SHARDS_MAX) {
+            throw new IllegalArgumentException("verdicts.shards " + shards + " outside [1, " + Committees.SHARDS_MAX + "]");
+        }
+        if (f < 0 || f > 21) {
+            throw new IllegalArgumentException("verdicts.f " + f + " outside [0, 21]");
+        }
+        if (candidatesMax < 1 || candidatesMax > 64) {
+            throw new IllegalArgumentException("verdicts.candidates_max " + candidatesMax + " outside [1, 64]");
+        }
+        if (resendMicrosMin <= 0 || resendMicrosMax < resendMicrosMin) {
+            throw new IllegalArgumentException("verdicts resend backoff must be positive, min <= max");
+        }
+    }
+
+    public static VerdictConfig defaults() {
+        final int f = Committees.F_DEFAULT;
+        return new VerdictConfig(true, Committees.SHARDS_DEFAULT, f, 3.0, 100_000, 4096, 1_000_000, 8_000_000, 1024,
+            10_000_000, 64, ConsensusConfig.defaults().withF(f), EvidenceState.Config.defaults(f));
+    }
+
+    public VerdictConfig withEnabled(final boolean on) {
+        return new VerdictConfig(on, shards, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+            sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
+    }
+
+    public VerdictConfig withShards(final int n) {
+        return new VerdictConfig(enabled, n, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+            sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
+    }
+
+    public VerdictConfig withDirectoryInterval(final long micros) {
+        return new VerdictConfig(enabled, shards, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+            sharesPendingMax, micros, candidatesMax, consensus, evidence);
+    }
+
+    public VerdictConfig withSendLevel(final double level) {
+        return new VerdictConfig(enabled, shards, f, level, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+            sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.vigil.daemon.verdict;
+
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.daemon.consensus.ConsensusLog;
+import dev.vigil.daemon.core.NodeLog;
+import dev.vigil.daemon.core.Scheduler;
+
+/** Everything {@link FleetVerdicts} may touch outside itself; all calls on the core's thread. */
+public interface VerdictEnv {
+    long nowMicros();
+
+    /** Sends one fleet message (see {@link FleetMessage}) to a node, whole. */
+    void send(long nodeId, String address, byte[] message);
+
+    Scheduler scheduler();
+
+    NodeLog log();
+
+    /** The durable log of this node's replica of one shard's committee in one directory epoch. */
+    ConsensusLog consensusLog(int shard, long epoch);
+
+    /** A verdict certificate this node holds now for the first time (verified): store it, act on it. */
+    void verdict(VerdictCertificate certificate);
+}
