@@ -80,6 +80,11 @@ public final class ConsensusCounters {
             return fragments.getOrDefault(outcome, 0L);
         }
 
+        /** Fragments that ended anywhere: equals the consensus frames the gate accepted. */
+        public long fragmentsTotal() {
+            return fragments.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         /** Fragments refused (every outcome but buffered and delivered). */
         public long fragmentsRefused() {
             long total = 0;
