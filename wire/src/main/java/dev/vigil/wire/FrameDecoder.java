@@ -61,6 +61,7 @@ public final class FrameDecoder {
             case LEAVE -> LeaveBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case STAT_UPDATE -> StatUpdateBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case BASELINE_REPLICA -> ReplicaBody.isWellFormed(buffer, bodyOffset, bodyLength);
+            case CONSENSUS -> ConsensusFragmentBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case TREE_DESCEND -> TreeDescendBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case TREE_REFER -> TreeReferBody.isWellFormed(buffer, bodyOffset, bodyLength);
             case TREE_ADMIT -> TreeAdmitBody.isWellFormed(buffer, bodyOffset, bodyLength);

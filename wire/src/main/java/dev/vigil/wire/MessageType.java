@@ -29,7 +29,13 @@ public enum MessageType {
     // aggregation: 32..47
     STAT_UPDATE(32),
     /** One agent's baseline, to the cluster members that keep a replica of it (body: ReplicaBody). */
-    BASELINE_REPLICA(33);
+    BASELINE_REPLICA(33),
+    // evidence and consensus: 48..63
+    /**
+     * One fragment of a committee (consensus) message, which may be far larger than a frame (body:
+     * ConsensusFragmentBody); the receiver reassembles the message from its fragments.
+     */
+    CONSENSUS(48);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 
@@ -49,8 +55,9 @@ public enum MessageType {
     }
 
     /**
-     * Whether a frame of this type may carry an {@link Introduction}: tree and aggregation
-     * messages go to cluster members and heads that may not have seen the sender's certificate.
+     * Whether a frame of this type may carry an {@link Introduction}: tree, aggregation and
+     * consensus messages go to cluster members, heads and committee members that may not have seen
+     * the sender's certificate.
      */
     public boolean introducible() {
         return code >= 16;

@@ -84,6 +84,7 @@ class FrameDecoderTest {
             JoinBody.isWellFormed(buffer, 0, body.length);
             JoinAcceptBody.isWellFormed(buffer, 0, body.length);
             LeaveBody.isWellFormed(buffer, 0, body.length);
+            ConsensusFragmentBody.isWellFormed(buffer, 0, body.length);
         }).doesNotThrowAnyException();
     }
 

@@ -28,12 +28,13 @@ class MessageTypeTest {
             assertThat(MessageType.of(type.code)).isSameAs(type);
             assertThat(type.code).isBetween(1, 255);
         }
-        // families own blocks of 16 codes: membership 1..15, aggregation 32..47
+        // families own blocks of 16 codes: membership 1..15, aggregation 32..47, evidence and consensus 48..63
         for (final MessageType t : new MessageType[] {MessageType.JOIN, MessageType.JOIN_ACCEPT, MessageType.PING,
             MessageType.ACK, MessageType.LEAVE}) {
             assertThat(t.code).isBetween(1, 15);
         }
         assertThat(MessageType.STAT_UPDATE.code).isBetween(32, 47);
+        assertThat(MessageType.CONSENSUS.code).isEqualTo(48);
         assertThat(Arrays.stream(MessageType.values()).mapToInt(t -> t.code).distinct().count())
             .isEqualTo(MessageType.values().length);
     }

@@ -21,6 +21,7 @@ import java.util.List;
  * @param trustedMax          bound on remembered node certificates (peers always fit)
  * @param knownMax            bound on the address book of other nodes
  * @param schemaHash          the fleet's feature schema hash; frames with another are refused
+ * @param reassembly          bounds on consensus messages carried in fragments
  */
 public record CoreConfig(
     String advertiseAddress,
@@ -37,7 +38,19 @@ public record CoreConfig(
     long clockSkewMicrosMax,
     int trustedMax,
     int knownMax,
-    int schemaHash) {
+    int schemaHash,
+    ReassemblyConfig reassembly) {
+
+    /** A config with the default {@link ReassemblyConfig}. */
+    public CoreConfig(
+        final String advertiseAddress, final List<String> bootstrap, final int peersMax, final int peersTarget,
+        final long tickMicros, final long pingIntervalMicros, final long suspectAfterMicros, final long deadAfterMicros,
+        final long forgetAfterMicros, final long joinRetryMicrosMin, final long joinRetryMicrosMax,
+        final long clockSkewMicrosMax, final int trustedMax, final int knownMax, final int schemaHash) {
+        this(advertiseAddress, bootstrap, peersMax, peersTarget, tickMicros, pingIntervalMicros, suspectAfterMicros,
+            deadAfterMicros, forgetAfterMicros, joinRetryMicrosMin, joinRetryMicrosMax, clockSkewMicrosMax, trustedMax, knownMax,
+            schemaHash, ReassemblyConfig.defaults());
+    }
 
     /** The same config joining through these addresses too (after the configured ones, duplicates dropped). */
     public CoreConfig withExtraBootstrap(final List<String> extra) {
@@ -45,7 +58,14 @@ public record CoreConfig(
         all.addAll(extra);
         return new CoreConfig(advertiseAddress, List.copyOf(all), peersMax, peersTarget, tickMicros, pingIntervalMicros,
             suspectAfterMicros, deadAfterMicros, forgetAfterMicros, joinRetryMicrosMin, joinRetryMicrosMax, clockSkewMicrosMax,
-            trustedMax, knownMax, schemaHash);
+            trustedMax, knownMax, schemaHash, reassembly);
+    }
+
+    /** The same config with other bounds on fragmented consensus messages. */
+    public CoreConfig withReassembly(final ReassemblyConfig bounds) {
+        return new CoreConfig(advertiseAddress, bootstrap, peersMax, peersTarget, tickMicros, pingIntervalMicros,
+            suspectAfterMicros, deadAfterMicros, forgetAfterMicros, joinRetryMicrosMin, joinRetryMicrosMax, clockSkewMicrosMax,
+            trustedMax, knownMax, schemaHash, bounds);
     }
 
     public CoreConfig {
@@ -61,6 +81,7 @@ public record CoreConfig(
         require(clockSkewMicrosMax > 0, "clockSkewMicrosMax must be positive");
         require(trustedMax >= 2 * peersMax, "trustedMax must be at least twice peersMax");
         require(knownMax >= 1, "knownMax must be positive");
+        require(reassembly != null, "reassembly bounds are required");
     }
 
     /** Defaults for a node at {@code advertiseAddress} joining through {@code bootstrap}, with the default feature schema. */
@@ -81,7 +102,7 @@ public record CoreConfig(
         return new CoreConfig(
             advertiseAddress, bootstrap, peersMax, peersTarget, tickMicros, pingIntervalMicros, suspectAfterMicros,
             deadAfterMicros, Math.max(forgetAfterMicros, deadAfterMicros), joinRetryMicrosMin, joinRetryMicrosMax,
-            clockSkewMicrosMax, trustedMax, knownMax, schemaHash);
+            clockSkewMicrosMax, trustedMax, knownMax, schemaHash, reassembly);
     }
 
     private static void require(final boolean condition, final String message) {

@@ -7,13 +7,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Frames and bytes sent and accepted per message type, and frames refused per reason. */
+/**
+ * Frames and bytes sent and accepted per message type, frames refused per reason, and what became
+ * of accepted consensus fragments ({@link ConsensusCounters}).
+ */
 public final class FrameCounters {
     private final long[] sentFrames = new long[256];
     private final long[] sentBytes = new long[256];
     private final long[] receivedFrames = new long[256];
     private final long[] receivedBytes = new long[256];
     private final long[] rejected = new long[FrameStatus.values().length];
+    private final ConsensusCounters consensus = new ConsensusCounters();
 
     void sent(final int typeCode, final int length) {
         sentFrames[typeCode]++;
@@ -35,6 +39,16 @@ public final class FrameCounters {
 
     public long rejected(final FrameStatus reason) {
         return rejected[reason.ordinal()];
+    }
+
+    /** Consensus messages sent and delivered, and where each accepted consensus fragment ended. */
+    public ConsensusCounters consensus() {
+        return consensus;
+    }
+
+    /** Frames of {@code type} accepted by the gate. */
+    public long received(final MessageType type) {
+        return receivedFrames[type.code];
     }
 
     public long rejectedTotal() {
@@ -68,7 +82,8 @@ public final class FrameCounters {
             }
         }
         return new Snapshot(
-            Collections.unmodifiableMap(sent), Collections.unmodifiableMap(received), Collections.unmodifiableMap(refused));
+            Collections.unmodifiableMap(sent), Collections.unmodifiableMap(received), Collections.unmodifiableMap(refused),
+            consensus.snapshot());
     }
 
     /** Frames and bytes of one message type. */
@@ -76,7 +91,8 @@ public final class FrameCounters {
     }
 
     /** Counters at one moment. */
-    public record Snapshot(Map<String, TypeCount> sent, Map<String, TypeCount> received, Map<String, Long> rejected) {
+    public record Snapshot(Map<String, TypeCount> sent, Map<String, TypeCount> received, Map<String, Long> rejected,
+                           ConsensusCounters.Snapshot consensus) {
         public long rejected(final FrameStatus reason) {
             return rejected.getOrDefault(reason.label, 0L);
         }

@@ -8,6 +8,7 @@ import dev.vigil.daemon.tree.TreeConfig;
 import dev.vigil.daemon.tree.TreeNode;
 import dev.vigil.daemon.tree.Vivaldi;
 import dev.vigil.daemon.tree.VivaldiCoordinate;
+import dev.vigil.wire.ConsensusFragmentBody;
 import dev.vigil.wire.FrameHeader;
 import dev.vigil.wire.FrameStatus;
 import dev.vigil.wire.JoinBody;
@@ -22,7 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * One Vigil node: every inbound frame passes its {@link FrameGate}, then goes to the membership
  * layer ({@link Membership}: peers found through bootstrap addresses and samples, probed for
- * liveness and round trip), to the fleet tree ({@link TreeNode}) or to the baseline replica sink.
+ * liveness and round trip), to the fleet tree ({@link TreeNode}), to the baseline replica sink, or
+ * to {@link ConsensusReassembly}, which hands whole consensus messages to the consensus sink.
  *
  * <p>Driven only by {@link #start()}, {@link #onFrame}, its own tick timer and
  * {@link #shutdown()}, all on one thread; acts only through its {@link NodeEnv}. Given the same
@@ -60,6 +62,10 @@ public final class NodeCore {
     private boolean treeIntroduce;
     private Outbox outbox;
     private ReplicaSink replicaSink = (from, key, version, payload) -> { };
+    private final ConsensusReassembly consensus;
+    private ConsensusSink consensusSink = (from, message) -> { };
+    /** The id of the last consensus message sent; starts at the boot time in µs, so ids increase across restarts. */
+    private long consensusMessageId;
     private Scheduler.Timer tickTimer;
     private long startedMicros = -1;
     private boolean stopped;
@@ -93,6 +99,7 @@ public final class NodeCore {
         this.trust = new TrustStore(config.trustedMax(), id -> membership.isPeer(id) || tree.knows(id));
         this.gate = new FrameGate(caKey, selfId, config.schemaHash(), config.clockSkewMicrosMax(), trust, counters);
         this.refusals = new Refusals(env.log());
+        this.consensus = new ConsensusReassembly(config.reassembly(), counters.consensus(), new ConsensusEvents());
     }
 
     // ---------------------------------------------------------------- inputs
@@ -105,6 +112,7 @@ public final class NodeCore {
         final long now = now();
         startedMicros = now;
         outbox = new Outbox(key, config.schemaHash(), hlc, env.transport(), counters, now);
+        consensusMessageId = now;
         membership.start(outbox, now);
         tree.start(now);
         tickTimer = env.scheduler().schedule(config.tickMicros(), this::onTick);
@@ -181,6 +189,7 @@ public final class NodeCore {
                 VivaldiCoordinate.tryReadFrom(frame, bodyOffset + ProbeBody.COORDINATE_OFFSET), now);
             case LEAVE -> membership.onLeave(senderId, sender, FrameHeader.sequence(frame, offset), LeaveBody.reason(frame, bodyOffset));
             case BASELINE_REPLICA -> onReplica(senderId, sender, frame, gate.bodyOffset, gate.bodyLength, now);
+            case CONSENSUS -> onConsensusFragment(senderId, sender, frame, gate.bodyOffset, gate.bodyLength, now);
             default -> tree.onMessage(type, senderId, sender.address, frame, gate.bodyOffset, gate.bodyLength, now);
         }
     }
@@ -256,6 +265,7 @@ public final class NodeCore {
         try {
             membership.tick(now);
             tree.onTick(now);
+            consensus.expire(now);
         } catch (final RuntimeException e) {
             internalError("the tick", e); // a bug must not stop the node's housekeeping: the next tick comes
         }
@@ -301,6 +311,80 @@ public final class NodeCore {
         w.reserve(length);
         outbox.sendIntroduced(address, MessageType.BASELINE_REPLICA, introduction.length, length, now);
         return FrameHeader.HEADER_LENGTH + introduction.length + length + dev.vigil.crypto.PrivateKey.SIGNATURE_LENGTH;
+    }
+
+    // ---------------------------------------------------------------- consensus messages
+
+    /** Where whole consensus messages from other nodes go (the committee replicas); ignored by default. */
+    public interface ConsensusSink {
+        /** @param message the whole message, as the sender passed it to {@link #sendConsensus}; the sink owns it */
+        void accept(long fromNodeId, byte[] message);
+    }
+
+    public void setConsensusSink(final ConsensusSink sink) {
+        this.consensusSink = sink;
+    }
+
+    /**
+     * Sends one consensus message to the node at {@code address}, split into as many frames as it
+     * needs, each introduced (a committee member may not have our certificate yet) and signed. The
+     * receiver puts it back together within the bounds of its {@link ReassemblyConfig}; nothing is
+     * retransmitted here (the consensus layer retransmits what matters).
+     *
+     * @return the bytes put on the wire, all frames together, or 0 when not sent (stopped, not started)
+     * @throws IllegalArgumentException when the message is empty or longer than {@code reassembly.messageBytesMax}
+     */
+    public int sendConsensus(final String address, final byte[] message) {
+        final int messageBytesMax = config.reassembly().messageBytesMax();
+        if (message.length < 1 || message.length > messageBytesMax) {
+            throw new IllegalArgumentException("consensus message of " + message.length + " bytes outside [1, " + messageBytesMax + "]");
+        }
+        if (stopped || outbox == null) {
+            return 0;
+        }
+        final long now = now();
+        final long messageId = ++consensusMessageId;
+        final int fragmentBytesMax = ConsensusFragmentBody.fragmentLengthMax(introduction.length);
+        final int bodyOffset = outbox.bodyOffset() + introduction.length;
+        int wireBytes = 0;
+        for (int offset = 0; offset < message.length; offset += fragmentBytesMax) {
+            final int n = Math.min(fragmentBytesMax, message.length - offset);
+            final UnsafeBuffer b = outbox.introducedBody(introduction, ConsensusFragmentBody.bodyLength(n));
+            final int length = ConsensusFragmentBody.encode(b, bodyOffset, messageId, message, offset, n);
+            outbox.sendIntroduced(address, MessageType.CONSENSUS, introduction.length, length, now);
+            wireBytes += FrameHeader.FRAME_LENGTH_MIN + introduction.length + length;
+        }
+        counters.consensus().sent(message.length);
+        return wireBytes;
+    }
+
+    private void onConsensusFragment(final long senderId, final TrustStore.Trusted sender, final UnsafeBuffer frame,
+                                     final int bodyOffset, final int bodyLength, final long now) {
+        final ConsensusReassembly.Outcome outcome = consensus.onFragment(senderId, frame, bodyOffset, bodyLength, now);
+        if (!outcome.accepted && outcome != ConsensusReassembly.Outcome.DUPLICATE) {
+            refusals.consensus(senderId, sender.address, "consensus-" + outcome.label, "fragment refused (message "
+                + Long.toUnsignedString(ConsensusFragmentBody.messageId(frame, bodyOffset)) + ", "
+                + ConsensusFragmentBody.fragmentLength(frame, bodyOffset) + " bytes at "
+                + ConsensusFragmentBody.fragmentOffset(frame, bodyOffset) + " of "
+                + ConsensusFragmentBody.messageLength(frame, bodyOffset) + ")", now);
+        }
+    }
+
+    /** What reassembly reports: whole messages to the sink, dropped partial messages to the refusals. */
+    private final class ConsensusEvents implements ConsensusReassembly.Events {
+        @Override
+        public void delivered(final long senderId, final byte[] message) {
+            consensusSink.accept(senderId, message);
+        }
+
+        @Override
+        public void dropped(final long senderId, final long messageId, final ConsensusReassembly.Drop reason, final int heldBytes,
+                            final int messageBytes) {
+            final TrustStore.Trusted sender = trust.get(senderId);
+            refusals.consensus(senderId, sender == null ? null : sender.address, "consensus-" + reason.label,
+                "partial message dropped (message " + Long.toUnsignedString(messageId) + ", " + heldBytes + " of " + messageBytes
+                    + " bytes held)", now());
+        }
     }
 
     private long now() {

@@ -31,17 +31,33 @@ final class Refusals {
 
     /** A verified sender's body that does not decode: recorded under reason "malformed", logged once per sender. */
     void malformed(final long senderId, final String address, final String what, final long now) {
+        if (record(senderId, address, "malformed", what, now)) {
+            log.warn("refused a malformed " + what + " from node " + NodeIds.toHex(senderId) + (address == null ? "" : " at " + address));
+        }
+    }
+
+    /**
+     * A verified sender's consensus fragment refused, or its partial message dropped, by reassembly:
+     * recorded under {@code reason}, logged once per (sender, reason).
+     */
+    void consensus(final long senderId, final String address, final String reason, final String what, final long now) {
+        if (record(senderId, address, reason, what, now)) {
+            log.warn("consensus from node " + NodeIds.toHex(senderId) + (address == null ? "" : " at " + address) + ": " + what
+                + ": " + reason + " (further of this node and reason are counted, not logged)");
+        }
+    }
+
+    /** @return whether it is the first of this (sender, reason) remembered */
+    private boolean record(final long senderId, final String address, final String reason, final String what, final long now) {
         final String claimed = NodeIds.toHex(senderId);
-        final String key = claimed + "/malformed";
+        final String key = claimed + "/" + reason;
         final NodeStatus.Refusal previous = byKey.remove(key);
         final long count = previous == null ? 1 : previous.count() + 1;
-        byKey.put(key, new NodeStatus.Refusal(claimed, address, "malformed", what, count, now));
+        byKey.put(key, new NodeStatus.Refusal(claimed, address, reason, what, count, now));
         if (byKey.size() > REFUSALS_MAX) {
             byKey.remove(byKey.keySet().iterator().next());
         }
-        if (previous == null) {
-            log.warn("refused a malformed " + what + " from node " + claimed + (address == null ? "" : " at " + address));
-        }
+        return previous == null;
     }
 
     /**
