@@ -20,17 +20,67 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vigil verdicts}: verdict certificates. Only {@code verify} exists: it needs nothing but
- * the certificate and the CA public key. Listing and showing a daemon's verdicts wait for the
- * daemon's verdict API.
+ * {@code vigil verdicts}: verdict certificates. {@code list} and {@code show} ask a daemon's API
+ * ({@code GET /v1/verdicts}, {@code /v1/verdicts/ID}); {@code verify} needs nothing but the
+ * certificate and the CA public key.
  */
 @Command(name = "verdicts", mixinStandardHelpOptions = true,
-    description = "Verdict certificates: check one offline with the cluster CA public key.",
-    subcommands = {VerdictsCommand.Verify.class})
+    description = "Verdict certificates: list those a daemon holds, show one (and save it), check one offline with the cluster CA public key.",
+    subcommands = {VerdictsCommand.ListVerdicts.class, VerdictsCommand.Show.class, VerdictsCommand.Verify.class})
 final class VerdictsCommand implements Runnable {
     @Override
     public void run() {
-        throw new CliException("say what to do: vigil verdicts verify FILE --ca ca.pub");
+        throw new CliException("say what to do: vigil verdicts list | show ID [--out FILE] | verify FILE --ca ca.pub");
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = "One line per verdict certificate the daemon holds, newest first: id, kind, agent, shard/epoch/seq, posterior, signers.")
+    static final class ListVerdicts implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ApiTarget target;
+
+        @Override
+        public Integer call() throws Exception {
+            final com.fasterxml.jackson.databind.JsonNode verdicts = AgentsCommand.ok(AgentsCommand.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts")).GET().build())).path("verdicts");
+            System.out.printf("%-16s %-8s %-32s %-16s %10s %7s  %s%n", "ID", "KIND", "AGENT", "SHARD/EPOCH/SEQ", "POSTERIOR", "SIGNERS",
+                "ISSUED (UTC)");
+            for (final com.fasterxml.jackson.databind.JsonNode v : verdicts) {
+                System.out.printf("%-16s %-8s %-32s %-16s %10.6f %7d  %s%n", v.path("id").asText(), v.path("kind").asText(),
+                    v.path("agent").asText(), v.path("shard").asInt() + "/" + v.path("epoch").asLong() + "/" + v.path("sequence").asLong(),
+                    v.path("posterior").asDouble(), v.path("signers").asInt(),
+                    TIME.format(java.time.Instant.ofEpochSecond(0, v.path("issued_at_micros").asLong() * 1000)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+        description = "One verdict as JSON (what it says, the daemon's check of it, the certificate in base64); --out saves the certificate for `vigil verdicts verify`.")
+    static final class Show implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ApiTarget target;
+
+        @Parameters(paramLabel = "ID", description = "The verdict id (from vigil verdicts list).")
+        String id;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the certificate (base64) to FILE.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            final java.net.http.HttpResponse<String> r = AgentsCommand.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts/" + AgentsCommand.path(id))).GET().build());
+            final com.fasterxml.jackson.databind.JsonNode v = AgentsCommand.ok(r);
+            System.out.println(r.body());
+            if (out != null) {
+                Files.writeString(out, v.path("certificate_base64").asText() + "\n");
+            }
+            return 0;
+        }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

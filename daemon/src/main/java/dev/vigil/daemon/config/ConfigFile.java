@@ -19,7 +19,12 @@ record ConfigFile(
     List<FeatureEntry> features,
     Detection detection,
     Tree tree,
-    Storage storage) {
+    Storage storage,
+    Verdicts verdicts) {
+
+    record Verdicts(Boolean enabled, Long shards, Long f, Double sendLevel, Long certificatesMax, String webhook, List<String> command,
+                    Long commandTimeoutMs, Long responseQueueMax, Long directoryIntervalMs) {
+    }
 
     record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,
                    Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas, Long replicationIntervalS) {

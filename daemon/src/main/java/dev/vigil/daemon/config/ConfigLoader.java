@@ -134,7 +134,41 @@ public final class ConfigLoader {
             forgetMs * 1000, d.joinRetryMicrosMin(), d.joinRetryMicrosMax(), skewMs * 1000,
             Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
-            queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection));
+            queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection),
+            verdicts(file, raw.verdicts()));
+    }
+
+    private static VerdictSettings verdicts(final Path file, final ConfigFile.Verdicts given) {
+        final ConfigFile.Verdicts raw = given == null ? new ConfigFile.Verdicts(null, null, null, null, null, null, null, null, null, null) : given;
+        final dev.vigil.daemon.verdict.VerdictConfig d = dev.vigil.daemon.verdict.VerdictConfig.defaults();
+        final boolean enabled = raw.enabled() == null || raw.enabled();
+        final int shards = range(file, "verdicts.shards", raw.shards(), d.shards(), 1, dev.vigil.daemon.consensus.Committees.SHARDS_MAX);
+        final int f = range(file, "verdicts.f", raw.f(), d.f(), 0, 21);
+        final double sendLevel = real(file, "verdicts.send_level", raw.sendLevel(), d.sendLevel(), 0, 1e6);
+        final int certificatesMax = range(file, "verdicts.certificates_max", raw.certificatesMax(), 100_000, 1, 10_000_000);
+        java.net.URI webhook = null;
+        if (raw.webhook() != null) {
+            try {
+                webhook = java.net.URI.create(raw.webhook());
+            } catch (final IllegalArgumentException e) {
+                throw new ConfigException(file, "verdicts.webhook", "not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+                throw new ConfigException(file, "verdicts.webhook", "an http:// or https:// URL, not " + raw.webhook());
+            }
+        }
+        if (raw.command() != null && raw.command().isEmpty()) {
+            throw new ConfigException(file, "verdicts.command", "a program and its arguments, e.g. [/usr/local/bin/isolate-agent]; omit it for none");
+        }
+        final long timeoutMs = range(file, "verdicts.command_timeout_ms", raw.commandTimeoutMs(), 30_000, 100, 3_600_000);
+        final int queueMax = range(file, "verdicts.response_queue_max", raw.responseQueueMax(), 1024, 1, 1_000_000);
+        final long directoryMs = range(file, "verdicts.directory_interval_ms", raw.directoryIntervalMs(), d.directoryIntervalMicros() / 1000,
+            100, 3_600_000);
+        final dev.vigil.daemon.verdict.VerdictConfig consensus = new dev.vigil.daemon.verdict.VerdictConfig(enabled, shards, f, sendLevel,
+            d.agentsMax(), d.outboxRecordsMax(), d.resendMicrosMin(), d.resendMicrosMax(), d.sharesPendingMax(), directoryMs * 1000,
+            d.candidatesMax(), d.consensus().withF(f), dev.vigil.daemon.consensus.evidence.EvidenceState.Config.defaults(f));
+        return new VerdictSettings(consensus, certificatesMax, webhook, raw.command() == null ? List.of() : List.copyOf(raw.command()),
+            timeoutMs, queueMax);
     }
 
     private static HistoryConfig history(final Path file, final ConfigFile.Storage raw, final DetectionConfig detection) {

@@ -27,7 +27,8 @@ public record NodeConfig(
     FeatureSchema schema,
     DetectionConfig detection,
     TreeConfig tree,
-    dev.vigil.daemon.history.HistoryConfig history) {
+    dev.vigil.daemon.history.HistoryConfig history,
+    VerdictSettings verdicts) {
 
     /** Where the stores live: {@code data_dir/stores}. */
     public java.nio.file.Path storesDir() {

@@ -22,4 +22,19 @@ record Envelope(int shard, long epoch, long sender) {
         }
         return new Envelope(r.u16(), r.u63(), r.u64());
     }
+
+    /**
+     * The epoch in a message's envelope, read without decoding the rest (for routing to the replica
+     * of that epoch); -1 for a request (which names no epoch) or bytes too short to say.
+     */
+    static long epochOf(final byte[] message) {
+        if (message.length < LENGTH || message[0] == MessageKind.REQUEST.code) {
+            return -1;
+        }
+        long epoch = 0;
+        for (int i = 7; i >= 0; i--) {
+            epoch = (epoch << 8) | (message[4 + i] & 0xFF);
+        }
+        return epoch;
+    }
 }

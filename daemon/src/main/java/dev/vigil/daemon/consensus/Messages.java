@@ -48,4 +48,9 @@ public final class Messages {
             return new Decoded(null, e.reason, e.getMessage());
         }
     }
+
+    /** The epoch a committee message names in its envelope, or -1 (a request, or too short): see {@link Envelope#epochOf}. */
+    public static long epochOf(final byte[] message) {
+        return Envelope.epochOf(message);
+    }
 }

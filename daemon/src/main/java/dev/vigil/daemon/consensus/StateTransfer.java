@@ -68,9 +68,12 @@ final class StateTransfer {
      * A replica of a new epoch asks the previous committee for its closing checkpoint: the other
      * members (a request to its own node would read there as that replica's own, come back; a
      * node that sat on both committees gets the state from the others, which 2f + 1 certified anyway).
+     * When this node was the previous committee alone (f = 0, one member), it asks its own replica
+     * of that epoch: there is nobody else, and that replica's certificate is its own signature.
      */
     void join(final long now) {
-        begin(othersOf(s.previous), Integer.MAX_VALUE, now);
+        final long[] others = othersOf(s.previous);
+        begin(others.length > 0 ? others : new long[] {s.selfId}, Integer.MAX_VALUE, now);
     }
 
     private long[] othersOf(final Committee c) {
@@ -129,8 +132,11 @@ final class StateTransfer {
         if (!member && !successor) {
             return Refusal.UNKNOWN_SENDER;
         }
-        if (r.sender() == s.selfId) {
-            return Refusal.REPLAY; // this replica's own request, come back
+        final boolean closedHere = s.closing != null && s.h >= s.closing.closingSeq();
+        if (r.sender() == s.selfId && !(closedHere && successor)) {
+            // this replica's own request, come back; once the epoch closed it can only be this
+            // node's replica of the next epoch, joining from the state this one closed with
+            return Refusal.REPLAY;
         }
         final Long last = repliedMicros.get(r.sender());
         if (last != null && now - last < s.config.stateRetryMicros() / 2) {

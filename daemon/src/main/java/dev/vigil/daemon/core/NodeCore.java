@@ -387,6 +387,23 @@ public final class NodeCore {
         }
     }
 
+    /** The CA-checked certificate this node holds for {@code nodeId} (a peer, a tree neighbour, a recent sender), or null. */
+    public Certificate certificateOf(final long nodeId) {
+        final TrustStore.Trusted t = trust.get(nodeId);
+        return t == null ? null : t.certificate;
+    }
+
+    /** The peer address this node advertises. */
+    public String advertiseAddress() {
+        return config.advertiseAddress();
+    }
+
+    /** The address this node last knew {@code nodeId} by, or null. */
+    public String addressOf(final long nodeId) {
+        final TrustStore.Trusted t = trust.get(nodeId);
+        return t == null ? null : t.address;
+    }
+
     private long now() {
         return env.clock().nowMicros();
     }

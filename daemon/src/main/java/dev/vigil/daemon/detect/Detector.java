@@ -89,6 +89,18 @@ public final class Detector {
         return config;
     }
 
+    /** Told of every scored observation: the evidence an observer sends its agents' committees comes from here. */
+    @FunctionalInterface
+    public interface ScoreListener {
+        void scored(String agent, double llr, double cusumAfter);
+    }
+
+    private ScoreListener scoreListener = (agent, llr, cusum) -> { };
+
+    public void setScoreListener(final ScoreListener listener) {
+        this.scoreListener = listener;
+    }
+
     /** The log-likelihood ratio of one observation at distance D², before clipping. */
     public double llr(final double d2) {
         return llrOffset + llrSlope * d2;
@@ -151,6 +163,7 @@ public final class Detector {
             final double llr = Math.max(config.llrMin(), Math.min(config.llrMax(), llr(d2)));
             a.cusum = Math.max(0, a.cusum + llr);
             a.recordScore(tsMicros, d2, llr, baseline.label());
+            scoreListener.scored(a.id, llr, a.cusum);
             exclude |= d2 > excludeD2;
             if (llr > 0 && a.cusum >= config.suspectAt() / 2) {
                 a.addEvidence(new Evidence(tsMicros, "observation", baseline.label(), d2, llr, a.cusum,

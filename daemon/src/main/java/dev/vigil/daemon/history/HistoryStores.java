@@ -49,7 +49,7 @@ public final class HistoryStores implements AutoCloseable {
                 16 + dev.vigil.daemon.detect.AgentRecord.LENGTH + dev.vigil.daemon.stats.Moments.encodedLength(dimension)),
             StoreSpec.variableKey(META, 1_024, 24, 4_096),
             StoreSpec.fixedKey(LOG, 100_000, 16, 512),
-            StoreSpec.fixedKey(CERTIFICATES, 10_000, 8, 256));
+            StoreSpec.variableKey(CERTIFICATES, 40_000, 66, 900));
     }
 
     /** Opens (or creates) the file stores; throws {@link dev.vigil.storage.StoreException} with what to do. */

@@ -42,6 +42,20 @@ final class ApiJson {
     record Ingested(int accepted, int refusedTotal, List<ObservationBatch.Refusal> refused) {
     }
 
+    /** {@code GET /v1/agents/{id}}: what this host sees of the agent (null if it does not observe it) and the fleet's verdict (null if none stands). */
+    record AgentView(@com.fasterxml.jackson.annotation.JsonUnwrapped Detector.AgentDetail local,
+                     dev.vigil.daemon.verdict.VerdictBook.Entry fleetVerdict) {
+    }
+
+    /** {@code GET /v1/verdicts}: every verdict certificate this node holds, newest first. */
+    record VerdictList(List<dev.vigil.daemon.verdict.VerdictBook.Entry> verdicts) {
+    }
+
+    /** {@code GET /v1/verdicts/{id}}: the verdict, its certificate (base64) and the check against this node's CA key. */
+    record VerdictView(@com.fasterxml.jackson.annotation.JsonUnwrapped dev.vigil.daemon.verdict.VerdictBook.Entry verdict,
+                       String verification, String certificateBase64) {
+    }
+
     /** {@code POST /v1/agents/{id}/release}, done. */
     record Released(String released, boolean wasPinned) {
     }

@@ -53,7 +53,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
     static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
     /** Refused rows listed in one ingest answer; {@code refused_total} counts them all. */
     static final int REFUSALS_LISTED_MAX = 100;
-    private static final String ENDPOINTS = "/healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series";
+    private static final String ENDPOINTS = "/healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series, /v1/verdicts, /v1/verdicts/ID";
 
     private final NodeApi node;
     /**
@@ -74,7 +74,9 @@ final class ApiServer extends ChannelInitializer<Channel> {
             new Route(HttpMethod.GET, "/v1/agents", x -> x.reply(node.agents().thenApply(ApiJson.AgentList::new))),
             new Route(HttpMethod.GET, "/v1/agents/{id}/series", this::series),
             new Route(HttpMethod.POST, "/v1/agents/{id}/release", this::release),
-            new Route(HttpMethod.GET, "/v1/agents/{id}", this::agent));
+            new Route(HttpMethod.GET, "/v1/agents/{id}", this::agent),
+            new Route(HttpMethod.GET, "/v1/verdicts", x -> x.reply(node.verdicts().thenApply(ApiJson.VerdictList::new))),
+            new Route(HttpMethod.GET, "/v1/verdicts/{id}", this::verdict));
     }
 
     @Override
@@ -108,17 +110,31 @@ final class ApiServer extends ChannelInitializer<Channel> {
         send(x.ctx(), x.keepAlive(), r);
     }
 
-    /** {@code GET /v1/agents/{id}}: 404 for an unknown agent. */
+    /** {@code GET /v1/agents/{id}}: the host's own state of the agent and the fleet's standing verdict on it; 404 for an unknown agent. */
     private void agent(final Exchange x) {
         // path() is decoded once already; decoding again would turn "a%2541" into "aA"
         final String id = x.id();
-        x.whenDone(node.agent(id), (detail, failure) -> {
+        x.whenDone(node.agent(id).thenCombine(node.standing(id), ApiJson.AgentView::new), (view, failure) -> {
             if (failure != null) {
                 x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
-            } else if (detail == null) {
+            } else if (view.local() == null && view.fleetVerdict() == null) {
                 x.respond(HttpResponseStatus.NOT_FOUND, error("no agent '" + id + "'"));
             } else {
-                x.respond(HttpResponseStatus.OK, detail);
+                x.respond(HttpResponseStatus.OK, view);
+            }
+        });
+    }
+
+    /** {@code GET /v1/verdicts/{id}}: the certificate, what it says, and whether it verifies here; 404 when not held. */
+    private void verdict(final Exchange x) {
+        final String id = x.id();
+        x.whenDone(node.verdict(id), (view, failure) -> {
+            if (failure != null) {
+                x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+            } else if (view == null) {
+                x.respond(HttpResponseStatus.NOT_FOUND, error("no verdict '" + id + "' held here"));
+            } else {
+                x.respond(HttpResponseStatus.OK, view);
             }
         });
     }

@@ -77,6 +77,8 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private final OperatorCommands commands;
     private final SummaryPublisher summaries;
     private final StorageMaintenance maintenance;
+    private final VerdictHost verdicts;
+    private final VerdictResponses responses;
     private boolean closed;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
@@ -103,6 +105,12 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.commands = new OperatorCommands(caKey, detector, history);
         this.summaries = new SummaryPublisher(core, detector);
         this.maintenance = new StorageMaintenance(core, detector, stores);
+        final dev.vigil.daemon.config.VerdictSettings vs = config.verdicts();
+        this.responses = new VerdictResponses(new VerdictResponses.Settings(vs.webhook(), vs.command(), vs.commandTimeoutMs(),
+            vs.responseQueueMax()), stores.verdictMarks());
+        this.verdicts = new VerdictHost(vs.fleet(), core, env, key, certificate, caKey, detector, stores.verdicts(), vs.certificatesMax(),
+            stores::consensusLog, responses);
+        responses.resume(verdicts.book());
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -150,6 +158,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         listeners.bindApi(apiGroup, this);
         listeners.bindOtlp(apiGroup, loop, (agent, role, tsMicros, raw) -> detector.observe(agent, role, tsMicros, raw));
         onCore(core::start).join();
+        verdicts.start(loop);
         summaries.start(loop);
         maintenance.start(loop);
         LOG.info("vigil {} node {} listening for peers on {} (advertised as {}), API on {}, OTLP {}, {} transport",
@@ -210,7 +219,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
     public CompletableFuture<StatusJson.View> statusView() {
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
-            history.counters(), stores.recovered(), replication.counters()));
+            history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses)));
     }
 
     @Override
@@ -242,6 +251,26 @@ public final class Daemon implements AutoCloseable, NodeApi {
     @Override
     public CompletableFuture<Detector.AgentDetail> agent(final String agentId) {
         return onCore(() -> detector.agent(agentId));
+    }
+
+    @Override
+    public CompletableFuture<List<dev.vigil.daemon.verdict.VerdictBook.Entry>> verdicts() {
+        return onCore(verdicts::list);
+    }
+
+    @Override
+    public CompletableFuture<ApiJson.VerdictView> verdict(final String id) {
+        return onCore(() -> verdicts.view(id));
+    }
+
+    @Override
+    public CompletableFuture<dev.vigil.daemon.verdict.VerdictBook.Entry> standing(final String agentId) {
+        return onCore(() -> verdicts.standing(agentId));
+    }
+
+    /** Reads (or, in tests, steers) the node's fleet verdicts on the core's thread. */
+    public <T> CompletableFuture<T> onVerdicts(final java.util.function.Function<dev.vigil.daemon.verdict.FleetVerdicts, T> read) {
+        return onCore(() -> read.apply(verdicts.verdicts()));
     }
 
     @Override
@@ -316,6 +345,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
             onCore(() -> {
                 summaries.stop();
                 maintenance.stop();
+                verdicts.stop();
                 if (leave) {
                     history.flushAll();
                     stores.writePeerSnapshot(core);
@@ -330,6 +360,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         } catch (final Exception e) {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
         }
+        responses.close();
         listeners.closeOtlp(); // while the core's loop runs: spans in open windows go to the detector first
         listeners.closeApi();
         apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

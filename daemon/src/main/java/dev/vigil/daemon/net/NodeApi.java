@@ -46,6 +46,15 @@ interface NodeApi {
      */
     CompletableFuture<Series> series(String agentId, long fromMicros, long toMicros, long stepMicros, long nowMicros);
 
+    /** The verdict certificates this node holds, newest first. */
+    CompletableFuture<List<dev.vigil.daemon.verdict.VerdictBook.Entry>> verdicts();
+
+    /** One held verdict with its certificate and the check of it; null when not held. */
+    CompletableFuture<ApiJson.VerdictView> verdict(String id);
+
+    /** The fleet's standing verdict on an agent (its latest conviction not retracted), or null. */
+    CompletableFuture<dev.vigil.daemon.verdict.VerdictBook.Entry> standing(String agentId);
+
     /** Carries out a signed release (see {@link OperatorCommands#release}). */
     CompletableFuture<Release> release(OperatorCommand command);
 

@@ -107,6 +107,42 @@ final class NodeStores {
         return replication;
     }
 
+    /** Verdict certificates ({@link dev.vigil.daemon.verdict.VerdictBook}, keys "v/..."). */
+    dev.vigil.storage.KeyValueStore verdicts() {
+        return stores.store(HistoryStores.CERTIFICATES);
+    }
+
+    /** What the node did about verdicts (webhook delivered, command started), beside the certificates. */
+    dev.vigil.storage.KeyValueStore verdictMarks() {
+        return stores.store(HistoryStores.CERTIFICATES);
+    }
+
+    /** A committee replica's log of one shard and directory epoch. */
+    dev.vigil.daemon.consensus.ConsensusLog consensusLog(final int shard, final long epoch) {
+        return logs.computeIfAbsent(shard + "/" + epoch, k -> new ListLog());
+    }
+
+    private final java.util.Map<String, dev.vigil.daemon.consensus.ConsensusLog> logs = new java.util.HashMap<>();
+
+    /** Held in memory only: until the stored log is wired, a restarted replica recovers by state transfer. */
+    private static final class ListLog implements dev.vigil.daemon.consensus.ConsensusLog {
+        private final List<dev.vigil.daemon.consensus.LogRecord> records = new java.util.ArrayList<>();
+
+        @Override
+        public void append(final dev.vigil.daemon.consensus.LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void truncate(final long stableSeq) {
+        }
+
+        @Override
+        public List<dev.vigil.daemon.consensus.LogRecord> records() {
+            return List.copyOf(records);
+        }
+    }
+
     /** Whether opening them recovered from an unclean stop. */
     boolean recovered() {
         return stores.recovered();

@@ -22,13 +22,24 @@ import java.util.Map;
  */
 record StatusJson(String nodeId, String version, String advertisedAddress, Listen listen, double uptimeS, boolean accepted,
                   ApiJson.Coordinate coordinate, List<String> bootstrap, List<Peer> peers, Frames frames, List<Refusal> refusals,
-                  Transport transport, Detection detection, Storage storage, Map<String, Object> otlp) {
+                  Transport transport, Detection detection, Storage storage, Map<String, Object> otlp, Verdicts verdicts) {
 
     /** What one status answer is made of, gathered on the core's thread. */
     record View(NodeStatus node, Detector.Counters detection, OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io,
                 double uptimeS, NodeConfig config, SocketAddress peerListen, SocketAddress apiListen,
                 AgentHistory.Counters storage, boolean storesRecovered,
-                dev.vigil.daemon.history.Replication.Counters replication) {
+                dev.vigil.daemon.history.Replication.Counters replication, Verdicts verdicts) {
+    }
+
+    /**
+     * Fleet verdicts on this node: the directory it holds, the committees it sits on, its side as an
+     * observer, verdicts held, what it did about them, and counters (refusals by reason among them).
+     */
+    record Verdicts(boolean enabled, Long directoryEpoch, String directoryIssuer, Integer candidates, int f, int shards,
+                    List<dev.vigil.daemon.verdict.Committeeship.SeatStatus> committees,
+                    dev.vigil.daemon.verdict.Observing.Status observer, int certificatesHeld, long webhooksDelivered,
+                    long webhooksFailed, long commandsRun, long commandsFailed, long responsesDropped, Map<String, Long> counters,
+                    Map<String, Long> replicaRefusals, long viewChanges) {
     }
 
     record Listen(String peer, String api) {
@@ -95,7 +106,7 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
             ApiJson.round3(v.uptimeS()), s.accepted(), ApiJson.Coordinate.of(s.coordinate()),
             v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected(),
                 s.internalErrors()),
-            refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap());
+            refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap(), v.verdicts());
     }
 
     private static Transport transport(final View v) {

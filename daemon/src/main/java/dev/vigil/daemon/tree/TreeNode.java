@@ -398,6 +398,17 @@ public final class TreeNode {
         return c == null ? new long[0] : c.memberIds();
     }
 
+    /** Members of our cluster at {@code level} with the addresses we know them by (ascending unsigned id), or none. */
+    public List<NodeRef> memberRefsAt(final int level) {
+        final Cluster c = level < LEVELS ? state.levels[level] : null;
+        if (c == null) {
+            return List.of();
+        }
+        final List<NodeRef> out = new java.util.ArrayList<>(c.members.size());
+        c.members.values().forEach(m -> out.add(new NodeRef(m.id, m.address)));
+        return out;
+    }
+
     /** The root as this node knows it, or {@code null}. */
     public NodeRef root() {
         return state.root;

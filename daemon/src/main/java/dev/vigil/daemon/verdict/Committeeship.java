@@ -42,13 +42,13 @@ import java.util.TreeMap;
  * <p>A new directory epoch: a member of the old committee submits the reconfiguration that closes
  * it and keeps serving its closing state; a member of the new one joins from that state when it
  * holds the previous epoch's directory, else (the first directory, or an epoch it could not follow)
- * starts empty. Seats of epochs older than the previous one are closed.
+ * starts empty. Seats more than two epochs old are closed.
  *
- * <p>Bounds: one seat per shard per epoch held (two epochs); observers' keys
+ * <p>Bounds: one seat per shard per epoch held (three epochs); observers' keys
  * {@value #OBSERVER_KEYS_MAX} (least recently used dropped: its next request carries its
  * certificate again); observers' addresses the same.
  */
-final class Committeeship implements Seat.Host {
+public final class Committeeship implements Seat.Host {
     static final int OBSERVER_KEYS_MAX = 8192;
 
     /** One seat as status shows it. */
@@ -70,6 +70,9 @@ final class Committeeship implements Seat.Host {
     private final LinkedHashMap<Long, PublicKey> observerKeys = lru(OBSERVER_KEYS_MAX);
     private final LinkedHashMap<Long, String> observerAddresses = lru(OBSERVER_KEYS_MAX);
     private final Verifier verifier;
+    private final EarlyReplicaMessages early = new EarlyReplicaMessages(EARLY_MESSAGES_MAX);
+    /** Replica messages held for an epoch whose directory has not arrived yet. */
+    static final int EARLY_MESSAGES_MAX = 1024;
 
     Committeeship(final FleetVerdicts host, final VerdictConfig config, final VerdictEnv env, final Signer signer, final PrivateKey key,
                   final PublicKey ca, final VerdictTree tree, final VerdictCounters counters) {
@@ -118,11 +121,12 @@ final class Committeeship implements Seat.Host {
                         old.replica.proposeReconfiguration(next, now);
                     }
                 }
-                // keep the seat of the previous epoch (it serves its closing state), close older ones
+                // keep the seats of the two previous epochs (they serve their closing state to members
+                // still joining), close older ones
                 final Iterator<Map.Entry<Long, Seat>> it = mine.entrySet().iterator();
                 while (it.hasNext()) {
                     final Map.Entry<Long, Seat> e = it.next();
-                    if (e.getKey() < next.epoch() - 1) {
+                    if (e.getKey() < next.epoch() - 2) {
                         e.getValue().close();
                         it.remove();
                     }
@@ -142,6 +146,9 @@ final class Committeeship implements Seat.Host {
                 seat.replica = Replica.start(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), now);
             }
         }
+        for (final EarlyReplicaMessages.Held h : early.takeUpTo(next.epoch())) {
+            onReplicaMessage(h.from(), h.message());
+        }
     }
 
     void closeAll() {
@@ -153,23 +160,27 @@ final class Committeeship implements Seat.Host {
 
     void onReplicaMessage(final long fromId, final FleetMessage.ReplicaMessage m) {
         final TreeMap<Long, Seat> mine = seats.get(m.shard());
-        if (mine == null) {
-            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
-                + ", where this node has no seat");
-            return;
-        }
-        // a state reply of epoch e also serves this node's joining replica of epoch e + 1
         boolean any = false;
-        for (final Seat seat : mine.values()) {
-            final long e = seat.committee.epoch();
-            if ((e == m.epoch() || e == m.epoch() + 1) && seat.replica != null) {
-                seat.replica.onMessage(m.message(), env.nowMicros());
-                any = true;
+        if (mine != null) {
+            // a state reply of epoch e also serves this node's joining replica of epoch e + 1
+            final boolean stateReply = m.message().length > 0 && m.message()[0] == dev.vigil.daemon.consensus.MessageKind.STATE_REPLY.code;
+            for (final Seat seat : mine.values()) {
+                final long e = seat.committee.epoch();
+                if ((e == m.epoch() || stateReply && e == m.epoch() + 1) && seat.replica != null) {
+                    seat.replica.onMessage(m.message(), env.nowMicros());
+                    any = true;
+                }
             }
         }
-        if (!any) {
-            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
-                + ", where this node sits in epochs " + mine.keySet());
+        if (any) {
+            return;
+        }
+        final CommitteeDirectory held = host.directory();
+        if (held == null || m.epoch() > held.epoch()) {
+            early.hold(fromId, m); // the directory of its epoch is on its way here
+        } else {
+            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch() + ", where this node sits in epochs "
+                + (mine == null ? "[]" : mine.keySet()));
         }
     }
 
@@ -218,7 +229,10 @@ final class Committeeship implements Seat.Host {
     public void sendReplica(final Committee committee, final long to, final byte[] message) {
         final String address = addressOf(committee, to);
         if (address != null) {
-            host.send(to, address, new FleetMessage.ReplicaMessage(committee.shard(), committee.epoch(), message).encode());
+            // a joining replica's state request names the previous epoch: the receiver routes by what the message names
+            final long named = dev.vigil.daemon.consensus.Messages.epochOf(message);
+            host.send(to, address, new FleetMessage.ReplicaMessage(committee.shard(), named >= 0 ? named : committee.epoch(), message)
+                .encode());
         }
     }
 
@@ -307,6 +321,33 @@ final class Committeeship implements Seat.Host {
     }
 
     // ---------------------------------------------------------------- views
+
+    Map<String, Long> refusals() {
+        final TreeMap<String, Long> out = new TreeMap<>();
+        forEachReplica(r -> {
+            for (final dev.vigil.daemon.consensus.Refusal reason : dev.vigil.daemon.consensus.Refusal.values()) {
+                final long n = r.counters().refused(reason);
+                if (n > 0) {
+                    out.merge(reason.label, n, Long::sum);
+                }
+            }
+        });
+        return out;
+    }
+
+    long viewChanges() {
+        final long[] sum = new long[1];
+        forEachReplica(r -> sum[0] += r.counters().viewChangesStarted());
+        return sum[0];
+    }
+
+    private void forEachReplica(final java.util.function.Consumer<Replica> action) {
+        seats.values().forEach(m -> m.values().forEach(seat -> {
+            if (seat.replica != null) {
+                action.accept(seat.replica);
+            }
+        }));
+    }
 
     List<SeatStatus> status() {
         final List<SeatStatus> out = new ArrayList<>();

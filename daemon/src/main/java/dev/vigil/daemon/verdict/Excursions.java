@@ -109,6 +109,11 @@ final class Excursions {
         return out;
     }
 
+    /** Whether the agent's CUSUM has risen here lately (without touching its recency). */
+    boolean follows(final String agent) {
+        return tracks.containsKey(agent);
+    }
+
     long forgotten() {
         return forgotten;
     }

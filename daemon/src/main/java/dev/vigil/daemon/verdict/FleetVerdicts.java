@@ -95,9 +95,34 @@ public final class FleetVerdicts {
 
     /** One scored window of an agent this node observes (its detector's clipped LLR, the CUSUM after). */
     public void onScore(final String agent, final double llr, final double cusumAfter) {
-        if (config.enabled()) {
-            observing.onScore(agent, llr, cusumAfter);
+        if (!config.enabled()) {
+            return;
         }
+        switch (lie) {
+            case NONE -> observing.onScore(agent, llr, cusumAfter);
+            case HIDE -> {
+            }
+            case FRAME -> observing.onScore(agent, FRAMING_LLR, FRAMING_LLR);
+        }
+    }
+
+    /** How a lying observer lies: fault injection for simnet's and the tests' lying hosts, never set by configuration. */
+    public enum Lie {
+        NONE,
+        /** Sends no evidence about the agents it observes (a compromised host hiding its own agents). */
+        HIDE,
+        /** Reports every window of every agent it observes as strongly anomalous (a host framing agents). */
+        FRAME
+    }
+
+    /** The framing observer's increment per window: well above the detector's clip, trimmed or clipped by the committee. */
+    static final double FRAMING_LLR = 50.0;
+
+    private Lie lie = Lie.NONE;
+
+    /** Makes this node lie as an observer from now on (simnet's and tests' lying hosts). */
+    public void lie(final Lie how) {
+        this.lie = how;
     }
 
     /** Housekeeping: the directory's issue and passing down, evidence resends. */
@@ -109,7 +134,7 @@ public final class FleetVerdicts {
         if (now >= nextDirectoryMicros) {
             nextDirectoryMicros = now + config.directoryIntervalMicros();
             if (tree.isRoot()) {
-                maybeIssue();
+                maybeIssue(now);
             }
             if (directory != null) {
                 passDown(new FleetMessage.DirectoryMessage(issuer, directory, previous).encode());
@@ -118,18 +143,36 @@ public final class FleetVerdicts {
         observing.onTick(now);
     }
 
+    /** Whether this node has scored the agent lately (it is one of its observers). */
+    public boolean observes(final String agent) {
+        return observing.follows(agent);
+    }
+
     public void shutdown() {
         seats.closeAll();
     }
 
     // ---------------------------------------------------------------- directory
 
-    private void maybeIssue() {
-        final List<CommitteeDirectory.Candidate> candidates = tree.candidates(config.candidatesMax());
+    /**
+     * The root issues a new epoch when its candidates changed and have stayed the same for
+     * {@link #SETTLE_INTERVALS} directory intervals: each epoch moves every shard's state to a new
+     * committee, so a fleet still assembling (nodes joining one by one) should not pay for each step.
+     */
+    private void maybeIssue(final long now) {
+        final List<CommitteeDirectory.Candidate> candidates = sortedCopy(tree.candidates(directory == null ? List.of() : directory.candidates(),
+            config.candidatesMax()));
         if (candidates.isEmpty()) {
             return;
         }
-        if (directory != null && directory.issuer() == selfId && directory.candidates().equals(sortedCopy(candidates))) {
+        if (!candidates.equals(lastCandidates)) {
+            lastCandidates = candidates;
+            candidatesSinceMicros = now;
+        }
+        if (directory != null && directory.issuer() == selfId && directory.candidates().equals(candidates)) {
+            return;
+        }
+        if (directory != null && now - candidatesSinceMicros < SETTLE_INTERVALS * config.directoryIntervalMicros()) {
             return;
         }
         final long epoch = directory == null ? 1 : directory.epoch() + 1;
@@ -139,6 +182,12 @@ public final class FleetVerdicts {
             + candidates.size() + " candidates");
         adopt(tree.selfCertificate(), next);
     }
+
+    /** Directory intervals a changed candidate set must hold still before the root issues it. */
+    static final int SETTLE_INTERVALS = 3;
+
+    private List<CommitteeDirectory.Candidate> lastCandidates = List.of();
+    private long candidatesSinceMicros;
 
     private static List<CommitteeDirectory.Candidate> sortedCopy(final List<CommitteeDirectory.Candidate> c) {
         final List<CommitteeDirectory.Candidate> s = new ArrayList<>(c);
@@ -257,11 +306,31 @@ public final class FleetVerdicts {
         }
     }
 
+    /** Counted always; logged the first time per (sender, reason) and then at every power of ten, so a flood costs a few lines. */
     void refuse(final String reason, final long fromId, final String detail) {
         counters.refuse(reason);
-        env.log().warn("node " + NodeIds.toHex(selfId) + ": refused a fleet message from " + NodeIds.toHex(fromId) + " ("
-            + reason + "): " + detail);
+        final String key = reason + "/" + fromId;
+        final long n = refusalsLogged.merge(key, 1L, Long::sum);
+        if (n == 1 || isPowerOfTen(n)) {
+            env.log().warn("node " + NodeIds.toHex(selfId) + ": refused a fleet message from " + NodeIds.toHex(fromId) + " ("
+                + reason + (n > 1 ? ", " + n + " so far" : "") + "): " + detail);
+        }
     }
+
+    private static boolean isPowerOfTen(final long n) {
+        long p = 10;
+        while (p < n) {
+            p *= 10;
+        }
+        return p == n;
+    }
+
+    private final LinkedHashMap<String, Long> refusalsLogged = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, Long> eldest) {
+            return size() > 1024;
+        }
+    };
 
     // ---------------------------------------------------------------- views
 
@@ -275,6 +344,16 @@ public final class FleetVerdicts {
 
     public List<Committeeship.SeatStatus> seats() {
         return seats.status();
+    }
+
+    /** Messages the replicas of this node's seats refused, by reason, summed over seats. */
+    public Map<String, Long> replicaRefusals() {
+        return seats.refusals();
+    }
+
+    /** View changes the replicas of this node's seats started, summed. */
+    public long viewChanges() {
+        return seats.viewChanges();
     }
 
     public Observing.Status observing() {

@@ -16,7 +16,7 @@ import java.util.Map;
  * shard's committee (so each member holds the request, and the observer's certificate, before the
  * primary proposes it). Nothing is sent before the node holds a directory; records wait meanwhile.
  */
-final class Observing {
+public final class Observing {
     /** What status shows of the observer's side. */
     public record Status(int agentsFollowed, int recordsWaiting, int requestsInFlight, long recordsDropped, long requestsDone,
                          long resends, long renumbered) {
@@ -109,6 +109,10 @@ final class Observing {
             host.send(m.nodeId(), m.address(), message);
             counters.evidenceBytesSent += message.length;
         }
+    }
+
+    boolean follows(final String agent) {
+        return excursions.follows(agent);
     }
 
     Status status() {

@@ -20,11 +20,13 @@ public interface VerdictTree {
     long rootId();
 
     /**
-     * Candidates for the committee directory, asked of the root only: nodes of the upper levels of
-     * the tree, highest level first, with the keys their CA-checked certificates vouch for and their
-     * addresses, this node included, at most {@code max}.
+     * Candidates for the committee directory, asked of the root only, at most {@code max}: first
+     * those of {@code previous} this node still knows alive (so that a directory changes when a
+     * candidate dies or leaves, not whenever the tree reshapes), then nodes of the upper levels of
+     * the tree, highest level first, with the keys their CA-checked certificates vouch for and
+     * their addresses, this node included.
      */
-    List<CommitteeDirectory.Candidate> candidates(int max);
+    List<CommitteeDirectory.Candidate> candidates(List<CommitteeDirectory.Candidate> previous, int max);
 
     /** This node's own certificate (issuer of directories, signer of verdicts). */
     Certificate selfCertificate();

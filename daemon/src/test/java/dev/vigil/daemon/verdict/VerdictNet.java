@@ -79,7 +79,7 @@ final class VerdictNet {
                 }
 
                 @Override
-                public List<CommitteeDirectory.Candidate> candidates(final int max) {
+                public List<CommitteeDirectory.Candidate> candidates(final List<CommitteeDirectory.Candidate> previous, final int max) {
                     final List<CommitteeDirectory.Candidate> out = new ArrayList<>();
                     for (final Node n : nodes) {
                         out.add(new CommitteeDirectory.Candidate(n.key.nodeId(), n.key.publicKey().encoded(), "n" + n.index));

@@ -1,0 +1,157 @@
+package dev.vigil.daemon.net;
+
+import dev.vigil.crypto.Certificate;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerificationResult;
+import dev.vigil.daemon.consensus.ConsensusLog;
+import dev.vigil.daemon.core.NodeCore;
+import dev.vigil.daemon.core.NodeEnv;
+import dev.vigil.daemon.core.NodeLog;
+import dev.vigil.daemon.core.Scheduler;
+import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.verdict.CoreVerdictTree;
+import dev.vigil.daemon.verdict.FleetVerdicts;
+import dev.vigil.daemon.verdict.VerdictBook;
+import dev.vigil.daemon.verdict.VerdictConfig;
+import dev.vigil.daemon.verdict.VerdictEnv;
+import dev.vigil.storage.KeyValueStore;
+import io.netty.channel.EventLoop;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * The daemon's fleet verdicts, on the core's thread: {@link FleetVerdicts} wired to the core's
+ * consensus channel, the detector's scores, a tick, the verdict book and the responses. What the
+ * API and status read of verdicts comes through here.
+ */
+final class VerdictHost {
+    static final long TICK_MS = 100;
+
+    private final VerdictConfig config;
+    private final NodeCore core;
+    private final Detector detector;
+    private final NodeEnv env;
+    private final PublicKey ca;
+    private final VerdictBook book;
+    private final FleetVerdicts verdicts;
+    private final BiFunction<Integer, Long, ConsensusLog> logs;
+    private final Responses responses;
+    private ScheduledFuture<?> tick;
+
+    VerdictHost(final VerdictConfig config, final NodeCore core, final NodeEnv env, final PrivateKey key, final Certificate certificate,
+                final PublicKey ca, final Detector detector, final KeyValueStore verdictStore, final int certificatesMax,
+                final BiFunction<Integer, Long, ConsensusLog> logs, final Responses responses) {
+        this.config = config;
+        this.core = core;
+        this.detector = detector;
+        this.env = env;
+        this.ca = ca;
+        this.logs = logs;
+        this.responses = responses;
+        this.book = new VerdictBook(verdictStore, certificatesMax);
+        this.verdicts = new FleetVerdicts(config, key, ca, new CoreVerdictTree(core, certificate), new Env());
+        core.setConsensusSink((from, bytes) -> verdicts.onMessage(from, core.addressOf(from), bytes));
+        detector.setScoreListener(verdicts::onScore);
+    }
+
+    /** What the node does with a verdict it holds for the first time: webhook, command (see {@link VerdictResponses}). */
+    interface Responses {
+        void onVerdict(VerdictCertificate certificate, boolean observed);
+
+        Responses NONE = (c, observed) -> { };
+    }
+
+    private final class Env implements VerdictEnv {
+        @Override
+        public long nowMicros() {
+            return env.clock().nowMicros();
+        }
+
+        @Override
+        public void send(final long nodeId, final String address, final byte[] message) {
+            core.sendConsensus(address, message);
+        }
+
+        @Override
+        public Scheduler scheduler() {
+            return env.scheduler();
+        }
+
+        @Override
+        public NodeLog log() {
+            return env.log();
+        }
+
+        @Override
+        public ConsensusLog consensusLog(final int shard, final long epoch) {
+            return logs.apply(shard, epoch);
+        }
+
+        @Override
+        public void verdict(final VerdictCertificate certificate) {
+            if (book.add(certificate)) {
+                env.log().info("verdict " + certificate.verdict().id() + ": " + certificate.verdict().kind() + " agent "
+                    + certificate.verdict().agentId() + " (shard " + certificate.verdict().shard() + ", posterior "
+                    + certificate.verdict().posterior() + ", " + certificate.signatures().size() + " signers)");
+                responses.onVerdict(certificate, observes(certificate.verdict().agentId()));
+            }
+        }
+    }
+
+    /** Whether this node observes the agent (its detector tracks it): the agent's observers run the responses. */
+    private boolean observes(final String agent) {
+        return detector.agent(agent) != null;
+    }
+
+    void start(final EventLoop loop) {
+        tick = loop.scheduleAtFixedRate(verdicts::onTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the core's thread, before the core stops. */
+    void stop() {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        verdicts.shutdown();
+    }
+
+    // ---------------------------------------------------------------- reads, on the core's thread
+
+    java.util.List<VerdictBook.Entry> list() {
+        return book.list();
+    }
+
+    ApiJson.VerdictView view(final String id) {
+        final VerdictCertificate c = book.get(id);
+        if (c == null) {
+            return null;
+        }
+        final VerificationResult r = c.verify(ca, 0);
+        return new ApiJson.VerdictView(VerdictBook.Entry.of(c), r.isValid() ? "valid" : r.problem(), c.toBase64());
+    }
+
+    VerdictBook.Entry standing(final String agent) {
+        final VerdictCertificate c = book.standing(agent);
+        return c == null ? null : VerdictBook.Entry.of(c);
+    }
+
+    StatusJson.Verdicts status(final VerdictResponses r) {
+        final dev.vigil.daemon.consensus.CommitteeDirectory d = verdicts.directory();
+        return new StatusJson.Verdicts(config.enabled(), d == null ? null : d.epoch(), d == null ? null : dev.vigil.crypto.NodeIds.toHex(d.issuer()),
+            d == null ? null : d.candidates().size(), config.f(), config.shards(), verdicts.seats(), verdicts.observing(), book.size(),
+            r.webhooksDelivered.get(), r.webhooksFailed.get(), r.commandsRun.get(), r.commandsFailed.get(), r.dropped.get(),
+            verdicts.counters().snapshot(), verdicts.replicaRefusals(), verdicts.viewChanges());
+    }
+
+    FleetVerdicts verdicts() {
+        return verdicts;
+    }
+
+    VerdictBook book() {
+        return book;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.vigil.daemon.verdict;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.net.Daemon;
+import dev.vigil.daemon.net.LocalDaemons;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Five real daemons on loopback with real Ed25519 keys and the Netty transport: the root issues a
+ * committee directory, the home host of a compromised agent lies (hides it), two other observers
+ * see it misbehave, and every daemon ends up holding a verdict certificate on it that the CA key
+ * alone verifies and that any changed byte breaks; no agent that behaved is convicted.
+ */
+class VerdictsOnLoopbackTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final long STEP_MICROS = 10_000_000;
+
+    @TempDir
+    Path dir;
+    private final List<Daemon> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        daemons.forEach(Daemon::close);
+    }
+
+    private static String row(final String agent, final long tsMicros, final double level) {
+        final StringBuilder f = new StringBuilder("{");
+        for (final var feature : FeatureSchema.agentDefault().features()) {
+            f.append(f.length() == 1 ? "" : ",").append('"').append(feature.name()).append("\":")
+                .append(feature.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : String.format(Locale.ROOT, "%.1f", level));
+        }
+        return "{\"agent\":\"" + agent + "\",\"role\":\"worker\",\"ts\":" + String.format(Locale.ROOT, "%.6f", tsMicros / 1e6)
+            + ",\"features\":" + f.append('}') + "}";
+    }
+
+    private static String base(final Daemon d) {
+        return "http://127.0.0.1:" + d.apiAddress().getPort();
+    }
+
+    private static JsonNode get(final String url) throws Exception {
+        final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static void post(final Daemon d, final String body) throws Exception {
+        final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(d) + "/v1/observations"))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aCompromisedAgentItsLyingHomeHidesIsConvictedAndTheCertificateVerifiesOffline() throws Exception {
+        final ClusterCa ca = LocalDaemons.newCa(dir);
+        final String[] config = {"tree: {b: 8}", "detection: {cold_observations: 20}", "verdicts: {directory_interval_ms: 500}"};
+        final Daemon founder = LocalDaemons.start(dir, ca, "n0", null, false, config);
+        daemons.add(founder);
+        final String bootstrap = "127.0.0.1:" + founder.peerAddress().getPort();
+        for (int i = 1; i < 5; i++) {
+            daemons.add(LocalDaemons.start(dir, ca, "n" + i, bootstrap, false, config));
+        }
+        // every daemon holds the root's directory listing all five
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (final Daemon d : daemons) {
+                final var directory = d.onVerdicts(FleetVerdicts::directory).get();
+                if (directory == null || directory.candidates().size() < 5) {
+                    return false;
+                }
+            }
+            if (daemons.stream().map(d -> d.onVerdicts(v -> v.directory().epoch()).join()).distinct().count() != 1) {
+                return false;
+            }
+            // and every seat of that epoch has its state (a member joins from the previous committee's)
+            for (final Daemon d : daemons) {
+                if (!d.onVerdicts(v -> v.seats().stream().filter(s -> s.epoch() == v.directory().epoch())
+                    .allMatch(s -> s.mode().equals("active"))).get()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        final Daemon home = daemons.get(1);
+        home.onVerdicts(v -> {
+            v.lie(FleetVerdicts.Lie.HIDE);
+            return null;
+        }).get();
+        final List<Daemon> observers = List.of(home, daemons.get(2), daemons.get(3));
+
+        final long start = Instant.now().minusSeconds(3 * 3600).toEpochMilli() * 1000;
+        for (int step = 0; step < 80; step++) {
+            for (final Daemon d : observers) {
+                final StringBuilder body = new StringBuilder("[");
+                final long ts = start + step * STEP_MICROS;
+                final double rogue = step >= 50 ? 500 : 10 + step % 3;
+                body.append(row("rogue", ts, rogue)).append(',').append(row("steady", ts + 1, 10 + (step + 1) % 3)).append(']');
+                post(d, body.toString());
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (final Daemon d : daemons) {
+                if (get(base(d) + "/v1/verdicts").path("verdicts").isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (final Daemon d : daemons) {
+            final JsonNode verdicts = get(base(d) + "/v1/verdicts").path("verdicts");
+            assertThat(verdicts).hasSize(1);
+            assertThat(verdicts.get(0).path("agent").asText()).isEqualTo("rogue");
+            assertThat(verdicts.get(0).path("kind").asText()).isEqualTo("convict");
+        }
+        final String id = get(base(founder) + "/v1/verdicts").path("verdicts").get(0).path("id").asText();
+        final JsonNode shown = get(base(daemons.get(4)) + "/v1/verdicts/" + id);
+        assertThat(shown.path("verification").asText()).isEqualTo("valid");
+        final VerdictCertificate certificate = VerdictCertificate.fromBase64(shown.path("certificate_base64").asText());
+        assertThat(certificate.verify(ca.publicKey(), 1).isValid()).isTrue();
+        final byte[] bytes = certificate.encoded();
+        for (int i = 0; i < bytes.length; i += 7) {
+            final byte[] changed = bytes.clone();
+            changed[i] ^= 0x01;
+            boolean valid;
+            try {
+                valid = VerdictCertificate.decode(changed).verify(ca.publicKey(), 1).isValid();
+            } catch (final IllegalArgumentException e) {
+                valid = false;
+            }
+            assertThat(valid).as("byte " + i + " changed").isFalse();
+        }
+        final JsonNode agent = get(base(daemons.get(2)) + "/v1/agents/rogue");
+        assertThat(agent.path("fleet_verdict").path("id").asText()).isEqualTo(id);
+        assertThat(get(base(daemons.get(2)) + "/v1/agents/steady").path("fleet_verdict").isNull()).isTrue();
+    }
+}
