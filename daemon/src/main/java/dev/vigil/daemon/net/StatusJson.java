@@ -51,11 +51,13 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
     }
 
     /**
-     * Frames by message type (sent, received), refusals by reason, and internal errors (bugs, not bad input:
-     * a handler threw on a frame that passed every check) by code location.
+     * Frames by message type (sent, received), refusals by reason, internal errors (bugs, not bad input:
+     * a handler threw on a frame that passed every check) by code location, and consensus messages carried
+     * in fragments (sent, delivered, every accepted fragment by outcome, partial messages dropped by reason).
      */
     record Frames(Map<String, FrameCounters.TypeCount> sent, Map<String, FrameCounters.TypeCount> received,
-                  Map<String, Long> rejected, Map<String, Long> internalErrors) {
+                  Map<String, Long> rejected, Map<String, Long> internalErrors,
+                  dev.vigil.daemon.core.ConsensusCounters.Snapshot consensus) {
     }
 
     /** A sender whose frames were refused. */
@@ -105,7 +107,7 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
             new Listen(String.valueOf(v.peerListen()), String.valueOf(v.apiListen())),
             ApiJson.round3(v.uptimeS()), s.accepted(), ApiJson.Coordinate.of(s.coordinate()),
             v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected(),
-                s.internalErrors()),
+                s.internalErrors(), s.frames().consensus()),
             refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap(), v.verdicts());
     }
 

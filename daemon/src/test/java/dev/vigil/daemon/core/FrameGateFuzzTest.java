@@ -44,6 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FrameGateFuzzTest {
     private static final long SEED = 20261121;
     private static final int FRAMES = 1_000_000;
+    /** Consensus frames are signed and verified for real, mostly: fewer of them keep the run to seconds. */
+    private static final int CONSENSUS_FRAMES = 20_000;
     private static final long NOW_MICROS = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond() * 1_000_000L;
     private static final Instant NOW = Instant.ofEpochSecond(NOW_MICROS / 1_000_000L);
     private static final long CLOCK_SKEW_MICROS_MAX = 30_000_000;
@@ -179,6 +181,17 @@ class FrameGateFuzzTest {
         gate = new FrameGate(ca.publicKey(), receiver.nodeId(), 0, CLOCK_SKEW_MICROS_MAX,
             new TrustStore(1024, id -> false), counters);
         knownIds.add(receiver.nodeId());
+    }
+
+    /**
+     * Consensus frames, honest and hostile (forged signatures, truncated, oversized, replayed, outside
+     * their message, too large, inconsistent with their message, duplicated, from strangers and other
+     * CAs), through the gate and on into reassembly as the core hands them on: each ends where its
+     * construction says, in exactly one counter. See {@link ConsensusFragmentFuzz}.
+     */
+    @Test
+    void everyConsensusFrameEndsInOneCounterAndHostileOnesAreRefusedByReason() {
+        new ConsensusFragmentFuzz(gate, counters, random, SEED, NOW_MICROS).run(ca, CONSENSUS_FRAMES);
     }
 
     @Test

@@ -62,6 +62,8 @@ class DaemonApiAndSocketTest {
         assertThat(s.path("frames").path("rejected").has(FrameStatus.BAD_SIGNATURE.label)).isTrue();
         assertThat(s.path("frames").path("internal_errors").isObject()).as("bugs by code location: none here").isTrue();
         assertThat(s.path("frames").path("internal_errors").size()).isZero();
+        assertThat(s.path("frames").path("consensus").path("fragments").has("delivered")).isTrue();
+        assertThat(s.path("frames").path("consensus").path("messages_dropped").has("expired")).isTrue();
         assertThat(s.path("transport").path("io").asText()).isIn("epoll", "nio");
     }
 
