@@ -13,11 +13,12 @@ package dev.vigil.daemon.consensus;
 public record LogDamage(int shard, long epoch, long index, String what, int recordsDropped, boolean cut) {
     /**
      * Whether this is what a process killed inside an append or a truncation leaves: the last
-     * record cut, or chunks of a record without their first. Anything else means the file itself
-     * was damaged (see {@link StoredLog} on why a crash does not explain it).
+     * record cut, chunks of a record without their first, or a torn truncation mark (put before
+     * any of its removals, so nothing was removed yet). Damage with intact records after it means
+     * the file itself was damaged (see {@link StoredLog} on why a crash does not explain it).
      */
     public boolean crashLeftIt() {
-        return index >= 0 && recordsDropped == 0;
+        return recordsDropped == 0;
     }
 
     @Override

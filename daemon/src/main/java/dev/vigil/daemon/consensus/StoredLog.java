@@ -63,6 +63,7 @@ public final class StoredLog implements ConsensusLog {
     private long bytes;
     private boolean failed;
     private long marksRefused;
+    private boolean markStored;
 
     StoredLog(final KeyValueStore store, final int shard, final long epoch, final LogSizing sizing, final Limits limits) {
         this.store = store;
@@ -88,6 +89,15 @@ public final class StoredLog implements ConsensusLog {
     /** Encoded bytes of the records held (chunk headers and keys excluded). */
     public long bytes() {
         return bytes;
+    }
+
+    /** Store entries this log accounts for: every chunk of every record, and its truncation mark. */
+    public long entries() {
+        long n = markStored ? 1 : 0;
+        for (final Entry e : live.values()) {
+            n += e.chunks();
+        }
+        return n;
     }
 
     /** Whether an append was refused or failed: the log refuses every later one until reopened. */
@@ -146,6 +156,7 @@ public final class StoredLog implements ConsensusLog {
         }
         try {
             store.put(LogKeys.mark(shard, epoch), LogChunks.mark(LogKeys.mark(shard, epoch), stableSeq, nextIndex));
+            markStored = true;
         } catch (final StoreException e) {
             // Without the mark a crash inside the removals leaves some of them: records below h,
             // which recovery reads past. Removing them is what makes room, so go on (counted).
@@ -248,6 +259,11 @@ public final class StoredLog implements ConsensusLog {
             for (final long index : droppedBy(mark[0], mark[1])) {
                 remove(index);
             }
+            // Indexes never go back below a mark: a record appended later must not fall under it.
+            nextIndex = Math.max(nextIndex, mark[1]);
+            markStored = true;
+        } else {
+            store.remove(markKey);
         }
     }
 
@@ -350,6 +366,7 @@ public final class StoredLog implements ConsensusLog {
             remove(index);
         }
         store.remove(LogKeys.mark(shard, epoch));
+        markStored = false;
         nextIndex = 0;
     }
 

@@ -1,7 +1,6 @@
 package dev.vigil.daemon.consensus;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -43,9 +42,13 @@ final class LogSamples {
         };
     }
 
-    /** Records compare by their canonical encoding (records holding arrays have reference equality). */
+    /**
+     * Records compare by their canonical encoding (records holding arrays have reference equality),
+     * shown as kind@seq and a hash of the encoding so that a failure stays readable.
+     */
     static List<String> encoded(final List<LogRecord> records) {
-        return records.stream().map(x -> HexFormat.of().formatHex(LogRecords.encode(x))).toList();
+        return records.stream().map(x -> x.getClass().getSimpleName() + "@" + x.seq() + ":"
+            + Integer.toHexString(java.util.Arrays.hashCode(LogRecords.encode(x))) + "/" + LogRecords.encode(x).length).toList();
     }
 
     private static Vote vote(final MessageKind kind, final long view, final long seq, final byte[] digest, final long sender,
