@@ -62,7 +62,7 @@ public final class StoredLogs {
         final List<byte[]> foreign = new ArrayList<>();
         store.forEach((k, v) -> {
             if (k.length != LogKeys.LENGTH) {
-                foreign.add(k);
+                foreign.add(k.clone());
                 return;
             }
             final Id id = new Id(LogKeys.shard(k), LogKeys.epoch(k));
@@ -74,10 +74,11 @@ public final class StoredLogs {
             }
         }, k -> {
             if (k.length != LogKeys.LENGTH) {
-                foreign.add(k);
+                foreign.add(k.clone());
                 return;
             }
-            corrupt.computeIfAbsent(new Id(LogKeys.shard(k), LogKeys.epoch(k)), x -> new ArrayList<>()).add(k);
+            // a copy: a store may hand every entry the same array
+            corrupt.computeIfAbsent(new Id(LogKeys.shard(k), LogKeys.epoch(k)), x -> new ArrayList<>()).add(k.clone());
         });
         s.foreignEntries = foreign.size();
         final TreeMap<Id, Boolean> ids = new TreeMap<>();
