@@ -20,7 +20,7 @@ import dev.vigil.storage.StoreSpec;
  * records, average value = bytes per log / records; Chronicle Map may grow 4x beyond, which covers
  * records split into more chunks than average. What a log may hold in bytes is configured, not
  * derived, because the worst case ({@link #worstCaseBytesPerLog}: every slot a full batch in every
- * view, every checkpoint a largest snapshot; about 70 MiB per replica at the defaults) would
+ * view, every checkpoint a largest snapshot: 60 MiB per replica at the defaults) would
  * reserve gigabytes per node for load that evidence committees do not see.
  *
  * @param recordsPerLogMax    records one (shard, epoch) log holds at most; an append beyond is refused
