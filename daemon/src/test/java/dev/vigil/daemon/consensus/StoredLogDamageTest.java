@@ -144,6 +144,22 @@ class StoredLogDamageTest {
         fill(logs.log(1, 0), 1);
     }
 
+    @Test
+    void theSmallestStoreTheKeysAllowTakesAFullLogOfLargestChunks() {
+        final LogSizing smallest = new ConsensusLogConfig(1, 64 * 1024).sizing(LogSamples.CONFIG, 4);
+        try (StoreDirectory d = StoreDirectory.open(dir, "t", List.of(smallest.spec()))) {
+            final StoredLog log = StoredLogs.open(d.store(LogSizing.STORE), smallest, LogSamples.LIMITS).log(0, 0);
+            final LogRecord big = new LogRecord.OwnCheckpoint(1, new byte[Digests.LENGTH], LogSamples.bytes(random, 60 * 1024));
+            log.append(big);
+            assertThat(LogSamples.encoded(log.records())).isEqualTo(LogSamples.encoded(List.of(big)));
+            log.truncate(1);
+            for (int i = 0; i < smallest.recordsPerLogMax(); i++) {
+                log.append(new LogRecord.View(i, false));
+            }
+            assertThat(log.size()).isOne();
+        }
+    }
+
     private static int indexOf(final byte[] hay, final byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
