@@ -27,7 +27,8 @@ record ConfigFile(
     }
 
     record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,
-                   Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas, Long replicationIntervalS) {
+                   Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas, Long replicationIntervalS,
+                   Long consensusReplicas, Long consensusLogKibPerReplica) {
     }
 
     record Listen(String peer, String api, String otlp) {

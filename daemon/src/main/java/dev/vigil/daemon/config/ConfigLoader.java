@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.daemon.consensus.ConsensusLogConfig;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Feature;
@@ -135,7 +136,7 @@ public final class ConfigLoader {
             Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
             queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection),
-            verdicts(file, raw.verdicts()));
+            consensusLog(file, raw.storage()), verdicts(file, raw.verdicts()));
     }
 
     private static VerdictSettings verdicts(final Path file, final ConfigFile.Verdicts given) {
@@ -173,7 +174,7 @@ public final class ConfigLoader {
 
     private static HistoryConfig history(final Path file, final ConfigFile.Storage raw, final DetectionConfig detection) {
         final HistoryConfig d = HistoryConfig.defaults();
-        final ConfigFile.Storage s = raw == null ? new ConfigFile.Storage(null, null, null, null, null, null, null, null) : raw;
+        final ConfigFile.Storage s = raw == null ? new ConfigFile.Storage(null, null, null, null, null, null, null, null, null, null) : raw;
         final long agents = range(file, "storage.expected_agents", s.expectedAgents(), d.expectedAgents(), 1, 10_000_000);
         // A restart rebuilds each agent's baseline window from its raw blocks, so raw must cover it.
         final long windowHours = ((long)detection.bucketSeconds() * detection.baselineBuckets() + 3_599) / 3_600;
@@ -193,6 +194,17 @@ public final class ConfigLoader {
         return new HistoryConfig(rawH * HistoryConfig.HOUR_MICROS, minuteD * HistoryConfig.DAY_MICROS,
             hourD * HistoryConfig.DAY_MICROS, dayD * HistoryConfig.DAY_MICROS, agents, perMinute,
             d.expectedObservationsPerMinute(), d.retentionDeletesPerPass(), replicas, replicationS * 1_000_000L);
+    }
+
+    private static ConsensusLogConfig consensusLog(final Path file, final ConfigFile.Storage s) {
+        final ConsensusLogConfig d = ConsensusLogConfig.defaults();
+        if (s == null) {
+            return d;
+        }
+        final int replicas = range(file, "storage.consensus_replicas", s.consensusReplicas(), d.replicasMax(), 1, 4_096);
+        final long kib = range(file, "storage.consensus_log_kib_per_replica", s.consensusLogKibPerReplica(),
+            d.bytesPerReplicaMax() / 1024, 64, 1024 * 1024);
+        return new ConsensusLogConfig(replicas, kib * 1024);
     }
 
     private static TreeConfig tree(final Path file, final ConfigFile.Tree raw, final int dimension) {

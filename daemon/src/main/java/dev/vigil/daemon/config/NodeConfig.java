@@ -28,10 +28,19 @@ public record NodeConfig(
     DetectionConfig detection,
     TreeConfig tree,
     dev.vigil.daemon.history.HistoryConfig history,
+    dev.vigil.daemon.consensus.ConsensusLogConfig consensusLog,
     VerdictSettings verdicts) {
 
     /** Where the stores live: {@code data_dir/stores}. */
     public java.nio.file.Path storesDir() {
         return dataDir.resolve("stores");
+    }
+
+    /**
+     * Where the consensus log lives: {@code data_dir/consensus}, a store directory of its own, so
+     * that resizing it (or moving it aside) leaves the agent history's stores as they are.
+     */
+    public java.nio.file.Path consensusDir() {
+        return dataDir.resolve("consensus");
     }
 }

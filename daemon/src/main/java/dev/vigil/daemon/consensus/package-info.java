@@ -39,8 +39,11 @@
  * Wiring into the node core (frames of the consensus message family carry
  * {@link dev.vigil.daemon.consensus.Message#encode()} bytes; the core's frame gate has already
  * authenticated the peer, the replica checks the signatures that certificates need), flyweight
- * codecs, the evidence state machine (a {@link dev.vigil.daemon.consensus.ReplicatedState}), a
- * durable {@link dev.vigil.daemon.consensus.ConsensusLog} (records encode with
- * {@link dev.vigil.daemon.consensus.LogRecords}) and simnet scenarios.
+ * codecs, the evidence state machine (a {@link dev.vigil.daemon.consensus.ReplicatedState}) and
+ * simnet scenarios. The durable {@link dev.vigil.daemon.consensus.ConsensusLog} exists:
+ * {@link dev.vigil.daemon.consensus.StoredLog}, one per (shard, epoch) in a store the node shares
+ * among its replicas ({@link dev.vigil.daemon.consensus.StoredLogs}, sized by
+ * {@link dev.vigil.daemon.consensus.LogSizing}); the daemon opens it, the driver that hands each
+ * replica its log is part of the wiring.
  */
 package dev.vigil.daemon.consensus;

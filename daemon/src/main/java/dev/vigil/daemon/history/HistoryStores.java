@@ -12,8 +12,11 @@ import java.util.Map;
 
 /**
  * The stores of one node, sized from its config: agent states, raw blocks, the three rollup
- * tiers, metadata (tree and membership snapshots), and the consensus log and certificates
- * (empty until consensus lands). Either files in {@code data_dir/stores} or heap maps (simnet).
+ * tiers, metadata (tree and membership snapshots), and two stores nothing writes: consensus-log and
+ * certificates, laid out before consensus existed and kept so that existing store directories still
+ * open (their manifest lists them). The consensus log itself is in {@code data_dir/consensus}
+ * ({@code dev.vigil.daemon.consensus.StoredLogs}, opened by the daemon's {@code NodeStores}). Either
+ * files in {@code data_dir/stores} or heap maps (simnet).
  */
 public final class HistoryStores implements AutoCloseable {
     public static final String AGENTS = "agents";

@@ -10,6 +10,14 @@ import dev.vigil.daemon.history.HistoryStores;
 import dev.vigil.daemon.history.PeerSnapshot;
 import dev.vigil.daemon.history.Replication;
 import dev.vigil.daemon.history.StoredAgent;
+import dev.vigil.daemon.consensus.CommitteeDirectory;
+import dev.vigil.daemon.consensus.ConsensusConfig;
+import dev.vigil.daemon.consensus.ConsensusLog;
+import dev.vigil.daemon.consensus.Limits;
+import dev.vigil.daemon.consensus.LogDamage;
+import dev.vigil.daemon.consensus.LogSizing;
+import dev.vigil.daemon.consensus.StoredLogs;
+import dev.vigil.storage.StoreDirectory;
 import dev.vigil.storage.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +26,8 @@ import java.util.List;
 
 /**
  * The daemon's stores and what lives in them: the agent history, the replicas other nodes sent,
- * and the peer snapshot a restart joins through. The one owner of the stores: only it closes them
+ * the peer snapshot a restart joins through, and the consensus logs of the committee replicas the
+ * node runs (in {@code data_dir/consensus}, see {@link #consensusLog}). The one owner of the stores: only it closes them
  * (a clean stop) or abandons them (a kill, as a crash would). Used on the core's thread once the
  * node runs.
  */
@@ -30,10 +39,15 @@ final class NodeStores {
     private final AgentHistory history;
     private final Replication replication;
     private final List<String> snapshotPeers;
+    private final StoreDirectory consensusStores;
+    private final StoredLogs consensusLogs;
 
-    private NodeStores(final NodeConfig config, final HistoryStores stores) {
+    private NodeStores(final NodeConfig config, final HistoryStores stores, final StoreDirectory consensusStores,
+                       final StoredLogs consensusLogs) {
         this.config = config;
         this.stores = stores;
+        this.consensusStores = consensusStores;
+        this.consensusLogs = consensusLogs;
         this.history = stores.history(config.history(), config.schema().size());
         this.replication = new Replication(stores.store(HistoryStores.REPLICAS), config.history().replicas(),
             config.history().replicationIntervalMicros(), config.schema().size());
@@ -53,12 +67,53 @@ final class NodeStores {
         } catch (final StoreException e) {
             throw new ConfigException(config.file(), "data_dir", e.getMessage());
         }
+        StoreDirectory consensus = null;
         try {
-            return new NodeStores(config, stores);
+            final LogSizing sizing = consensusLogSizing(config);
+            try {
+                consensus = StoreDirectory.open(config.consensusDir(), "consensus-log format=1", List.of(sizing.spec()));
+            } catch (final StoreException e) {
+                throw new ConfigException(config.file(), "data_dir", e.getMessage());
+            }
+            final StoredLogs logs = StoredLogs.open(consensus.store(LogSizing.STORE), sizing,
+                Limits.of(ConsensusConfig.defaults(), CommitteeDirectory.CANDIDATES_MAX));
+            report(config, consensus, logs);
+            return new NodeStores(config, stores, consensus, logs);
         } catch (final RuntimeException e) {
+            if (consensus != null) {
+                consensus.close();
+            }
             stores.close();
             throw e;
         }
+    }
+
+    /**
+     * The consensus-log bounds. Until the node runs replicas and reads a consensus config of its own,
+     * they follow {@link ConsensusConfig#defaults()} (K = 64, so L = 128) for committees of the default
+     * 3f + 1 = 4 members; a larger committee only makes records larger, which the bytes bound covers.
+     */
+    static LogSizing consensusLogSizing(final NodeConfig config) {
+        final ConsensusConfig c = ConsensusConfig.defaults();
+        return config.consensusLog().sizing(c, 3 * c.fConfigured() + 1);
+    }
+
+    private static void report(final NodeConfig config, final StoreDirectory dir, final StoredLogs logs) {
+        for (final LogDamage d : logs.damage()) {
+            if (d.crashLeftIt()) {
+                LOG.warn("{}", d);
+            } else {
+                LOG.error("{}", d);
+            }
+        }
+        if (logs.foreignEntries() > 0) {
+            LOG.warn("the consensus-log store in {} holds {} entries that are not log entries; left alone", dir.dir(), logs.foreignEntries());
+        }
+        final LogSizing s = logs.sizing();
+        LOG.info("consensus logs in {}: {} replicas' logs read back{}; bounds {} replicas, {} records and {} KiB per replica "
+            + "(worst case at the consensus defaults {} KiB)", config.consensusDir(), logs.logs().size(),
+            dir.recovered() ? " after recovery from an unclean stop" : "", s.replicasMax(), s.recordsPerLogMax(),
+            s.bytesPerLogMax() / 1024, s.worstCaseBytesPerLog() / 1024);
     }
 
     private static List<String> readPeerSnapshot(final HistoryStores stores, final String self) {
@@ -117,30 +172,20 @@ final class NodeStores {
         return stores.store(HistoryStores.CERTIFICATES);
     }
 
-    /** A committee replica's log of one shard and directory epoch. */
-    dev.vigil.daemon.consensus.ConsensusLog consensusLog(final int shard, final long epoch) {
-        return logs.computeIfAbsent(shard + "/" + epoch, k -> new ListLog());
+    /**
+     * The durable log of this node's replica of (shard, epoch): the one read back at start (rebuild
+     * the replica from its records with {@code Replica.recover}), or a new empty one.
+     *
+     * @throws dev.vigil.storage.StoreFullException when the node already holds logs for
+     *         {@code storage.consensus_replicas} replicas
+     */
+    ConsensusLog consensusLog(final int shard, final long epoch) {
+        return consensusLogs.log(shard, epoch);
     }
 
-    private final java.util.Map<String, dev.vigil.daemon.consensus.ConsensusLog> logs = new java.util.HashMap<>();
-
-    /** Held in memory only: until the stored log is wired, a restarted replica recovers by state transfer. */
-    private static final class ListLog implements dev.vigil.daemon.consensus.ConsensusLog {
-        private final List<dev.vigil.daemon.consensus.LogRecord> records = new java.util.ArrayList<>();
-
-        @Override
-        public void append(final dev.vigil.daemon.consensus.LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void truncate(final long stableSeq) {
-        }
-
-        @Override
-        public List<dev.vigil.daemon.consensus.LogRecord> records() {
-            return List.copyOf(records);
-        }
+    /** Every consensus log the node holds (the replicas a restart rebuilds), and dropping those it no longer needs. */
+    StoredLogs consensusLogs() {
+        return consensusLogs;
     }
 
     /** Whether opening them recovered from an unclean stop. */
@@ -150,11 +195,13 @@ final class NodeStores {
 
     /** A clean stop: writes and closes the stores, leaving the clean-stop marker. */
     void close() {
+        consensusStores.close();
         stores.close();
     }
 
     /** A kill: lets go of the stores without a clean stop, as a crash would. */
     void abandon() {
+        consensusStores.abandon();
         stores.abandon();
     }
 }

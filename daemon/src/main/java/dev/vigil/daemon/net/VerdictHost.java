@@ -39,12 +39,16 @@ final class VerdictHost {
     private final VerdictBook book;
     private final FleetVerdicts verdicts;
     private final BiFunction<Integer, Long, ConsensusLog> logs;
+    private final java.util.function.BiConsumer<Integer, Long> dropLog;
     private final Responses responses;
     private ScheduledFuture<?> tick;
+    private long oversizedSends;
 
     VerdictHost(final VerdictConfig config, final NodeCore core, final NodeEnv env, final PrivateKey key, final Certificate certificate,
                 final PublicKey ca, final Detector detector, final KeyValueStore verdictStore, final int certificatesMax,
-                final BiFunction<Integer, Long, ConsensusLog> logs, final Responses responses) {
+                final BiFunction<Integer, Long, ConsensusLog> logs, final java.util.function.BiConsumer<Integer, Long> dropLog,
+                final Responses responses) {
+        this.dropLog = dropLog;
         this.config = config;
         this.core = core;
         this.detector = detector;
@@ -73,7 +77,14 @@ final class VerdictHost {
 
         @Override
         public void send(final long nodeId, final String address, final byte[] message) {
-            core.sendConsensus(address, message);
+            try {
+                core.sendConsensus(address, message);
+            } catch (final IllegalArgumentException e) {
+                // above reassembly.message_bytes_max: the receiver would refuse it; a view change or a
+                // state reply that large means the bounds disagree, which the operator must hear of
+                oversizedSends++;
+                env.log().warn("fleet message of " + message.length + " bytes to " + address + " not sent: " + e.getMessage());
+            }
         }
 
         @Override
@@ -89,6 +100,11 @@ final class VerdictHost {
         @Override
         public ConsensusLog consensusLog(final int shard, final long epoch) {
             return logs.apply(shard, epoch);
+        }
+
+        @Override
+        public void dropConsensusLog(final int shard, final long epoch) {
+            dropLog.accept(shard, epoch);
         }
 
         @Override

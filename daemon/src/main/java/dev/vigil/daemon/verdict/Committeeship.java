@@ -42,9 +42,9 @@ import java.util.TreeMap;
  * <p>A new directory epoch: a member of the old committee submits the reconfiguration that closes
  * it and keeps serving its closing state; a member of the new one joins from that state when it
  * holds the previous epoch's directory, else (the first directory, or an epoch it could not follow)
- * starts empty. Seats more than two epochs old are closed.
+ * starts empty. Seats older than the previous epoch are closed and their logs dropped.
  *
- * <p>Bounds: one seat per shard per epoch held (three epochs); observers' keys
+ * <p>Bounds: one seat per shard per epoch held (two epochs; a log the store has no room for leaves the seat untaken, counted); observers' keys
  * {@value #OBSERVER_KEYS_MAX} (least recently used dropped: its next request carries its
  * certificate again); observers' addresses the same.
  */
@@ -121,13 +121,14 @@ public final class Committeeship implements Seat.Host {
                         old.replica.proposeReconfiguration(next, now);
                     }
                 }
-                // keep the seats of the two previous epochs (they serve their closing state to members
-                // still joining), close older ones
+                // keep the seat of the previous epoch (it serves its closing state to members still
+                // joining), close older ones
                 final Iterator<Map.Entry<Long, Seat>> it = mine.entrySet().iterator();
                 while (it.hasNext()) {
                     final Map.Entry<Long, Seat> e = it.next();
-                    if (e.getKey() < next.epoch() - 2) {
+                    if (e.getKey() < next.epoch() - 1) {
                         e.getValue().close();
+                        env.dropConsensusLog(shard, e.getKey());
                         it.remove();
                     }
                 }
@@ -136,10 +137,25 @@ public final class Committeeship implements Seat.Host {
             if (committee.indexOf(host.selfId()) < 0) {
                 continue;
             }
-            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE),
-                env.consensusLog(shard, next.epoch()), this);
-            seats.computeIfAbsent(shard, s -> new TreeMap<>()).put(next.epoch(), seat);
-            if (previous != null && previous.epoch() + 1 == next.epoch()) {
+            final TreeMap<Long, Seat> byEpoch = seats.computeIfAbsent(shard, s -> new TreeMap<>());
+            if (byEpoch.containsKey(next.epoch())) {
+                continue; // this epoch's directory again (a restart found it already): the seat runs
+            }
+            final dev.vigil.daemon.consensus.ConsensusLog log;
+            try {
+                log = env.consensusLog(shard, next.epoch());
+            } catch (final dev.vigil.storage.StoreException e) {
+                // without a durable log this member must not vote: the committee goes on with the others (it is one of the f)
+                host.refuse("seat-no-log", host.selfId(), "no seat on shard " + shard + " epoch " + next.epoch() + ": " + e.getMessage());
+                continue;
+            }
+            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE), log, this);
+            byEpoch.put(next.epoch(), seat);
+            final List<dev.vigil.daemon.consensus.LogRecord> persisted = seat.log.records();
+            if (!persisted.isEmpty()) {
+                // this node ran the seat before a restart: rebuild it from what it persisted
+                seat.replica = Replica.recover(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), persisted, now);
+            } else if (previous != null && previous.epoch() + 1 == next.epoch()) {
                 seat.replica = Replica.join(config.consensus(), committee, Committees.select(previous, shard, config.f()), signer, verifier,
                     seat.state, seat, env.log(), now);
             } else {

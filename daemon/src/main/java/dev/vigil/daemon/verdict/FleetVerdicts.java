@@ -72,9 +72,12 @@ public final class FleetVerdicts {
 
     /** One fleet message from an authenticated peer (the core checked the frames it came in). */
     public void onMessage(final long fromId, final String fromAddress, final byte[] bytes) {
-        if (!config.enabled()) {
-            return;
+        if (config.enabled()) {
+            guarded("a fleet message from " + NodeIds.toHex(fromId), () -> dispatch(fromId, fromAddress, bytes));
         }
+    }
+
+    private void dispatch(final long fromId, final String fromAddress, final byte[] bytes) {
         final FleetMessage m = FleetMessage.decode(bytes);
         if (m instanceof FleetMessage.Malformed bad) {
             refuse("malformed", fromId, bad.reason());
@@ -95,9 +98,12 @@ public final class FleetVerdicts {
 
     /** One scored window of an agent this node observes (its detector's clipped LLR, the CUSUM after). */
     public void onScore(final String agent, final double llr, final double cusumAfter) {
-        if (!config.enabled()) {
-            return;
+        if (config.enabled()) {
+            guarded("a score of " + agent, () -> score(agent, llr, cusumAfter));
         }
+    }
+
+    private void score(final String agent, final double llr, final double cusumAfter) {
         switch (lie) {
             case NONE -> observing.onScore(agent, llr, cusumAfter);
             case HIDE -> {
@@ -127,9 +133,37 @@ public final class FleetVerdicts {
 
     /** Housekeeping: the directory's issue and passing down, evidence resends. */
     public void onTick() {
-        if (!config.enabled()) {
-            return;
+        if (config.enabled()) {
+            guarded("the tick", this::tick);
         }
+    }
+
+    /**
+     * A bug: an exception out of handling input that decoded, or out of the tick. Counted and logged
+     * with its stack trace the first time per place; the node goes on (simnet's log fails the run).
+     */
+    private void guarded(final String during, final Runnable action) {
+        try {
+            action.run();
+        } catch (final RuntimeException e) {
+            internalErrors++;
+            final String where = dev.vigil.daemon.core.InternalErrors.location(e);
+            if (internalErrorPlaces.add(where) && internalErrorPlaces.size() < 1024) {
+                env.log().bug("node " + NodeIds.toHex(selfId) + ": internal error in fleet verdicts handling " + during + " at " + where
+                    + " (counted; later ones there are only counted)", e);
+            }
+        }
+    }
+
+    private long internalErrors;
+    private final java.util.Set<String> internalErrorPlaces = new java.util.HashSet<>();
+
+    /** Bugs caught at the entry points (see {@link #guarded}). */
+    public long internalErrors() {
+        return internalErrors;
+    }
+
+    private void tick() {
         final long now = env.nowMicros();
         if (now >= nextDirectoryMicros) {
             nextDirectoryMicros = now + config.directoryIntervalMicros();

@@ -19,6 +19,10 @@ public interface VerdictEnv {
     /** The durable log of this node's replica of one shard's committee in one directory epoch. */
     ConsensusLog consensusLog(int shard, long epoch);
 
+    /** The seat of (shard, epoch) is gone for good: its log may go. */
+    default void dropConsensusLog(final int shard, final long epoch) {
+    }
+
     /** A verdict certificate this node holds now for the first time (verified): store it, act on it. */
     void verdict(VerdictCertificate certificate);
 }

@@ -518,6 +518,26 @@ class ConfigLoaderTest {
             .hasMessageContaining("48");
     }
 
+    @Test
+    void theConsensusLogIsSizedForSixtyFourReplicasOfOneMebibyteByDefaultInItsOwnDirectory() throws IOException {
+        final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL));
+        assertThat(c.consensusLog()).isEqualTo(dev.vigil.daemon.consensus.ConsensusLogConfig.defaults());
+        assertThat(c.consensusLog().replicasMax()).isEqualTo(64);
+        assertThat(c.consensusLog().bytesPerReplicaMax()).isEqualTo(1024 * 1024);
+        assertThat(c.consensusDir()).isEqualTo(c.dataDir().resolve("consensus"));
+        final NodeConfig set = ConfigLoader.load(write("set.yaml", MINIMAL
+            + "storage:\n  consensus_replicas: 8\n  consensus_log_kib_per_replica: 4096\n"));
+        assertThat(set.consensusLog().replicasMax()).isEqualTo(8);
+        assertThat(set.consensusLog().bytesPerReplicaMax()).isEqualTo(4L << 20);
+    }
+
+    @Test
+    void consensusLogSizesOutOfRangeAreRefusedByName() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "storage:\n  consensus_log_kib_per_replica: 16\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("storage.consensus_log_kib_per_replica");
+    }
+
     private Path write(final String name, final String text) throws IOException {
         final Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());

@@ -25,11 +25,12 @@ import java.util.concurrent.Callable;
         + "'detection' (a synthetic fleet through the detector in process: precision, recall, false alarms), "
         + "'observers' (the same with the gateway tier: recall, delay and false alarms per mode and observer kind), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
-        + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM).",
+        + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM), "
+        + "'consensus-log' (appends/s and append latency of a replica's durable consensus log).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Combine.class, BenchCommand.Loopback.class,
         BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.ObserverBench.class, BenchCommand.Storage.class,
         BenchCommand.AgentState.class,
-        BenchCommand.Restart.class})
+        BenchCommand.Restart.class, BenchCommand.ConsensusLogCommand.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -333,6 +334,33 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(JSON.writeValueAsString(StorageBench.agentState(agents, dir)));
+            return 0;
+        }
+    }
+
+    @Command(name = "consensus-log", mixinStandardHelpOptions = true,
+        description = {"One replica's durable consensus log in a Chronicle Map file sized as the daemon sizes it: per sequence number",
+            "the accepted pre-prepare, prepared certificate and committed batch, every 64 a checkpoint, a stable one and the",
+            "truncation. Appends per second and the latency of each append (the replica sends only after it returns)."})
+    static final class ConsensusLogCommand implements Callable<Integer> {
+        @Option(names = "--seqs", defaultValue = "50000", description = "Sequence numbers, a tenth of them warm-up (default: ${DEFAULT-VALUE}).")
+        int seqs;
+
+        @Option(names = "--requests", defaultValue = "8", description = "Requests per batch (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--payload-bytes", defaultValue = "200", description = "Bytes of each request's payload (default: ${DEFAULT-VALUE}).")
+        int payloadBytes;
+
+        @Option(names = "--snapshot-bytes", defaultValue = "4096", description = "Bytes of each checkpoint's snapshot (default: ${DEFAULT-VALUE}).")
+        int snapshotBytes;
+
+        @Option(names = "--dir", description = "Keep the store here (default: a temporary directory, deleted).")
+        java.nio.file.Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(ConsensusLogBench.run(seqs, requests, payloadBytes, snapshotBytes, dir)));
             return 0;
         }
     }

@@ -368,12 +368,12 @@ final class StorageBench {
         return s[Math.min(s.length - 1, (int)Math.ceil(p * s.length) - 1)];
     }
 
-    private static double round(final double v, final int places) {
+    static double round(final double v, final int places) {
         final double f = Math.pow(10, places);
         return Math.round(v * f) / f;
     }
 
-    private static void deleteTree(final Path dir) throws IOException {
+    static void deleteTree(final Path dir) throws IOException {
         dev.vigil.daemon.net.LocalDaemons.deleteTree(dir);
     }
 }

@@ -1,0 +1,78 @@
+package dev.vigil.daemon.consensus;
+
+import dev.vigil.storage.StoreSpec;
+
+/**
+ * The bounds of the consensus-log store and of each replica's log in it, derived from a
+ * {@link ConsensusConfig} (window and checkpoint interval), the committee size and the node's
+ * sizing keys ({@code storage.consensus_replicas}, {@code storage.consensus_log_kib_per_replica}).
+ *
+ * <p>Records one log holds at most ({@link #recordsPerLogMax}): after {@code truncate(h)} the
+ * replica's log holds sequence numbers in (h, h + L] only, each with one accepted pre-prepare and
+ * one prepared certificate per view it entered there (the first view and up to
+ * {@code viewChangesPerWindow} more) and one committed record; plus its own checkpoints in the
+ * window (L / K + 1), the stables (latest, latest with state, one appended before its truncate),
+ * the base and the view record (two for the moment between appending a view and dropping the old).
+ * With the defaults (K = 64, L = 128, one view change per window) that is 128 × 5 + 3 + 3 + 1 + 2
+ * = 649 records.
+ *
+ * <p>The store is laid out for {@code replicasMax} logs each at both bounds: entries = replicas ×
+ * records, average value = bytes per log / records; Chronicle Map may grow 4x beyond, which covers
+ * records split into more chunks than average. What a log may hold in bytes is configured, not
+ * derived, because the worst case ({@link #worstCaseBytesPerLog}: every slot a full batch in every
+ * view, every checkpoint a largest snapshot: 60 MiB per replica at the defaults) would
+ * reserve gigabytes per node for load that evidence committees do not see.
+ *
+ * @param recordsPerLogMax    records one (shard, epoch) log holds at most; an append beyond is refused
+ * @param bytesPerLogMax      record bytes one log holds at most; an append beyond is refused
+ * @param replicasMax         (shard, epoch) logs the store holds at most; opening one more is refused
+ * @param chunkBytesMax       most bytes of one store entry; a record is split into chunks of this size
+ * @param worstCaseBytesPerLog what one log would hold if every slot and snapshot were largest (for the docs and the start-up line)
+ */
+public record LogSizing(int recordsPerLogMax, long bytesPerLogMax, int replicasMax, int chunkBytesMax, long worstCaseBytesPerLog) {
+    public static final String STORE = "consensus-log";
+    /** View changes within one window the record bound allows for (each re-accepts and re-prepares the window). */
+    public static final int VIEW_CHANGES_PER_WINDOW = 1;
+    public static final int REPLICAS_DEFAULT = 128;
+    public static final long BYTES_PER_LOG_DEFAULT = 1024 * 1024;
+    /**
+     * Largest store entry. Chronicle Map stores an entry up to a segment tier's size; 16 KiB is far
+     * below that at every sizing these keys allow, and big enough that most records take one chunk.
+     */
+    public static final int CHUNK_BYTES_MAX = 16 * 1024;
+
+    public LogSizing {
+        if (recordsPerLogMax < 8 || bytesPerLogMax < 4096 || replicasMax < 1 || replicasMax > Committees.SHARDS_MAX * 2
+            || chunkBytesMax <= LogChunks.HEADER) {
+            throw new IllegalArgumentException("consensus log sizing out of range: " + recordsPerLogMax + " records, " + bytesPerLogMax
+                + " bytes per log, " + replicasMax + " logs, " + chunkBytesMax + "-byte chunks");
+        }
+    }
+
+    /**
+     * @param members         committee size n the records are bounded for (prepared certificates grow with it)
+     * @param replicasMax     logs the node's store is laid out for
+     * @param bytesPerLogMax  bytes one log may hold
+     */
+    public static LogSizing of(final ConsensusConfig config, final int members, final int replicasMax, final long bytesPerLogMax) {
+        final int window = config.windowSeqs();
+        final int k = config.checkpointSeqs();
+        final int views = 1 + VIEW_CHANGES_PER_WINDOW;
+        final long perSeq = 2L * views + 1;
+        final long fixed = (window / k + 1) + 3 + 1 + 2;
+        final long records = window * perSeq + fixed;
+        final long batch = Vote.LENGTH + (long)config.batchBytesMax();
+        final long prepared = Vote.LENGTH * (long)members + 8;
+        final long committed = 8 + Digests.LENGTH + (long)config.batchBytesMax();
+        final long snapshot = 16 + (long)config.snapshotBytesMax() + (long)members * Checkpoint.LENGTH;
+        final long worst = window * (views * (batch + prepared) + committed) + ((window / k + 1) + 3) * snapshot;
+        return new LogSizing((int)Math.min(Integer.MAX_VALUE, records), bytesPerLogMax, replicasMax, CHUNK_BYTES_MAX, worst);
+    }
+
+    /** The store sized for {@link #replicasMax} logs at both bounds (see the class comment). */
+    public StoreSpec spec() {
+        final long entries = (long)replicasMax * recordsPerLogMax;
+        final long avg = Math.max(64, Math.min(chunkBytesMax, (bytesPerLogMax + recordsPerLogMax - 1) / recordsPerLogMax + LogChunks.HEADER));
+        return StoreSpec.fixedKey(STORE, entries, LogKeys.LENGTH, (int)avg);
+    }
+}
