@@ -1,8 +1,22 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
-import dev.vigil.daemon.core.NodeLog;
+import dev.vigil.daemon.consensus.Committee;
+import dev.vigil.daemon.consensus.CommitteeDirectory;
+import dev.vigil.daemon.consensus.Committees;
+import dev.vigil.daemon.consensus.ConsensusCounters;
+import dev.vigil.daemon.consensus.Delivery;
+import dev.vigil.daemon.consensus.KeySigner;
+import dev.vigil.daemon.consensus.Limits;
+import dev.vigil.daemon.consensus.MessageKind;
+import dev.vigil.daemon.consensus.Messages;
+import dev.vigil.daemon.consensus.Replica;
+import dev.vigil.daemon.consensus.ReplicaEffects;
+import dev.vigil.daemon.consensus.ReplicaStatus;
+import dev.vigil.daemon.consensus.Request;
+import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.Verifier;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +29,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A deterministic in-memory committee: 3f + 1 replicas, clients, and a seeded network that drops,
+ * A deterministic in-memory committee: 3f + 1 replicas of any {@link Workload}'s state machine,
+ * the workload's clients, and a seeded network that drops,
  * duplicates, delays, reorders and replays messages, all in virtual time on one thread. Faulty
  * members run the real replica behind a {@link Byzantine} filter on what they send. Invariants
  * are checked after every step and a failure names the seed ({@link SimScenario} replays it).
@@ -27,10 +42,19 @@ import java.util.TreeMap;
  * At the end ({@link #run()}): every request committed, every honest replica at the same sequence
  * number with the same state digest.
  */
-final class ConsensusSim {
-    enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE }
+public final class ConsensusSim {
+    /**
+     * What a member does to what its real replica sends ({@link Byzantine}). INFLATE, while
+     * primary, relays one client request per batch with its payload made over by
+     * {@link Workload#inflated} (its signature no longer matches), and resends old requests.
+     */
+    public enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE, INFLATE }
 
-    static final long T0_MICROS = 1_767_225_600_000_000L;
+    /** Clients one run holds: their keys and outstanding requests live in memory for the whole run. */
+    public static final int CLIENTS_MAX = 1_000;
+    /** Old requests a replaying client keeps to resend. */
+    private static final int REPLAYS_KEPT_MAX = 8;
+    public static final long T0_MICROS = 1_767_225_600_000_000L;
     /** -Dconsensus.trace=true prints every replica's log lines with the virtual time (debugging one seed). */
     static final boolean TRACE = Boolean.getBoolean("consensus.trace");
     static final boolean TRACE_DEBUG = Boolean.getBoolean("consensus.trace.debug");
@@ -38,6 +62,7 @@ final class ConsensusSim {
     private static final long CLIENT_RETRY_MICROS = 400_000;
 
     final SimScenario scenario;
+    final Workload workload;
     final Committee committee;
     final SimNode[] nodes;
     final Verifier verifier;
@@ -55,6 +80,8 @@ final class ConsensusSim {
     private long eventSeq;
     long steps;
     long messagesSent;
+    /** Sequence numbers at which two honest replicas delivered (or checkpointed) different digests; the run stops at the first. */
+    long conflictingCommits;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -64,19 +91,26 @@ final class ConsensusSim {
     }
 
     private final class Client {
+        final int index;
         final Signer signer;
+        final List<Request> sent = new ArrayList<>();
         long nextSeq = 1;
         Request outstanding;
         long sentMicros;
         int done;
 
-        Client(final Signer signer) {
+        Client(final int index, final Signer signer) {
+            this.index = index;
             this.signer = signer;
         }
     }
 
-    ConsensusSim(final SimScenario scenario) {
+    public ConsensusSim(final SimScenario scenario, final Workload workload) {
+        if (workload.clients() < 1 || workload.clients() > CLIENTS_MAX) {
+            throw new IllegalArgumentException(workload.clients() + " clients, 1 to " + CLIENTS_MAX);
+        }
         this.scenario = scenario;
+        this.workload = workload;
         this.rng = new SplittableRandom(scenario.seed());
         this.limits = Limits.of(scenario.config(), scenario.n());
         final PrivateKey issuerKey = key(999);
@@ -98,14 +132,18 @@ final class ConsensusSim {
             nodes[index] = new SimNode(this, index, k, scenario.behaviours().get(index));
             indexById.put(k.nodeId(), index);
         }
-        for (int c = 0; c < scenario.clients(); c++) {
+        final long[] clientIds = new long[workload.clients()];
+        for (int c = 0; c < clientIds.length; c++) {
             final PrivateKey k = key(1000 + c);
             keys.put(k.nodeId(), k.publicKey());
-            clients.add(new Client(new KeySigner(k)));
+            clients.add(new Client(c, new KeySigner(k)));
+            clientIds[c] = k.nodeId();
         }
+        workload.bind(clientIds);
     }
 
-    static PrivateKey simulatedKey(final long seed, final int which) {
+    /** The simulated (fast, NOT secure) key number {@code which} of a seed. */
+    public static PrivateKey simulatedKey(final long seed, final int which) {
         final byte[] secret = new byte[32];
         new SplittableRandom(seed * 1_000_003L + which).nextBytes(secret);
         return PrivateKey.simulatedInsecure(secret);
@@ -123,9 +161,9 @@ final class ConsensusSim {
     // ------------------------------------------------------------------ running
 
     /** Runs the scenario to convergence; throws {@link AssertionError} naming the seed on any violation. */
-    void run() {
+    public void run() {
         for (final SimNode node : nodes) {
-            node.state = new ChainState();
+            node.state = workload.newState();
             node.replica = Replica.start(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
                 node.log, now);
             check(node);
@@ -153,7 +191,7 @@ final class ConsensusSim {
     }
 
     /** After {@link #run()}: goes on for {@code micros} of virtual time (idle padding, late checkpoints), checks included. */
-    void settle(final long micros) {
+    public void settle(final long micros) {
         final long until = now + micros;
         while (!queue.isEmpty() && queue.peek().at() <= until) {
             final Event e = queue.poll();
@@ -229,6 +267,7 @@ final class ConsensusSim {
     void agree(final TreeMap<Long, byte[]> seen, final long seq, final byte[] digest, final String what) {
         final byte[] before = seen.putIfAbsent(seq, digest);
         if (before != null && !Arrays.equals(before, digest)) {
+            conflictingCommits++;
             throw fail("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
                 + HexFormat.of().formatHex(before, 0, 4) + " vs " + HexFormat.of().formatHex(digest, 0, 4));
         }
@@ -258,7 +297,7 @@ final class ConsensusSim {
         node.up = true;
         node.restarted = true;
         node.incarnation++;
-        node.state = new ChainState();
+        node.state = workload.newState();
         node.replica = Replica.recover(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
             node.log, node.store.records(), now);
         check(node);
@@ -267,28 +306,54 @@ final class ConsensusSim {
     // ------------------------------------------------------------------ clients
 
     private void clientTick(final Client c) {
-        if (c.outstanding == null && c.done < scenario.requestsPerClient()) {
-            final byte[] payload = ("op " + c.nextSeq + " of " + Long.toHexString(c.signer.id())).getBytes();
-            c.outstanding = Request.signed(c.signer, committee.shard(), c.nextSeq++, payload);
-            c.sentMicros = -CLIENT_RETRY_MICROS;
+        if (c.outstanding == null && !workload.finished(c.index)) {
+            final byte[] payload = workload.next(c.index, now);
+            if (payload != null) {
+                c.outstanding = Request.signed(c.signer, committee.shard(), c.nextSeq++, payload);
+                c.sentMicros = -CLIENT_RETRY_MICROS;
+            }
         }
         if (c.outstanding != null && now - c.sentMicros >= CLIENT_RETRY_MICROS) {
             c.sentMicros = now;
-            final byte[] bytes = c.outstanding.encode();
-            for (final SimNode node : nodes) {
-                if (fair() || rng.nextDouble() >= scenario.dropRate()) {
-                    at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
-                }
-            }
+            toAll(c.outstanding.encode());
         }
-        if (c.done < scenario.requestsPerClient()) {
+        if (workload.replays(c.index) && !c.sent.isEmpty() && rng.nextInt(4) == 0) {
+            toAll(c.sent.get(rng.nextInt(c.sent.size())).encode());
+        }
+        if (c.outstanding != null || !workload.finished(c.index)) {
             at(now + 20_000 + rng.nextLong(30_000), () -> clientTick(c));
         }
     }
 
-    void completed(final Request r) {
+    private void toAll(final byte[] bytes) {
+        for (final SimNode node : nodes) {
+            if (fair() || rng.nextDouble() >= scenario.dropRate()) {
+                at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
+            }
+        }
+    }
+
+    /** An honest member delivered a committed batch: the workload's checks, and its clients' completions. */
+    void delivered(final SimNode node, final Delivery d) {
+        final String broken = workload.delivered(node.index, d, node.state, now);
+        if (broken != null) {
+            throw fail(broken);
+        }
+        for (final Delivery.Outcome o : d.outcomes()) {
+            if (o.status() == Delivery.Status.APPLIED) {
+                completed(o.request());
+            }
+        }
+    }
+
+    private void completed(final Request r) {
         for (final Client c : clients) {
             if (c.outstanding != null && c.outstanding.sameAs(r)) {
+                if (c.sent.size() < REPLAYS_KEPT_MAX) {
+                    c.sent.add(c.outstanding);
+                } else {
+                    c.sent.set(rng.nextInt(REPLAYS_KEPT_MAX), c.outstanding);
+                }
                 c.outstanding = null;
                 c.done++;
             }
@@ -297,7 +362,7 @@ final class ConsensusSim {
 
     private boolean allDone() {
         for (final Client c : clients) {
-            if (c.done < scenario.requestsPerClient()) {
+            if (c.outstanding != null || !workload.finished(c.index)) {
                 return false;
             }
         }
@@ -305,7 +370,7 @@ final class ConsensusSim {
     }
 
     /** Every honest replica up, at one sequence number, with one state digest. */
-    boolean converged() {
+    public boolean converged() {
         byte[] digest = null;
         long seq = -1;
         for (final SimNode node : nodes) {
@@ -354,8 +419,9 @@ final class ConsensusSim {
     String progress() {
         final StringBuilder b = new StringBuilder();
         for (final Client c : clients) {
-            b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append('/')
-                .append(scenario.requestsPerClient()).append('\n');
+            b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append(" done")
+                .append(c.outstanding != null ? ", one outstanding" : "").append(workload.finished(c.index) ? "" : ", more to send")
+                .append('\n');
         }
         for (final SimNode node : nodes) {
             b.append("  member ").append(node.index).append(' ').append(node.behaviour).append(node.up ? "" : " DOWN");
@@ -370,7 +436,7 @@ final class ConsensusSim {
         return b.toString();
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
@@ -378,12 +444,12 @@ final class ConsensusSim {
         return rng;
     }
 
-    SimNode[] nodes() {
+    public SimNode[] nodes() {
         return nodes;
     }
 
     /** The largest decided sequence number (for reports). */
-    long decidedMax() {
+    public long decidedMax() {
         return decided.isEmpty() ? 0 : decided.lastKey();
     }
 }
