@@ -448,6 +448,33 @@ public final class ConsensusSim {
         return nodes;
     }
 
+    /** Steps run so far (inputs to a replica, client ticks, crashes and restarts). */
+    public long steps() {
+        return steps;
+    }
+
+    /** Messages replicas sent, before the network dropped or copied any. */
+    public long messagesSent() {
+        return messagesSent;
+    }
+
+    /** Sequence numbers at which honest replicas delivered or checkpointed different digests (the run stops at the first). */
+    public long conflictingCommits() {
+        return conflictingCommits;
+    }
+
+    /** The highest view any honest replica that is up operates in or is changing to: how many view changes the run went through. */
+    public long viewMax() {
+        long max = 0;
+        for (final SimNode node : nodes) {
+            if (node.honest() && node.replica != null) {
+                final ReplicaStatus s = node.replica.status();
+                max = Math.max(max, s.changing() ? s.changingTo() : s.view());
+            }
+        }
+        return max;
+    }
+
     /** The largest decided sequence number (for reports). */
     public long decidedMax() {
         return decided.isEmpty() ? 0 : decided.lastKey();

@@ -76,6 +76,14 @@ public record SimScenario(long seed, int f, ConsensusConfig config, List<Consens
             delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, ed25519);
     }
 
+    public SimScenario withBehaviours(final List<ConsensusSim.Behaviour> all) {
+        if (all.size() != n()) {
+            throw new IllegalArgumentException(all.size() + " behaviours for " + n() + " members");
+        }
+        return new SimScenario(seed, f, config, List.copyOf(all), clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
+            delayMaxMicrosUnfair, delayMaxMicrosFair, crashMember, crashAtMicros, downMicros, crashEffects, endMicros, ed25519);
+    }
+
     public SimScenario withCrash(final int member, final long atMicros, final long forMicros, final int afterEffects) {
         return new SimScenario(seed, f, config, behaviours, clients, requestsPerClient, unfairMicros, dropRate, duplicateRate, replayRate,
             delayMaxMicrosUnfair, delayMaxMicrosFair, member, atMicros, forMicros, afterEffects, endMicros, ed25519);
