@@ -82,6 +82,8 @@ public final class ConsensusSim {
     long messagesSent;
     /** Sequence numbers at which two honest replicas delivered (or checkpointed) different digests; the run stops at the first. */
     long conflictingCommits;
+    /** The first broken invariant an effect found in the current step (see {@link #breakAfterStep}). */
+    private AssertionError broken;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -216,11 +218,24 @@ public final class ConsensusSim {
             return;
         }
         input.run();
+        if (broken != null) {
+            throw broken;
+        }
         if (node.crashing) {
             down(node);
             return;
         }
         check(node);
+    }
+
+    /**
+     * A broken invariant found inside a replica's effect: thrown once the replica's step returns,
+     * so that the replica's own guard does not take it for a bug of its handler.
+     */
+    private void breakAfterStep(final String what) {
+        if (broken == null) {
+            broken = fail(what);
+        }
     }
 
     // ------------------------------------------------------------------ network
@@ -268,7 +283,7 @@ public final class ConsensusSim {
         final byte[] before = seen.putIfAbsent(seq, digest);
         if (before != null && !Arrays.equals(before, digest)) {
             conflictingCommits++;
-            throw fail("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
+            breakAfterStep("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
                 + HexFormat.of().formatHex(before, 0, 4) + " vs " + HexFormat.of().formatHex(digest, 0, 4));
         }
     }
@@ -335,9 +350,9 @@ public final class ConsensusSim {
 
     /** An honest member delivered a committed batch: the workload's checks, and its clients' completions. */
     void delivered(final SimNode node, final Delivery d) {
-        final String broken = workload.delivered(node.index, d, node.state, now);
-        if (broken != null) {
-            throw fail(broken);
+        final String problem = workload.delivered(node.index, d, node.state, now);
+        if (problem != null) {
+            breakAfterStep(problem);
         }
         for (final Delivery.Outcome o : d.outcomes()) {
             if (o.status() == Delivery.Status.APPLIED) {
@@ -394,6 +409,9 @@ public final class ConsensusSim {
     // ------------------------------------------------------------------ checks
 
     private void check(final SimNode node) {
+        if (broken != null) {
+            throw broken;
+        }
         if (!node.up) {
             return;
         }
