@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * {@code vigil simnet --scenario byzantine}: one shard's committee of 3f + 1 real replicas
  * ordering signed evidence from a {@link Population} of observers, some lying, on the seeded
  * network of {@link ConsensusSim} (loss, duplication, reordering, replay while unfair), with up to
- * f faulty members (silent, equivocating while primary, forging, or relaying inflated evidence)
+ * f faulty members (silent, equivocating while primary, forging, or relaying inflated evidence;
+ * exactly one at f = 1)
  * and, in about two seeds of three, an honest member that crashes and restarts from its log.
  *
  * <p>Checked all along: honest replicas never deliver different batches or checkpoints at one
@@ -77,7 +78,8 @@ public final class ByzantineScenario {
         }
         final ConsensusSim.Behaviour[] faults = {ConsensusSim.Behaviour.SILENT, ConsensusSim.Behaviour.EQUIVOCATE,
             ConsensusSim.Behaviour.FORGE, ConsensusSim.Behaviour.INFLATE};
-        final int faulty = rng.nextInt(4) == 0 ? p.f() - 1 : p.f();
+        // f faulty members, or f - 1 in a quarter of the runs at f >= 2 (f = 1 always has its one)
+        final int faulty = p.f() > 1 && rng.nextInt(4) == 0 ? p.f() - 1 : p.f();
         for (int k = 0; k < faulty; k++) {
             // view 0's primary is faulty in about half the runs: equivocation and inflation act only from the primary
             int at = k == 0 && rng.nextBoolean() ? 0 : rng.nextInt(n);

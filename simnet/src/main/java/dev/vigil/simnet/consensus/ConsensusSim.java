@@ -52,14 +52,11 @@ public final class ConsensusSim {
 
     /** Clients one run holds: their keys and outstanding requests live in memory for the whole run. */
     public static final int CLIENTS_MAX = 1_000;
-    /** Old requests a replaying client keeps to resend. */
-    private static final int REPLAYS_KEPT_MAX = 8;
     public static final long T0_MICROS = 1_767_225_600_000_000L;
     /** -Dconsensus.trace=true prints every replica's log lines with the virtual time (debugging one seed). */
     static final boolean TRACE = Boolean.getBoolean("consensus.trace");
     static final boolean TRACE_DEBUG = Boolean.getBoolean("consensus.trace.debug");
     private static final int HISTORY_MAX = 2_000;
-    private static final long CLIENT_RETRY_MICROS = 400_000;
 
     final SimScenario scenario;
     final Workload workload;
@@ -71,7 +68,7 @@ public final class ConsensusSim {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final Map<Long, PublicKey> keys = new HashMap<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
-    private final List<Client> clients = new ArrayList<>();
+    private final SimClients clients;
     private final List<byte[]> history = new ArrayList<>();
     final TreeMap<Long, byte[]> decided = new TreeMap<>();
     final TreeMap<Long, byte[]> checkpointDigests = new TreeMap<>();
@@ -89,21 +86,6 @@ public final class ConsensusSim {
         @Override
         public int compareTo(final Event o) {
             return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
-        }
-    }
-
-    private final class Client {
-        final int index;
-        final Signer signer;
-        final List<Request> sent = new ArrayList<>();
-        long nextSeq = 1;
-        Request outstanding;
-        long sentMicros;
-        int done;
-
-        Client(final int index, final Signer signer) {
-            this.index = index;
-            this.signer = signer;
         }
     }
 
@@ -134,13 +116,15 @@ public final class ConsensusSim {
             nodes[index] = new SimNode(this, index, k, scenario.behaviours().get(index));
             indexById.put(k.nodeId(), index);
         }
+        final List<Signer> clientSigners = new ArrayList<>();
         final long[] clientIds = new long[workload.clients()];
         for (int c = 0; c < clientIds.length; c++) {
             final PrivateKey k = key(1000 + c);
             keys.put(k.nodeId(), k.publicKey());
-            clients.add(new Client(c, new KeySigner(k)));
+            clientSigners.add(new KeySigner(k));
             clientIds[c] = k.nodeId();
         }
+        this.clients = new SimClients(this, clientSigners);
         workload.bind(clientIds);
     }
 
@@ -170,10 +154,7 @@ public final class ConsensusSim {
                 node.log, now);
             check(node);
         }
-        for (int c = 0; c < clients.size(); c++) {
-            final Client client = clients.get(c);
-            at(now + 1_000 + c * 3_000L, () -> clientTick(client));
-        }
+        clients.start();
         if (scenario.crashMember() >= 0) {
             at(T0_MICROS + scenario.crashAtMicros(), () -> crash(nodes[scenario.crashMember()]));
         }
@@ -185,7 +166,7 @@ public final class ConsensusSim {
             }
             e.action().run();
             steps++;
-            if (allDone() && converged()) {
+            if (clients.allDone() && converged()) {
                 return;
             }
         }
@@ -208,7 +189,7 @@ public final class ConsensusSim {
         queue.add(new Event(atMicros, eventSeq++, action));
     }
 
-    private boolean fair() {
+    boolean fair() {
         return now - T0_MICROS >= scenario.unfairMicros();
     }
 
@@ -271,7 +252,7 @@ public final class ConsensusSim {
         }
     }
 
-    private void deliver(final SimNode to, final byte[] bytes) {
+    void deliver(final SimNode to, final byte[] bytes) {
         step(to, () -> to.replica.onMessage(bytes, now));
     }
 
@@ -318,36 +299,6 @@ public final class ConsensusSim {
         check(node);
     }
 
-    // ------------------------------------------------------------------ clients
-
-    private void clientTick(final Client c) {
-        if (c.outstanding == null && !workload.finished(c.index)) {
-            final byte[] payload = workload.next(c.index, now);
-            if (payload != null) {
-                c.outstanding = Request.signed(c.signer, committee.shard(), c.nextSeq++, payload);
-                c.sentMicros = -CLIENT_RETRY_MICROS;
-            }
-        }
-        if (c.outstanding != null && now - c.sentMicros >= CLIENT_RETRY_MICROS) {
-            c.sentMicros = now;
-            toAll(c.outstanding.encode());
-        }
-        if (workload.replays(c.index) && !c.sent.isEmpty() && rng.nextInt(4) == 0) {
-            toAll(c.sent.get(rng.nextInt(c.sent.size())).encode());
-        }
-        if (c.outstanding != null || !workload.finished(c.index)) {
-            at(now + 20_000 + rng.nextLong(30_000), () -> clientTick(c));
-        }
-    }
-
-    private void toAll(final byte[] bytes) {
-        for (final SimNode node : nodes) {
-            if (fair() || rng.nextDouble() >= scenario.dropRate()) {
-                at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
-            }
-        }
-    }
-
     /** An honest member delivered a committed batch: the workload's checks, and its clients' completions. */
     void delivered(final SimNode node, final Delivery d) {
         final String problem = workload.delivered(node.index, d, node.state, now);
@@ -356,32 +307,9 @@ public final class ConsensusSim {
         }
         for (final Delivery.Outcome o : d.outcomes()) {
             if (o.status() == Delivery.Status.APPLIED) {
-                completed(o.request());
+                clients.completed(o.request());
             }
         }
-    }
-
-    private void completed(final Request r) {
-        for (final Client c : clients) {
-            if (c.outstanding != null && c.outstanding.sameAs(r)) {
-                if (c.sent.size() < REPLAYS_KEPT_MAX) {
-                    c.sent.add(c.outstanding);
-                } else {
-                    c.sent.set(rng.nextInt(REPLAYS_KEPT_MAX), c.outstanding);
-                }
-                c.outstanding = null;
-                c.done++;
-            }
-        }
-    }
-
-    private boolean allDone() {
-        for (final Client c : clients) {
-            if (c.outstanding != null || !workload.finished(c.index)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Every honest replica up, at one sequence number, with one state digest. */
@@ -436,11 +364,7 @@ public final class ConsensusSim {
 
     String progress() {
         final StringBuilder b = new StringBuilder();
-        for (final Client c : clients) {
-            b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append(" done")
-                .append(c.outstanding != null ? ", one outstanding" : "").append(workload.finished(c.index) ? "" : ", more to send")
-                .append('\n');
-        }
+        clients.progress(b);
         for (final SimNode node : nodes) {
             b.append("  member ").append(node.index).append(' ').append(node.behaviour).append(node.up ? "" : " DOWN");
             if (node.up) {
