@@ -62,7 +62,8 @@ public final class ByzantineScenario {
             converged = true;
             failed.addAll(ByzantineChecks.atEnd(sim, workload, population));
         } catch (final AssertionError e) {
-            failed.add(e.getMessage().lines().findFirst().orElse("") + " (replay: --seed " + p.seed() + " --f " + p.f() + ")");
+            failed.add(e.getMessage().lines().findFirst().orElse("") + " (replay: --seed " + p.seed() + " --f " + p.f()
+                + (p.ed25519() ? "" : " --signatures simulated") + (p.bug() == Bug.NONE ? "" : ", bug " + p.bug()) + ")");
         }
         return ByzantineReport.of(p, scenario, population, sim, workload, converged, failed);
     }

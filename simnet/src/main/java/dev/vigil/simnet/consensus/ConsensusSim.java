@@ -38,9 +38,10 @@ import java.util.TreeMap;
  * <p>Checked after every step: no two honest replicas deliver different batches at one sequence
  * number, nor take different checkpoints at one; every message an honest or faulty replica
  * sends leaves after the record it depends on was persisted; no replica reports an internal
- * error (which includes its own invariants: window, bounds); every bound in its status holds.
- * At the end ({@link #run()}): every request committed, every honest replica at the same sequence
- * number with the same state digest.
+ * error (which includes its own invariants: window, bounds); every bound in its status holds;
+ * the workload's own checks of each honest delivery ({@link Workload#delivered}).
+ * At the end ({@link #run()}): every client's request committed and nothing more to send, every
+ * honest replica at the same sequence number with the same state digest.
  */
 public final class ConsensusSim {
     /**
