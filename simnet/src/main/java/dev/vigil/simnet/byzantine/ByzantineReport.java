@@ -14,7 +14,7 @@ final class ByzantineReport {
 
     static Map<String, Object> of(final ByzantineScenario.Params p, final SimScenario scenario, final Population population,
                                   final ConsensusSim sim, final EvidenceWorkload workload, final boolean converged,
-                                  final List<String> failed) {
+                                  final long certificatesVerified, final List<String> failed) {
         final Map<String, Object> r = ByzantineScenario.map();
         r.put("scenario", "byzantine");
         r.put("seed", p.seed());
@@ -42,6 +42,7 @@ final class ByzantineReport {
         r.put("compromised", compromised);
         r.put("verdicts_required", expected);
         r.put("verdicts", workload.verdicts.size());
+        r.put("certificates_verified", certificatesVerified);
         final List<Double> times = new ArrayList<>();
         workload.verdictMicros.forEach((agent, at) -> {
             final Long first = workload.streams().firstIncriminatingMicros.get(agent);

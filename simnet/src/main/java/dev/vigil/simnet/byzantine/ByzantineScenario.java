@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * sequence number; every verdict is on a compromised agent and within what honest evidence alone
  * supports ({@link CheckedEvidenceState}); honest replicas decide identical verdicts, version-vector
  * digest included. At the end: every honest replica has the same state digest and convicted set,
- * and every compromised agent seen by at least 2f + 1 honest observers has a verdict.
+ * every compromised agent seen by at least 2f + 1 honest observers has a verdict, and every
+ * verdict signed by 2f + 1 honest members makes a certificate that verifies offline ({@link VerdictCertificates}).
  */
 public final class ByzantineScenario {
     /** Bugs a test may switch on to see the checker fail. */
@@ -56,16 +57,18 @@ public final class ByzantineScenario {
         final EvidenceWorkload workload = new EvidenceWorkload(population, p.seed(), ConsensusSim.T0_MICROS);
         final ConsensusSim sim = new ConsensusSim(scenario, workload);
         final List<String> failed = new ArrayList<>();
+        final long[] certificatesVerified = new long[1];
         boolean converged = false;
         try {
             sim.run();
             converged = true;
             failed.addAll(ByzantineChecks.atEnd(sim, workload, population));
+            failed.addAll(VerdictCertificates.check(sim, workload, certificatesVerified));
         } catch (final AssertionError e) {
             failed.add(e.getMessage().lines().findFirst().orElse("") + " (replay: --seed " + p.seed() + " --f " + p.f()
                 + (p.ed25519() ? "" : " --signatures simulated") + (p.bug() == Bug.NONE ? "" : ", bug " + p.bug()) + ")");
         }
-        return ByzantineReport.of(p, scenario, population, sim, workload, converged, failed);
+        return ByzantineReport.of(p, scenario, population, sim, workload, converged, certificatesVerified[0], failed);
     }
 
     /** The network, crash and load of {@link SimScenario#random}, with this scenario's faulty members. */

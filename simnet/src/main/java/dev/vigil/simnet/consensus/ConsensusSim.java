@@ -136,7 +136,8 @@ public final class ConsensusSim {
         return PrivateKey.simulatedInsecure(secret);
     }
 
-    private PrivateKey key(final int which) {
+    /** Key number {@code which} of this run's seed and scheme (members are 0 to n - 1, clients from 1000, the issuer 999). */
+    public PrivateKey key(final int which) {
         if (!scenario.ed25519()) {
             return simulatedKey(scenario.seed(), which);
         }
@@ -389,6 +390,10 @@ public final class ConsensusSim {
 
     public SimNode[] nodes() {
         return nodes;
+    }
+
+    public SimScenario scenario() {
+        return scenario;
     }
 
     /** Steps run so far (inputs to a replica, client ticks, crashes and restarts). */

@@ -13,7 +13,7 @@ import dev.vigil.daemon.core.NodeLog;
 /** One committee member with its durable log; the replica object goes away while it is down. */
 public final class SimNode {
     public final int index;
-    final PrivateKey key;
+    public final PrivateKey key;
     final Signer signer;
     public final ConsensusSim.Behaviour behaviour;
     private final ConsensusSim sim;

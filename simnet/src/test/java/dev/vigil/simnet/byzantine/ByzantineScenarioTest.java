@@ -22,6 +22,7 @@ class ByzantineScenarioTest {
         assertThat(r.get("converged")).isEqualTo(true);
         assertThat(r.get("conflicting_commits")).isEqualTo(0L);
         assertThat((Integer)r.get("verdicts")).isGreaterThanOrEqualTo((Integer)r.get("verdicts_required"));
+        assertThat(r.get("certificates_verified")).as("every verdict's certificate verifies offline").isEqualTo((long)(Integer)r.get("verdicts"));
     }
 
     @Test
