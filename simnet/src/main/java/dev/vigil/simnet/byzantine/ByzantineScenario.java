@@ -58,6 +58,8 @@ public final class ByzantineScenario {
         final ConsensusSim sim = new ConsensusSim(scenario, workload);
         final List<String> failed = new ArrayList<>();
         final long[] certificatesVerified = new long[1];
+        final String replay = " (replay: --seed " + p.seed() + " --f " + p.f() + (p.ed25519() ? "" : " --signatures simulated")
+            + (p.bug() == Bug.NONE ? "" : ", bug " + p.bug()) + ")";
         boolean converged = false;
         try {
             sim.run();
@@ -65,9 +67,9 @@ public final class ByzantineScenario {
             failed.addAll(ByzantineChecks.atEnd(sim, workload, population));
             failed.addAll(VerdictCertificates.check(sim, workload, certificatesVerified));
         } catch (final AssertionError e) {
-            failed.add(e.getMessage().lines().findFirst().orElse("") + " (replay: --seed " + p.seed() + " --f " + p.f()
-                + (p.ed25519() ? "" : " --signatures simulated") + (p.bug() == Bug.NONE ? "" : ", bug " + p.bug()) + ")");
+            failed.add(e.getMessage().lines().findFirst().orElse(""));
         }
+        failed.replaceAll(line -> line + replay);
         return ByzantineReport.of(p, scenario, population, sim, workload, converged, certificatesVerified[0], failed);
     }
 
