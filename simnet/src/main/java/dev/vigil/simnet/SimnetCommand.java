@@ -63,6 +63,11 @@ public final class SimnetCommand implements Callable<Integer> {
         description = "Tree scenarios: print the tree log of these nodes (by index, 0 = founder) to stderr.")
     java.util.Set<Integer> trace = java.util.Set.of();
 
+    @Option(names = "--f", defaultValue = "1", paramLabel = "F",
+        description = "byzantine: faults tolerated, 1.." + dev.vigil.simnet.byzantine.ByzantineScenario.F_MAX
+            + ": a committee of 3F + 1, up to F faulty members, up to F lying observers per agent (default: ${DEFAULT-VALUE}).")
+    int f;
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
@@ -90,7 +95,7 @@ public final class SimnetCommand implements Callable<Integer> {
 
     /** Scenarios this build knows. */
     enum Scenario {
-        join, tree, propagation, churn, lying_head, restart;
+        join, tree, propagation, churn, lying_head, restart, byzantine;
 
         @Override
         public String toString() {
@@ -125,6 +130,10 @@ public final class SimnetCommand implements Callable<Integer> {
         }
         if (outsiders < 0 || outsiders > nodes) {
             err.println("vigil simnet: --outsiders must be in [0, --nodes], got " + outsiders);
+            return 2;
+        }
+        if (scenario == Scenario.byzantine && (f < 1 || f > dev.vigil.simnet.byzantine.ByzantineScenario.F_MAX)) {
+            err.println("vigil simnet: --f must be in [1, " + dev.vigil.simnet.byzantine.ByzantineScenario.F_MAX + "], got " + f);
             return 2;
         }
         if (!(loss >= 0 && loss < 1) || !(storageFaults >= 0 && storageFaults < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
@@ -166,6 +175,8 @@ public final class SimnetCommand implements Callable<Integer> {
                 .of(TreeScenario.Kind.valueOf(scenario.name()), nodes, seed).withB(b).withSignatures(signatures.scheme)
                 .withLoss(loss).withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withOutsiders(outsiders), host, progress ? err : null,
                 trace, err);
+            case byzantine -> dev.vigil.simnet.byzantine.ByzantineScenario.run(new dev.vigil.simnet.byzantine.ByzantineScenario.Params(
+                seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };
@@ -175,6 +186,13 @@ public final class SimnetCommand implements Callable<Integer> {
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {
             out.println(JSON.writeValueAsString(report));
+        } else if (scenario == Scenario.byzantine) {
+            out.printf("byzantine: f %s, seed %d, members %s, lying observers %s: %s verdicts (%s required), "
+                    + "verdict time p50 %s s, max %s s, %s view changes, %s conflicting commits%n",
+                report.get("f"), seed, report.get("members"), report.get("lying_observers"), report.get("verdicts"),
+                report.get("verdicts_required"), report.get("verdict_time_p50_s"),
+                report.get("verdict_time_max_s"), report.get("view_changes"), report.get("conflicting_commits"));
+            out.println("invariants failed: " + report.get("invariants_failed"));
         } else {
             out.printf("%s: %d nodes, seed %d: %s%n", report.get("scenario"), nodes, seed,
                 Boolean.TRUE.equals(report.get("converged"))

@@ -10,7 +10,8 @@ import java.util.Arrays;
 public record Checkpoint(int shard, long epoch, long sender, long seq, byte[] stateDigest, byte[] signature) implements Message {
     static final int LENGTH = Envelope.LENGTH + 8 + Digests.LENGTH + Signer.SIGNATURE_LENGTH;
 
-    static Checkpoint signed(final Committee committee, final Signer signer, final long seq, final byte[] stateDigest) {
+    /** A checkpoint message of this member, signed (public for simnet's forging members). */
+    public static Checkpoint signed(final Committee committee, final Signer signer, final long seq, final byte[] stateDigest) {
         final Checkpoint unsigned = new Checkpoint(committee.shard(), committee.epoch(), signer.id(), seq, stateDigest,
             new byte[Signer.SIGNATURE_LENGTH]);
         return new Checkpoint(unsigned.shard, unsigned.epoch, unsigned.sender, seq, stateDigest, signer.sign(unsigned.signedBytes()));

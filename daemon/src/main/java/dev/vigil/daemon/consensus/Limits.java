@@ -15,6 +15,7 @@ package dev.vigil.daemon.consensus;
 public record Limits(int membersMax, int batchRecordsMax, int batchBytesMax, int payloadBytesMax, int windowMax,
                      int snapshotBytesMax, int messageBytesMax) {
 
+    /** The bounds for a committee of {@code members} under {@code config} (public for simnet, which decodes what members send). */
     public static Limits of(final ConsensusConfig config, final int members) {
         final int n = members;
         final long stable = 8 + Digests.LENGTH + 1 + (long)n * Checkpoint.LENGTH;

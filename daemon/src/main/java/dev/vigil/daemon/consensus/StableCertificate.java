@@ -14,7 +14,8 @@ public record StableCertificate(long seq, byte[] stateDigest, List<Checkpoint> p
         proofs = List.copyOf(proofs);
     }
 
-    static StableCertificate base(final long seq, final byte[] stateDigest) {
+    /** The certificate of a committee's starting state, which needs no proofs (public for simnet's forging members). */
+    public static StableCertificate base(final long seq, final byte[] stateDigest) {
         return new StableCertificate(seq, stateDigest, List.of());
     }
 

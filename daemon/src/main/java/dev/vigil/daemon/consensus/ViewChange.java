@@ -21,7 +21,8 @@ public record ViewChange(int shard, long epoch, long sender, long newView, Stabl
         bodies = List.copyOf(bodies);
     }
 
-    static ViewChange signed(final Committee committee, final Signer signer, final long newView, final StableCertificate stable,
+    /** A view-change of this member, signed (public for simnet's forging members). */
+    public static ViewChange signed(final Committee committee, final Signer signer, final long newView, final StableCertificate stable,
                              final List<PreparedCertificate> prepared, final List<Batch> bodies) {
         final ViewChange unsigned = new ViewChange(committee.shard(), committee.epoch(), signer.id(), newView, stable, prepared,
             new byte[Signer.SIGNATURE_LENGTH], bodies);

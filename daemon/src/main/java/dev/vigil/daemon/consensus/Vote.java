@@ -13,18 +13,21 @@ public record Vote(MessageKind kind, int shard, long epoch, long sender, long vi
 
     static final int LENGTH = Envelope.LENGTH + 8 + 8 + Digests.LENGTH + Signer.SIGNATURE_LENGTH;
 
-    static Vote signed(final MessageKind kind, final Committee committee, final Signer signer, final long view,
+    /** A vote of this member signed with its key (public for simnet, whose faulty members craft votes). */
+    public static Vote signed(final MessageKind kind, final Committee committee, final Signer signer, final long view,
                        final long seq, final byte[] digest) {
         final Vote unsigned = new Vote(kind, committee.shard(), committee.epoch(), signer.id(), view, seq, digest,
             new byte[Signer.SIGNATURE_LENGTH]);
         return unsigned.withSignature(signer.sign(unsigned.signedBytes()));
     }
 
-    Vote withSignature(final byte[] s) {
+    /** The same vote under another signature (public for simnet's forging members). */
+    public Vote withSignature(final byte[] s) {
         return new Vote(kind, shard, epoch, sender, view, seq, digest, s);
     }
 
-    byte[] signedBytes() {
+    /** The bytes the signature covers (public for simnet's forging members). */
+    public byte[] signedBytes() {
         final CanonicalWriter w = new CanonicalWriter(LENGTH);
         writeSigned(w);
         return w.toBytes();

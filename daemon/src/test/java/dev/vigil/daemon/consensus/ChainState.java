@@ -12,7 +12,7 @@ import java.util.List;
  * its sequence number: two replicas have equal snapshots exactly when they applied the same
  * requests in the same order. Each result is the chain value after that request.
  */
-final class ChainState implements ReplicatedState {
+public final class ChainState implements ReplicatedState {
     private byte[] chain = new byte[32];
     private long applied;
 
@@ -44,7 +44,7 @@ final class ChainState implements ReplicatedState {
         b.get(chain);
     }
 
-    long applied() {
+    public long applied() {
         return applied;
     }
 

@@ -17,7 +17,7 @@ class CommitteesTest {
     private static final Signer ISSUER = signer(999);
 
     private static Signer signer(final int which) {
-        final PrivateKey k = ConsensusSim.simulatedKey(5, which);
+        final PrivateKey k = TestKeys.simulatedKey(5, which);
         KEYS.put(k.nodeId(), k.publicKey());
         return new KeySigner(k);
     }
@@ -25,7 +25,7 @@ class CommitteesTest {
     private static List<CommitteeDirectory.Candidate> candidates(final int count) {
         final List<CommitteeDirectory.Candidate> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            final PrivateKey k = ConsensusSim.simulatedKey(5, i);
+            final PrivateKey k = TestKeys.simulatedKey(5, i);
             out.add(new CommitteeDirectory.Candidate(k.nodeId(), k.publicKey().encoded(), "10.0.0." + i + ":7400"));
         }
         return out;

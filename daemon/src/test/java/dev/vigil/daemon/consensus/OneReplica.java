@@ -14,7 +14,7 @@ import java.util.Map;
  * craft their (validly signed) messages, and every effect recorded in order.
  */
 final class OneReplica {
-    static final long T0 = ConsensusSim.T0_MICROS;
+    static final long T0 = TestKeys.T0_MICROS;
 
     /** One recorded effect. */
     record Effect(String kind, LogRecord record, long to, byte[] message, Delivery delivery) {
@@ -48,13 +48,13 @@ final class OneReplica {
         final List<CommitteeDirectory.Candidate> candidates = new ArrayList<>();
         final List<PrivateKey> memberKeys = new ArrayList<>();
         for (int i = 0; i < 3 * f + 1; i++) {
-            final PrivateKey k = ConsensusSim.simulatedKey(77, i);
+            final PrivateKey k = TestKeys.simulatedKey(77, i);
             memberKeys.add(k);
             keys.put(k.nodeId(), k.publicKey());
             candidates.add(new CommitteeDirectory.Candidate(k.nodeId(), k.publicKey().encoded(), "m" + i));
         }
-        final PrivateKey clientKey = ConsensusSim.simulatedKey(77, 500);
-        final PrivateKey issuerKey = ConsensusSim.simulatedKey(77, 999);
+        final PrivateKey clientKey = TestKeys.simulatedKey(77, 500);
+        final PrivateKey issuerKey = TestKeys.simulatedKey(77, 999);
         keys.put(clientKey.nodeId(), clientKey.publicKey());
         keys.put(issuerKey.nodeId(), issuerKey.publicKey());
         this.client = new KeySigner(clientKey);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * messages go by (node id, epoch in their envelope), with random delays.
  */
 class ReconfigurationTest {
-    private static final ConsensusConfig CONFIG = SimScenario.testConfig(1);
+    private static final ConsensusConfig CONFIG = TestKeys.testConfig(1);
     private static final int SHARD = 9;
 
     @Test
@@ -49,15 +49,15 @@ class ReconfigurationTest {
     private final List<Runnable> actions = new ArrayList<>();
     private final Map<Long, long[]> timers = new HashMap<>();
     private final List<StableCertificate> closedAt = new ArrayList<>();
-    private long now = ConsensusSim.T0_MICROS;
+    private long now = TestKeys.T0_MICROS;
     private final Verifier verifier;
     private final Signer issuer;
     private final Signer client;
 
     TwoEpochs(final long seed) {
         rng = new SplittableRandom(seed);
-        final PrivateKey i = ConsensusSim.simulatedKey(seed, 999);
-        final PrivateKey c = ConsensusSim.simulatedKey(seed, 500);
+        final PrivateKey i = TestKeys.simulatedKey(seed, 999);
+        final PrivateKey c = TestKeys.simulatedKey(seed, 500);
         keys.put(i.nodeId(), i.publicKey());
         keys.put(c.nodeId(), c.publicKey());
         issuer = new KeySigner(i);
@@ -163,7 +163,7 @@ class ReconfigurationTest {
     }
 
     private Signer member(final int which) {
-        final PrivateKey k = ConsensusSim.simulatedKey(11, which);
+        final PrivateKey k = TestKeys.simulatedKey(11, which);
         keys.put(k.nodeId(), k.publicKey());
         return new KeySigner(k);
     }

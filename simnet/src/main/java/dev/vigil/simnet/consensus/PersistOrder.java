@@ -1,4 +1,14 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
+
+import dev.vigil.daemon.consensus.Checkpoint;
+import dev.vigil.daemon.consensus.LogRecord;
+import dev.vigil.daemon.consensus.Message;
+import dev.vigil.daemon.consensus.MessageKind;
+import dev.vigil.daemon.consensus.Messages;
+import dev.vigil.daemon.consensus.NewView;
+import dev.vigil.daemon.consensus.Proposal;
+import dev.vigil.daemon.consensus.ViewChange;
+import dev.vigil.daemon.consensus.Vote;
 
 import java.util.HexFormat;
 

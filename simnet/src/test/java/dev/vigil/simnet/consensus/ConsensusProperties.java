@@ -1,4 +1,4 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
@@ -14,11 +14,11 @@ import net.jqwik.api.constraints.LongRange;
 class ConsensusProperties {
     @Property(tries = 200, generation = GenerationMode.EXHAUSTIVE)
     void safeAndLiveAtF1(@ForAll @LongRange(min = 1, max = 200) final long seed) {
-        new ConsensusSim(SimScenario.random(seed, 1)).run();
+        ChainWorkload.sim(SimScenario.random(seed, 1)).run();
     }
 
     @Property(tries = 50, generation = GenerationMode.EXHAUSTIVE)
     void safeAndLiveAtF2(@ForAll @LongRange(min = 1, max = 50) final long seed) {
-        new ConsensusSim(SimScenario.random(seed, 2)).run();
+        ChainWorkload.sim(SimScenario.random(seed, 2)).run();
     }
 }

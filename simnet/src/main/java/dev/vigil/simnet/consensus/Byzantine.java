@@ -1,4 +1,19 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
+
+import dev.vigil.daemon.consensus.Batch;
+import dev.vigil.daemon.consensus.Checkpoint;
+import dev.vigil.daemon.consensus.Committee;
+import dev.vigil.daemon.consensus.CommitteeDirectory;
+import dev.vigil.daemon.consensus.Message;
+import dev.vigil.daemon.consensus.MessageKind;
+import dev.vigil.daemon.consensus.Messages;
+import dev.vigil.daemon.consensus.PreparedCertificate;
+import dev.vigil.daemon.consensus.Proposal;
+import dev.vigil.daemon.consensus.Request;
+import dev.vigil.daemon.consensus.StableCertificate;
+import dev.vigil.daemon.consensus.StateReply;
+import dev.vigil.daemon.consensus.ViewChange;
+import dev.vigil.daemon.consensus.Vote;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +26,17 @@ import java.util.SplittableRandom;
  * real messages: flipped bytes, garbage, validly signed conflicting votes, votes claiming another
  * sender, checkpoints with a made-up digest, votes for a far view, view-changes with a forged
  * prepared certificate, state replies whose snapshot it altered under a valid certificate.
+ * INFLATE, while primary, proposes each batch with one client request's payload made over by the
+ * workload (a validly signed pre-prepare around a request whose client signature no longer
+ * matches), and sends requests it proposed before to the others again.
  */
 final class Byzantine {
+    /** Requests an INFLATE member keeps from its own proposals to replay. */
+    private static final int PROPOSED_KEPT_MAX = 16;
     private final ConsensusSim sim;
     private final SimNode node;
     private final SplittableRandom rng;
+    private final List<Request> proposed = new ArrayList<>();
 
     Byzantine(final ConsensusSim sim, final SimNode node, final SplittableRandom rng) {
         this.sim = sim;
@@ -28,9 +49,11 @@ final class Byzantine {
             equivocate(message);
             return;
         }
+        final byte[] sent = node.behaviour == ConsensusSim.Behaviour.INFLATE && message[0] == MessageKind.PRE_PREPARE.code
+            ? inflate(message) : message;
         for (final CommitteeDirectory.Candidate c : sim.committee.members()) {
             if (c.nodeId() != node.key.nodeId()) {
-                send(c.nodeId(), message);
+                send(c.nodeId(), sent);
             }
         }
     }
@@ -38,6 +61,12 @@ final class Byzantine {
     void send(final long to, final byte[] message) {
         switch (node.behaviour) {
             case HONEST, EQUIVOCATE -> sim.send(node, to, message);
+            case INFLATE -> {
+                sim.send(node, to, message);
+                if (!proposed.isEmpty() && rng.nextInt(8) == 0) {
+                    sim.send(node, to, proposed.get(rng.nextInt(proposed.size())).encode());
+                }
+            }
             case SILENT -> {
             }
             case FORGE -> forge(to, message);
@@ -67,6 +96,33 @@ final class Byzantine {
                 sim.send(node, to, i < split ? altMessage : message);
             }
         }
+    }
+
+    /** The same proposal, validly signed by this primary, with one client's payload made over. */
+    private byte[] inflate(final byte[] message) {
+        final Proposal p = (Proposal)Messages.decode(message, sim.limits).message();
+        final List<Request> requests = new ArrayList<>(p.batch().requests());
+        final List<Integer> clients = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            if (!requests.get(i).isReconfiguration()) {
+                clients.add(i);
+            }
+        }
+        if (clients.isEmpty()) {
+            return message;
+        }
+        final int at = clients.get(rng.nextInt(clients.size()));
+        final Request r = requests.get(at);
+        if (proposed.size() < PROPOSED_KEPT_MAX) {
+            proposed.add(r);
+        } else {
+            proposed.set(rng.nextInt(PROPOSED_KEPT_MAX), r);
+        }
+        requests.set(at, new Request(r.shard(), r.client(), r.requestSeq(), sim.workload.inflated(r.payload(), rng), r.signature()));
+        final Batch forged = new Batch(requests);
+        final Vote header = Vote.signed(MessageKind.PRE_PREPARE, sim.committee, node.signer, p.header().view(), p.header().seq(),
+            forged.digest());
+        return new Proposal(header, forged).encode();
     }
 
     private void forge(final long to, final byte[] message) {

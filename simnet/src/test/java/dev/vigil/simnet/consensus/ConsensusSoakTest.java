@@ -1,4 +1,4 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -27,7 +27,7 @@ class ConsensusSoakTest {
         int restartedCaughtUpByTransfer = 0;
         int restarts = 0;
         for (long seed = from; seed < from + count; seed++) {
-            final ConsensusSim sim = new ConsensusSim(SimScenario.random(seed, f));
+            final ConsensusSim sim = ChainWorkload.sim(SimScenario.random(seed, f));
             try {
                 sim.run();
                 steps += sim.steps;

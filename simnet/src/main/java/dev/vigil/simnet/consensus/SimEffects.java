@@ -1,4 +1,9 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
+
+import dev.vigil.daemon.consensus.Delivery;
+import dev.vigil.daemon.consensus.LogRecord;
+import dev.vigil.daemon.consensus.ReplicaEffects;
+import dev.vigil.daemon.consensus.TimerKind;
 
 import java.util.SplittableRandom;
 
@@ -79,11 +84,7 @@ final class SimEffects implements ReplicaEffects {
         }
         if (node.honest()) {
             sim.agree(sim.decided, d.seq(), d.batch().digest(), "batch");
-            for (final Delivery.Outcome o : d.outcomes()) {
-                if (o.status() == Delivery.Status.APPLIED) {
-                    sim.completed(o.request());
-                }
-            }
+            sim.delivered(node, d);
         }
     }
 

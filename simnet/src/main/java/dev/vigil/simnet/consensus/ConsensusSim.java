@@ -1,8 +1,22 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
-import dev.vigil.daemon.core.NodeLog;
+import dev.vigil.daemon.consensus.Committee;
+import dev.vigil.daemon.consensus.CommitteeDirectory;
+import dev.vigil.daemon.consensus.Committees;
+import dev.vigil.daemon.consensus.ConsensusCounters;
+import dev.vigil.daemon.consensus.Delivery;
+import dev.vigil.daemon.consensus.KeySigner;
+import dev.vigil.daemon.consensus.Limits;
+import dev.vigil.daemon.consensus.MessageKind;
+import dev.vigil.daemon.consensus.Messages;
+import dev.vigil.daemon.consensus.Replica;
+import dev.vigil.daemon.consensus.ReplicaEffects;
+import dev.vigil.daemon.consensus.ReplicaStatus;
+import dev.vigil.daemon.consensus.Request;
+import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.Verifier;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +29,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A deterministic in-memory committee: 3f + 1 replicas, clients, and a seeded network that drops,
+ * A deterministic in-memory committee: 3f + 1 replicas of any {@link Workload}'s state machine,
+ * the workload's clients, and a seeded network that drops,
  * duplicates, delays, reorders and replays messages, all in virtual time on one thread. Faulty
  * members run the real replica behind a {@link Byzantine} filter on what they send. Invariants
  * are checked after every step and a failure names the seed ({@link SimScenario} replays it).
@@ -23,21 +38,29 @@ import java.util.TreeMap;
  * <p>Checked after every step: no two honest replicas deliver different batches at one sequence
  * number, nor take different checkpoints at one; every message an honest or faulty replica
  * sends leaves after the record it depends on was persisted; no replica reports an internal
- * error (which includes its own invariants: window, bounds); every bound in its status holds.
- * At the end ({@link #run()}): every request committed, every honest replica at the same sequence
- * number with the same state digest.
+ * error (which includes its own invariants: window, bounds); every bound in its status holds;
+ * the workload's own checks of each honest delivery ({@link Workload#delivered}).
+ * At the end ({@link #run()}): every client's request committed and nothing more to send, every
+ * honest replica at the same sequence number with the same state digest.
  */
-final class ConsensusSim {
-    enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE }
+public final class ConsensusSim {
+    /**
+     * What a member does to what its real replica sends ({@link Byzantine}). INFLATE, while
+     * primary, relays one client request per batch with its payload made over by
+     * {@link Workload#inflated} (its signature no longer matches), and resends old requests.
+     */
+    public enum Behaviour { HONEST, SILENT, EQUIVOCATE, FORGE, INFLATE }
 
-    static final long T0_MICROS = 1_767_225_600_000_000L;
+    /** Clients one run holds: their keys and outstanding requests live in memory for the whole run. */
+    public static final int CLIENTS_MAX = 1_000;
+    public static final long T0_MICROS = 1_767_225_600_000_000L;
     /** -Dconsensus.trace=true prints every replica's log lines with the virtual time (debugging one seed). */
     static final boolean TRACE = Boolean.getBoolean("consensus.trace");
     static final boolean TRACE_DEBUG = Boolean.getBoolean("consensus.trace.debug");
     private static final int HISTORY_MAX = 2_000;
-    private static final long CLIENT_RETRY_MICROS = 400_000;
 
     final SimScenario scenario;
+    final Workload workload;
     final Committee committee;
     final SimNode[] nodes;
     final Verifier verifier;
@@ -46,7 +69,7 @@ final class ConsensusSim {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final Map<Long, PublicKey> keys = new HashMap<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
-    private final List<Client> clients = new ArrayList<>();
+    private final SimClients clients;
     private final List<byte[]> history = new ArrayList<>();
     final TreeMap<Long, byte[]> decided = new TreeMap<>();
     final TreeMap<Long, byte[]> checkpointDigests = new TreeMap<>();
@@ -55,6 +78,10 @@ final class ConsensusSim {
     private long eventSeq;
     long steps;
     long messagesSent;
+    /** Sequence numbers at which two honest replicas delivered (or checkpointed) different digests; the run stops at the first. */
+    long conflictingCommits;
+    /** The first broken invariant an effect found in the current step (see {@link #breakAfterStep}). */
+    private AssertionError broken;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -63,20 +90,12 @@ final class ConsensusSim {
         }
     }
 
-    private final class Client {
-        final Signer signer;
-        long nextSeq = 1;
-        Request outstanding;
-        long sentMicros;
-        int done;
-
-        Client(final Signer signer) {
-            this.signer = signer;
+    public ConsensusSim(final SimScenario scenario, final Workload workload) {
+        if (workload.clients() < 1 || workload.clients() > CLIENTS_MAX) {
+            throw new IllegalArgumentException(workload.clients() + " clients, 1 to " + CLIENTS_MAX);
         }
-    }
-
-    ConsensusSim(final SimScenario scenario) {
         this.scenario = scenario;
+        this.workload = workload;
         this.rng = new SplittableRandom(scenario.seed());
         this.limits = Limits.of(scenario.config(), scenario.n());
         final PrivateKey issuerKey = key(999);
@@ -98,20 +117,27 @@ final class ConsensusSim {
             nodes[index] = new SimNode(this, index, k, scenario.behaviours().get(index));
             indexById.put(k.nodeId(), index);
         }
-        for (int c = 0; c < scenario.clients(); c++) {
+        final List<Signer> clientSigners = new ArrayList<>();
+        final long[] clientIds = new long[workload.clients()];
+        for (int c = 0; c < clientIds.length; c++) {
             final PrivateKey k = key(1000 + c);
             keys.put(k.nodeId(), k.publicKey());
-            clients.add(new Client(new KeySigner(k)));
+            clientSigners.add(new KeySigner(k));
+            clientIds[c] = k.nodeId();
         }
+        this.clients = new SimClients(this, clientSigners);
+        workload.bind(clientIds);
     }
 
-    static PrivateKey simulatedKey(final long seed, final int which) {
+    /** The simulated (fast, NOT secure) key number {@code which} of a seed. */
+    public static PrivateKey simulatedKey(final long seed, final int which) {
         final byte[] secret = new byte[32];
         new SplittableRandom(seed * 1_000_003L + which).nextBytes(secret);
         return PrivateKey.simulatedInsecure(secret);
     }
 
-    private PrivateKey key(final int which) {
+    /** Key number {@code which} of this run's seed and scheme (members are 0 to n - 1, clients from 1000, the issuer 999). */
+    public PrivateKey key(final int which) {
         if (!scenario.ed25519()) {
             return simulatedKey(scenario.seed(), which);
         }
@@ -123,17 +149,14 @@ final class ConsensusSim {
     // ------------------------------------------------------------------ running
 
     /** Runs the scenario to convergence; throws {@link AssertionError} naming the seed on any violation. */
-    void run() {
+    public void run() {
         for (final SimNode node : nodes) {
-            node.state = new ChainState();
+            node.state = workload.newState();
             node.replica = Replica.start(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
                 node.log, now);
             check(node);
         }
-        for (int c = 0; c < clients.size(); c++) {
-            final Client client = clients.get(c);
-            at(now + 1_000 + c * 3_000L, () -> clientTick(client));
-        }
+        clients.start();
         if (scenario.crashMember() >= 0) {
             at(T0_MICROS + scenario.crashAtMicros(), () -> crash(nodes[scenario.crashMember()]));
         }
@@ -145,7 +168,7 @@ final class ConsensusSim {
             }
             e.action().run();
             steps++;
-            if (allDone() && converged()) {
+            if (clients.allDone() && converged()) {
                 return;
             }
         }
@@ -153,7 +176,7 @@ final class ConsensusSim {
     }
 
     /** After {@link #run()}: goes on for {@code micros} of virtual time (idle padding, late checkpoints), checks included. */
-    void settle(final long micros) {
+    public void settle(final long micros) {
         final long until = now + micros;
         while (!queue.isEmpty() && queue.peek().at() <= until) {
             final Event e = queue.poll();
@@ -168,7 +191,7 @@ final class ConsensusSim {
         queue.add(new Event(atMicros, eventSeq++, action));
     }
 
-    private boolean fair() {
+    boolean fair() {
         return now - T0_MICROS >= scenario.unfairMicros();
     }
 
@@ -178,11 +201,24 @@ final class ConsensusSim {
             return;
         }
         input.run();
+        if (broken != null) {
+            throw broken;
+        }
         if (node.crashing) {
             down(node);
             return;
         }
         check(node);
+    }
+
+    /**
+     * A broken invariant found inside a replica's effect: thrown once the replica's step returns,
+     * so that the replica's own guard does not take it for a bug of its handler.
+     */
+    private void breakAfterStep(final String what) {
+        if (broken == null) {
+            broken = fail(what);
+        }
     }
 
     // ------------------------------------------------------------------ network
@@ -218,7 +254,7 @@ final class ConsensusSim {
         }
     }
 
-    private void deliver(final SimNode to, final byte[] bytes) {
+    void deliver(final SimNode to, final byte[] bytes) {
         step(to, () -> to.replica.onMessage(bytes, now));
     }
 
@@ -229,7 +265,8 @@ final class ConsensusSim {
     void agree(final TreeMap<Long, byte[]> seen, final long seq, final byte[] digest, final String what) {
         final byte[] before = seen.putIfAbsent(seq, digest);
         if (before != null && !Arrays.equals(before, digest)) {
-            throw fail("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
+            conflictingCommits++;
+            breakAfterStep("SAFETY: two honest replicas disagree on the " + what + " at " + seq + ": "
                 + HexFormat.of().formatHex(before, 0, 4) + " vs " + HexFormat.of().formatHex(digest, 0, 4));
         }
     }
@@ -258,54 +295,27 @@ final class ConsensusSim {
         node.up = true;
         node.restarted = true;
         node.incarnation++;
-        node.state = new ChainState();
+        node.state = workload.newState();
         node.replica = Replica.recover(scenario.config(), committee, node.signer, verifier, node.state, effects(node),
             node.log, node.store.records(), now);
         check(node);
     }
 
-    // ------------------------------------------------------------------ clients
-
-    private void clientTick(final Client c) {
-        if (c.outstanding == null && c.done < scenario.requestsPerClient()) {
-            final byte[] payload = ("op " + c.nextSeq + " of " + Long.toHexString(c.signer.id())).getBytes();
-            c.outstanding = Request.signed(c.signer, committee.shard(), c.nextSeq++, payload);
-            c.sentMicros = -CLIENT_RETRY_MICROS;
+    /** An honest member delivered a committed batch: the workload's checks, and its clients' completions. */
+    void delivered(final SimNode node, final Delivery d) {
+        final String problem = workload.delivered(node.index, d, node.state, now);
+        if (problem != null) {
+            breakAfterStep(problem);
         }
-        if (c.outstanding != null && now - c.sentMicros >= CLIENT_RETRY_MICROS) {
-            c.sentMicros = now;
-            final byte[] bytes = c.outstanding.encode();
-            for (final SimNode node : nodes) {
-                if (fair() || rng.nextDouble() >= scenario.dropRate()) {
-                    at(now + 200 + rng.nextLong(scenario.delayMaxMicrosFair()), () -> deliver(node, bytes));
-                }
+        for (final Delivery.Outcome o : d.outcomes()) {
+            if (o.status() == Delivery.Status.APPLIED) {
+                clients.completed(o.request());
             }
         }
-        if (c.done < scenario.requestsPerClient()) {
-            at(now + 20_000 + rng.nextLong(30_000), () -> clientTick(c));
-        }
-    }
-
-    void completed(final Request r) {
-        for (final Client c : clients) {
-            if (c.outstanding != null && c.outstanding.sameAs(r)) {
-                c.outstanding = null;
-                c.done++;
-            }
-        }
-    }
-
-    private boolean allDone() {
-        for (final Client c : clients) {
-            if (c.done < scenario.requestsPerClient()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Every honest replica up, at one sequence number, with one state digest. */
-    boolean converged() {
+    public boolean converged() {
         byte[] digest = null;
         long seq = -1;
         for (final SimNode node : nodes) {
@@ -329,6 +339,9 @@ final class ConsensusSim {
     // ------------------------------------------------------------------ checks
 
     private void check(final SimNode node) {
+        if (broken != null) {
+            throw broken;
+        }
         if (!node.up) {
             return;
         }
@@ -353,10 +366,7 @@ final class ConsensusSim {
 
     String progress() {
         final StringBuilder b = new StringBuilder();
-        for (final Client c : clients) {
-            b.append("  client ").append(Long.toHexString(c.signer.id())).append(": ").append(c.done).append('/')
-                .append(scenario.requestsPerClient()).append('\n');
-        }
+        clients.progress(b);
         for (final SimNode node : nodes) {
             b.append("  member ").append(node.index).append(' ').append(node.behaviour).append(node.up ? "" : " DOWN");
             if (node.up) {
@@ -370,7 +380,7 @@ final class ConsensusSim {
         return b.toString();
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
@@ -378,12 +388,43 @@ final class ConsensusSim {
         return rng;
     }
 
-    SimNode[] nodes() {
+    public SimNode[] nodes() {
         return nodes;
     }
 
+    public SimScenario scenario() {
+        return scenario;
+    }
+
+    /** Steps run so far (inputs to a replica, client ticks, crashes and restarts). */
+    public long steps() {
+        return steps;
+    }
+
+    /** Messages replicas sent, before the network dropped or copied any. */
+    public long messagesSent() {
+        return messagesSent;
+    }
+
+    /** Sequence numbers at which honest replicas delivered or checkpointed different digests (the run stops at the first). */
+    public long conflictingCommits() {
+        return conflictingCommits;
+    }
+
+    /** The highest view any honest replica that is up operates in or is changing to: how many view changes the run went through. */
+    public long viewMax() {
+        long max = 0;
+        for (final SimNode node : nodes) {
+            if (node.honest() && node.replica != null) {
+                final ReplicaStatus s = node.replica.status();
+                max = Math.max(max, s.changing() ? s.changingTo() : s.view());
+            }
+        }
+        return max;
+    }
+
     /** The largest decided sequence number (for reports). */
-    long decidedMax() {
+    public long decidedMax() {
         return decided.isEmpty() ? 0 : decided.lastKey();
     }
 }

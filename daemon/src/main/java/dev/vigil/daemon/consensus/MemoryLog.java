@@ -8,14 +8,14 @@ import java.util.List;
  * their {@link LogRecords} encoding and decoded on reading, as a durable store would. Truncation
  * drops records at or below the stable sequence number except the base, the latest stable and the latest
  * stable that holds a snapshot;
- * only the latest view record is kept.
+ * only the latest view record is kept. Not durable: for simulations (simnet's committee) and tests.
  */
-final class MemoryLog implements ConsensusLog {
+public final class MemoryLog implements ConsensusLog {
     private final Limits limits;
     private final List<byte[]> records = new ArrayList<>();
     private final List<LogRecord> decoded = new ArrayList<>();
 
-    MemoryLog(final Limits limits) {
+    public MemoryLog(final Limits limits) {
         this.limits = limits;
     }
 
@@ -24,7 +24,7 @@ final class MemoryLog implements ConsensusLog {
         final byte[] bytes = LogRecords.encode(record);
         final LogRecord back = LogRecords.decode(bytes, limits);
         if (back == null) {
-            throw new AssertionError("log record does not decode: " + record);
+            throw new IllegalStateException("log record does not decode: " + record);
         }
         if (record instanceof LogRecord.View) {
             for (int i = decoded.size() - 1; i >= 0; i--) {
@@ -67,7 +67,7 @@ final class MemoryLog implements ConsensusLog {
         return List.copyOf(decoded);
     }
 
-    int size() {
+    public int size() {
         return decoded.size();
     }
 }

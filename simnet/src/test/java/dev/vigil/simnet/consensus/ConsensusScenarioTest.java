@@ -1,5 +1,7 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
+import dev.vigil.daemon.consensus.ConsensusCounters;
+import dev.vigil.daemon.consensus.Refusal;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -12,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsensusScenarioTest {
     private static ConsensusSim run(final SimScenario scenario) {
-        final ConsensusSim sim = new ConsensusSim(scenario);
+        final ConsensusSim sim = ChainWorkload.sim(scenario);
         sim.run();
         return sim;
     }

@@ -1,22 +1,31 @@
-package dev.vigil.daemon.consensus;
+package dev.vigil.simnet.consensus;
 
 import dev.vigil.crypto.PrivateKey;
+import dev.vigil.daemon.consensus.KeySigner;
+import dev.vigil.daemon.consensus.Limits;
+import dev.vigil.daemon.consensus.MemoryLog;
+import dev.vigil.daemon.consensus.Replica;
+import dev.vigil.daemon.consensus.ReplicatedState;
+import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.TimerKind;
 import dev.vigil.daemon.core.NodeLog;
 
 /** One committee member with its durable log; the replica object goes away while it is down. */
-final class SimNode {
-    final int index;
-    final PrivateKey key;
+public final class SimNode {
+    public final int index;
+    public final PrivateKey key;
     final Signer signer;
-    final ConsensusSim.Behaviour behaviour;
+    public final ConsensusSim.Behaviour behaviour;
     private final ConsensusSim sim;
     final MemoryLog store;
     final java.util.Set<String> persisted = new java.util.HashSet<>();
     final long[] timerAt = new long[TimerKind.values().length];
-    Replica replica;
-    ChainState state;
-    boolean up = true;
-    boolean restarted;
+    /** The running replica; null while down. */
+    public Replica replica;
+    /** Its state machine; null while down. */
+    public ReplicatedState state;
+    public boolean up = true;
+    public boolean restarted;
     final java.util.List<String> bugs = new java.util.ArrayList<>();
     final NodeLog log = new NodeLog() {
         @Override
@@ -65,7 +74,7 @@ final class SimNode {
         this.store = new MemoryLog(Limits.of(sim.scenario.config(), sim.scenario.n()));
     }
 
-    boolean honest() {
+    public boolean honest() {
         return behaviour == ConsensusSim.Behaviour.HONEST;
     }
 }
