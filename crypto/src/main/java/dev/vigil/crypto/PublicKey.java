@@ -63,6 +63,17 @@ public final class PublicKey {
         return new PublicKey(encoded, null, new SimulatedSignature(encoded));
     }
 
+    /**
+     * A key of the same scheme as {@code trusted} (in practice the cluster CA's key) from 32 bytes
+     * that travelled without a scheme, such as a committee directory's candidates: Ed25519 in a real
+     * fleet; simulated only where the CA itself is a simulated key, i.e. inside simnet.
+     *
+     * @return the key, or {@code null} when the bytes are not one
+     */
+    public static PublicKey tryOfSchemeOf(final PublicKey trusted, final byte[] bytes, final int offset) {
+        return trusted.simulated == null ? tryOf(bytes, offset) : trySimulatedInsecure(bytes, offset);
+    }
+
     public boolean verify(
         final byte[] signature, final int signatureOffset, final byte[] message, final int offset, final int length) {
         if (simulated != null) {

@@ -106,7 +106,7 @@ public final class Committeeship implements Seat.Host {
         memberKeys.clear();
         for (final CommitteeDirectory d : previous == null ? List.of(next) : List.of(previous, next)) {
             for (final CommitteeDirectory.Candidate c : d.candidates()) {
-                final PublicKey k = PublicKey.tryOf(c.publicKey(), 0);
+                final PublicKey k = PublicKey.tryOfSchemeOf(ca, c.publicKey(), 0);
                 if (k != null) {
                     memberKeys.put(c.nodeId(), k);
                 }

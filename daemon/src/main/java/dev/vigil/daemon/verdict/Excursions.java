@@ -23,9 +23,9 @@ import java.util.Map;
  * an excursion that long is sent although below the level. At most
  * {@link EvidenceBatch#INCREMENTS_MAX} increments per record; more make several records.
  */
-final class Excursions {
+public final class Excursions {
     /** One record before the outbox gives it a dot. */
-    record Pending(String agent, long excursion, double[] increments) {
+    public record Pending(String agent, long excursion, double[] increments) {
     }
 
     private static final class Track {
@@ -42,7 +42,7 @@ final class Excursions {
     private final LinkedHashMap<String, Track> tracks;
     private long forgotten;
 
-    Excursions(final double sendLevel, final int agentsMax) {
+    public Excursions(final double sendLevel, final int agentsMax) {
         if (!(sendLevel >= 0)) {
             throw new IllegalArgumentException("verdicts.send_level " + sendLevel + " must be >= 0");
         }
@@ -64,7 +64,7 @@ final class Excursions {
      *
      * @return the records to send now (none for most windows)
      */
-    List<Pending> onScore(final String agent, final double llr, final double cusumAfter) {
+    public List<Pending> onScore(final String agent, final double llr, final double cusumAfter) {
         Track t = tracks.get(agent);
         if (cusumAfter <= 0) {
             if (t == null || t.excursion == 0 || (t.heldCount == 0 && !t.sending)) {

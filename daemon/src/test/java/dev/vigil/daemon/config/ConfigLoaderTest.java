@@ -519,10 +519,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theConsensusLogIsSizedForSixtyFourReplicasOfOneMebibyteByDefaultInItsOwnDirectory() throws IOException {
+    void theConsensusLogIsSizedForTwoEpochsOfSixtyFourShardsOfOneMebibyteByDefaultInItsOwnDirectory() throws IOException {
         final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL));
         assertThat(c.consensusLog()).isEqualTo(dev.vigil.daemon.consensus.ConsensusLogConfig.defaults());
-        assertThat(c.consensusLog().replicasMax()).isEqualTo(64);
+        assertThat(c.consensusLog().replicasMax()).as("64 shards, this epoch and the previous").isEqualTo(128);
         assertThat(c.consensusLog().bytesPerReplicaMax()).isEqualTo(1024 * 1024);
         assertThat(c.consensusDir()).isEqualTo(c.dataDir().resolve("consensus"));
         final NodeConfig set = ConfigLoader.load(write("set.yaml", MINIMAL
