@@ -68,6 +68,17 @@ public final class SimnetCommand implements Callable<Integer> {
             + ": a committee of 3F + 1, up to F faulty members, up to F lying observers per agent (default: ${DEFAULT-VALUE}).")
     int f;
 
+    @Option(names = "--liars", defaultValue = "0", paramLabel = "PERCENT",
+        description = "fleet-detect: hosts that lie, in percent of --nodes (half hide their compromised agents, half frame clean ones; default: ${DEFAULT-VALUE}).")
+    double liarsPercent;
+
+    @Option(names = "--hours", defaultValue = "4", paramLabel = "H", description = "fleet-detect: simulated hours of the synthetic fleet (default: ${DEFAULT-VALUE}).")
+    long hours;
+
+    @Option(names = "--agents", defaultValue = "0", paramLabel = "N",
+        description = "fleet-detect: agents in the synthetic fleet (default: one per node, at most 10,000).")
+    int agents;
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
@@ -95,7 +106,7 @@ public final class SimnetCommand implements Callable<Integer> {
 
     /** Scenarios this build knows. */
     enum Scenario {
-        join, tree, propagation, churn, lying_head, restart, byzantine;
+        join, tree, propagation, churn, lying_head, restart, byzantine, fleet_detect;
 
         @Override
         public String toString() {
@@ -134,6 +145,10 @@ public final class SimnetCommand implements Callable<Integer> {
         }
         if (scenario == Scenario.byzantine && (f < 1 || f > dev.vigil.simnet.byzantine.ByzantineScenario.F_MAX)) {
             err.println("vigil simnet: --f must be in [1, " + dev.vigil.simnet.byzantine.ByzantineScenario.F_MAX + "], got " + f);
+            return 2;
+        }
+        if (scenario == Scenario.fleet_detect && (nodes < 80 || hours < 2 || hours > 24 * 31 || agents < 0 || liarsPercent < 0 || liarsPercent > 50)) {
+            err.println("vigil simnet: fleet-detect needs --nodes >= 80, --hours in [2, 744], --agents >= 0, --liars in [0, 50]");
             return 2;
         }
         if (!(loss >= 0 && loss < 1) || !(storageFaults >= 0 && storageFaults < 1) || !(startSpreadS > 0) || !(timeLimitS > 0)) {
@@ -177,6 +192,8 @@ public final class SimnetCommand implements Callable<Integer> {
                 trace, err);
             case byzantine -> dev.vigil.simnet.byzantine.ByzantineScenario.run(new dev.vigil.simnet.byzantine.ByzantineScenario.Params(
                 seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
+            case fleet_detect -> dev.vigil.simnet.verdicts.FleetDetect.run(new dev.vigil.simnet.verdicts.FleetDetect.Params(
+                nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX)));
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };
@@ -186,6 +203,14 @@ public final class SimnetCommand implements Callable<Integer> {
         final Map<String, Object> hostReport = host.report((Long)report.get("events"), (Double)report.get("sim_s"));
         if (json) {
             out.println(JSON.writeValueAsString(report));
+        } else if (scenario == Scenario.fleet_detect) {
+            out.printf("fleet-detect: %s nodes, %s agents (%s compromised), %s h, %s liars: verdict precision %s recall %s (central %s / %s, "
+                    + "local alarms %s / %s), %s false verdicts, delay p50 %s s p99 %s s; hidden by their home %s, convicted %s%n",
+                report.get("nodes"), report.get("agents"), report.get("compromised"), report.get("hours"), report.get("liars"),
+                report.get("verdict_precision"), report.get("verdict_recall"), report.get("central_precision"), report.get("central_recall"),
+                report.get("local_precision"), report.get("local_recall"), report.get("false_verdicts"), report.get("verdict_delay_p50_s"),
+                report.get("verdict_delay_p99_s"), report.get("hidden_by_home"), report.get("hidden_by_home_convicted"));
+            out.println("invariants failed: " + report.get("invariants_failed"));
         } else if (scenario == Scenario.byzantine) {
             out.printf("byzantine: f %s, seed %d, members %s, lying observers %s: %s verdicts (%s required), "
                     + "verdict time p50 %s s, max %s s, %s view changes, %s conflicting commits%n",

@@ -167,7 +167,7 @@ public final class ConfigLoader {
             100, 3_600_000);
         final dev.vigil.daemon.verdict.VerdictConfig consensus = new dev.vigil.daemon.verdict.VerdictConfig(enabled, shards, f, sendLevel,
             d.agentsMax(), d.outboxRecordsMax(), d.resendMicrosMin(), d.resendMicrosMax(), d.sharesPendingMax(), directoryMs * 1000,
-            d.candidatesMax(), d.consensus().withF(f), dev.vigil.daemon.consensus.evidence.EvidenceState.Config.defaults(f));
+            d.candidatesMax(), dev.vigil.daemon.verdict.VerdictConfig.committeeDefaults(f), dev.vigil.daemon.consensus.evidence.EvidenceState.Config.defaults(f));
         return new VerdictSettings(consensus, certificatesMax, webhook, raw.command() == null ? List.of() : List.copyOf(raw.command()),
             timeoutMs, queueMax);
     }

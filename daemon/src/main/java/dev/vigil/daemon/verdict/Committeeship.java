@@ -133,7 +133,7 @@ public final class Committeeship implements Seat.Host {
                     }
                 }
             }
-            final Committee committee = Committees.select(next, shard, config.f());
+            final Committee committee = host.committee(shard);
             if (committee.indexOf(host.selfId()) < 0) {
                 continue;
             }
@@ -156,7 +156,7 @@ public final class Committeeship implements Seat.Host {
                 // this node ran the seat before a restart: rebuild it from what it persisted
                 seat.replica = Replica.recover(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), persisted, now);
             } else if (previous != null && previous.epoch() + 1 == next.epoch()) {
-                seat.replica = Replica.join(config.consensus(), committee, Committees.select(previous, shard, config.f()), signer, verifier,
+                seat.replica = Replica.join(config.consensus(), committee, host.committee(shard, previous.epoch()), signer, verifier,
                     seat.state, seat, env.log(), now);
             } else {
                 seat.replica = Replica.start(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), now);

@@ -287,19 +287,39 @@ public final class FleetVerdicts {
 
     /** The committee of the shard in the directory this node holds, or null before it has one. */
     Committee committee(final int shard) {
-        return directory == null ? null : Committees.select(directory, shard, config.f());
+        return directory == null ? null : committees(directory, shard);
     }
 
     /** The committee of a shard in the epoch named, if this node holds that directory (current or previous). */
     Committee committee(final int shard, final long epoch) {
         if (directory != null && directory.epoch() == epoch) {
-            return Committees.select(directory, shard, config.f());
+            return committees(directory, shard);
         }
         if (previous != null && previous.epoch() == epoch) {
-            return Committees.select(previous, shard, config.f());
+            return committees(previous, shard);
         }
         return null;
     }
+
+    /** Rendezvous selection hashes every candidate per shard: computed once per directory, for the two held. */
+    private Committee committees(final CommitteeDirectory d, final int shard) {
+        if (d != cachedA && d != cachedB) {
+            cachedB = cachedA;
+            committeesB = committeesA;
+            cachedA = d;
+            committeesA = new Committee[config.shards()];
+        }
+        final Committee[] all = d == cachedA ? committeesA : committeesB;
+        if (all[shard] == null) {
+            all[shard] = Committees.select(d, shard, config.f());
+        }
+        return all[shard];
+    }
+
+    private CommitteeDirectory cachedA;
+    private CommitteeDirectory cachedB;
+    private Committee[] committeesA;
+    private Committee[] committeesB;
 
     // ---------------------------------------------------------------- certificates
 

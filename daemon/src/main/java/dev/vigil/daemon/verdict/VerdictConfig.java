@@ -42,7 +42,19 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
     public static VerdictConfig defaults() {
         final int f = Committees.F_DEFAULT;
         return new VerdictConfig(true, Committees.SHARDS_DEFAULT, f, 3.0, 100_000, 4096, 1_000_000, 8_000_000, 1024,
-            10_000_000, 64, ConsensusConfig.defaults().withF(f), EvidenceState.Config.defaults(f));
+            10_000_000, 64, committeeDefaults(f), EvidenceState.Config.defaults(f));
+    }
+
+    /**
+     * The replicas' settings for evidence committees: checkpoints every 16 sequence numbers (an idle
+     * primary pads with null batches up to the next checkpoint, so K is paid in rounds after each burst
+     * of evidence) and that padding after 10 s idle rather than 1 s, so that evidence arriving a window
+     * apart shares one padding; otherwise {@link ConsensusConfig#defaults()}.
+     */
+    public static ConsensusConfig committeeDefaults(final int f) {
+        final ConsensusConfig d = ConsensusConfig.defaults();
+        return d.withF(f).withCheckpointSeqs(16).withTimeouts(d.requestTimeoutMicros(), d.viewChangeTimeoutMicrosMax(), 10_000_000,
+            d.stateRetryMicros());
     }
 
     public VerdictConfig withEnabled(final boolean on) {

@@ -48,6 +48,12 @@ class FleetVerdictsTest {
             assertThat(c.verify(net.ca.publicKey(), 1).isValid()).as(c.verify(net.ca.publicKey(), 1).toString()).isTrue();
         }
         assertThat(net.nodes.stream().mapToLong(n -> n.verdicts.counters().certificatesAssembled()).sum()).isPositive();
+        if (Boolean.getBoolean("verdicts.debug")) {
+            for (final VerdictNet.Node n : net.nodes) {
+                System.out.println("node " + n.index + " view changes " + n.verdicts.viewChanges() + " refusals " + n.verdicts.replicaRefusals()
+                    + " counters " + n.verdicts.counters().snapshot());
+            }
+        }
     }
 
     @Test

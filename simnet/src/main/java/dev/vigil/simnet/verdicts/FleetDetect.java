@@ -48,7 +48,14 @@ public final class FleetDetect {
     /** Before the first window: time for the directory to reach every node and the committees to start. */
     static final long SETTLE_MICROS = 60_000_000;
 
-    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents) {
+    /** A deliberate fault for tests that show the checks can fail: the gateways frame too, so an agent may have two lying observers. */
+    public enum Bug { NONE, GATEWAYS_FRAME }
+
+    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents, Bug bug) {
+        public Params(final int nodes, final long seed, final double liarsFraction, final long hours, final int agents) {
+            this(nodes, seed, liarsFraction, hours, agents, Bug.NONE);
+        }
+
         public Params {
             if (nodes < 80) {
                 throw new IllegalArgumentException("fleet-detect needs at least 80 nodes (64 candidates, 12 gateway hosts and homes), got " + nodes);
@@ -91,6 +98,12 @@ public final class FleetDetect {
             final FleetVerdicts.Lie how = k % 2 == 0 ? FleetVerdicts.Lie.HIDE : FleetVerdicts.Lie.FRAME;
             liars.put(node, how);
             net.nodes.get(node).verdicts.lie(how);
+        }
+        if (p.bug() == Bug.GATEWAYS_FRAME) {
+            for (int g = homes; g < p.nodes(); g++) {
+                liars.put(g, FleetVerdicts.Lie.FRAME);
+                net.nodes.get(g).verdicts.lie(FleetVerdicts.Lie.FRAME);
+            }
         }
         // detectors: one per node; scores go to the node's fleet verdicts and to the centralised detector
         final DetectionConfig detection = DetectionConfig.defaults();
@@ -144,7 +157,11 @@ public final class FleetDetect {
         for (final AgentSpec a : agents) {
             final FleetVerdicts.Lie lie = liars.get(homeOf.get(a.id()));
             final Long at = verdictMicros.get(a.id());
-            if (!a.compromised() && lie == FleetVerdicts.Lie.FRAME && at != null) {
+            boolean framed = lie == FleetVerdicts.Lie.FRAME;
+            for (final dev.vigil.simnet.fleet.ObserverHost h : fleet.observersOf(agents.indexOf(a))) {
+                framed |= liars.get(homes + h.index()) == FleetVerdicts.Lie.FRAME;
+            }
+            if (!a.compromised() && framed && at != null) {
                 framedConvicted++;
                 invariants.add("clean agent " + a.id() + " convicted while its home host framed it (framing alone must never convict)");
             }
@@ -208,11 +225,26 @@ public final class FleetDetect {
         out.put("messages", net.messages);
         out.put("message_bytes", net.bytes);
         out.put("view_changes", viewChanges);
+        out.put("messages_by_kind", byKind(net.messagesByKind, net.bytesByKind));
         out.put("invariants_failed", invariants);
         out.put("converged", true);
         out.put("events", net.events);
         out.put("sim_s", (net.nowMicros - (fp.startEpochMicros() - SETTLE_MICROS)) / 1e6);
         out.put("wall_s", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
+        return out;
+    }
+
+    private static final String[] TAGS = {"?", "replica", "directory", "evidence", "ack", "share", "certificate"};
+
+    private static Map<String, String> byKind(final long[] count, final long[] bytes) {
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (int k = 0; k < count.length; k++) {
+            if (count[k] > 0) {
+                final String name = k < 16 ? (k < TAGS.length ? TAGS[k] : "tag-" + k)
+                    : "replica-" + dev.vigil.daemon.consensus.MessageKind.values()[Math.max(0, Math.min(10, k - 17))].label;
+                out.put(name, count[k] + " messages, " + bytes[k] + " bytes");
+            }
+        }
         return out;
     }
 

@@ -55,6 +55,9 @@ final class VerdictFleet {
     long nowMicros;
     long messages;
     long bytes;
+    /** By fleet message tag (1..6), and replica messages by consensus message kind (16 + kind). */
+    final long[] messagesByKind = new long[32];
+    final long[] bytesByKind = new long[32];
     long events;
 
     final class Node {
@@ -131,6 +134,9 @@ final class VerdictFleet {
                     }
                     messages++;
                     bytes += message.length;
+                    final int kind = message[0] == 1 && message.length > 11 ? 16 + (message[11] & 0x0F) : message[0] & 0x0F;
+                    messagesByKind[kind]++;
+                    bytesByKind[kind] += message.length;
                     final long from = key.nodeId();
                     at(VerdictFleet.this.nowMicros + LATENCY_MICROS_MIN + rng.nextLong(LATENCY_MICROS_SPREAD),
                         () -> to.verdicts.onMessage(from, address(), message));

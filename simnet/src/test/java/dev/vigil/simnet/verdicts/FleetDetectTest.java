@@ -1,0 +1,35 @@
+package dev.vigil.simnet.verdicts;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fleet-detect scenario at its smallest: 80 nodes, 2 simulated hours, 10 % of hosts lying.
+ * Its checks hold (no framed agent convicted, no internal error), its report has the stable keys,
+ * and a fleet where two observers of an agent frame it does get an innocent convicted, which the
+ * check reports: the check can fail.
+ */
+class FleetDetectTest {
+    @Test
+    void aSmallFleetWithLyingHostsKeepsItsInvariantsAndReportsTheStableKeys() {
+        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80));
+        assertThat((List<?>)r.get("invariants_failed")).isEmpty();
+        assertThat(r).containsKeys("verdict_precision", "verdict_recall", "central_precision", "central_recall", "false_verdicts",
+            "verdict_delay_p50_s", "verdict_delay_p99_s", "invariants_failed");
+        assertThat(r.get("liars")).isEqualTo(8);
+        assertThat(r.get("framed_clean_convicted")).isEqualTo(0);
+        assertThat((long)r.get("messages")).as("committees worked").isPositive();
+    }
+
+    @Test
+    void twoFramingObserversOfOneAgentAreBeyondFAndTheCheckSaysSo() {
+        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80, FleetDetect.Bug.GATEWAYS_FRAME));
+        assertThat((int)r.get("framed_clean_convicted")).isPositive();
+        assertThat((List<?>)r.get("invariants_failed")).isNotEmpty()
+            .anySatisfy(s -> assertThat(s.toString()).contains("framing alone must never convict"));
+    }
+}
