@@ -23,7 +23,7 @@ record ConfigFile(
     Verdicts verdicts) {
 
     record Verdicts(Boolean enabled, Long shards, Long f, Double sendLevel, Long certificatesMax, String webhook, List<String> command,
-                    Long commandTimeoutMs, Long responseQueueMax, Long directoryIntervalMs) {
+                    Long commandTimeoutMs, Long responseQueueMax, Long directoryIntervalMs, Double llrTemper) {
     }
 
     record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,

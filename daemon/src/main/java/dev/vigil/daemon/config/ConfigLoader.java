@@ -140,7 +140,7 @@ public final class ConfigLoader {
     }
 
     private static VerdictSettings verdicts(final Path file, final ConfigFile.Verdicts given) {
-        final ConfigFile.Verdicts raw = given == null ? new ConfigFile.Verdicts(null, null, null, null, null, null, null, null, null, null) : given;
+        final ConfigFile.Verdicts raw = given == null ? new ConfigFile.Verdicts(null, null, null, null, null, null, null, null, null, null, null) : given;
         final dev.vigil.daemon.verdict.VerdictConfig d = dev.vigil.daemon.verdict.VerdictConfig.defaults();
         final boolean enabled = raw.enabled() == null || raw.enabled();
         final int shards = range(file, "verdicts.shards", raw.shards(), d.shards(), 1, dev.vigil.daemon.consensus.Committees.SHARDS_MAX);
@@ -166,7 +166,7 @@ public final class ConfigLoader {
         final long directoryMs = range(file, "verdicts.directory_interval_ms", raw.directoryIntervalMs(), d.directoryIntervalMicros() / 1000,
             100, 3_600_000);
         final dev.vigil.daemon.verdict.VerdictConfig consensus = new dev.vigil.daemon.verdict.VerdictConfig(enabled, shards, f, sendLevel,
-            d.agentsMax(), d.outboxRecordsMax(), d.resendMicrosMin(), d.resendMicrosMax(), d.sharesPendingMax(), directoryMs * 1000,
+            real(file, "verdicts.llr_temper", raw.llrTemper(), d.llrTemper(), 0.01, 1), d.agentsMax(), d.outboxRecordsMax(), d.resendMicrosMin(), d.resendMicrosMax(), d.sharesPendingMax(), directoryMs * 1000,
             d.candidatesMax(), dev.vigil.daemon.verdict.VerdictConfig.committeeDefaults(f), dev.vigil.daemon.consensus.evidence.EvidenceState.Config.defaults(f));
         return new VerdictSettings(consensus, certificatesMax, webhook, raw.command() == null ? List.of() : List.copyOf(raw.command()),
             timeoutMs, queueMax);

@@ -42,8 +42,9 @@ public final class Observing {
         this.excursions = new Excursions(config.sendLevel(), config.agentsMax());
     }
 
+    /** The detector's raw LLR and CUSUM; the excursion follows the raw CUSUM, the increments sent are tempered. */
     void onScore(final String agent, final double llr, final double cusumAfter) {
-        for (final Excursions.Pending p : excursions.onScore(agent, llr, cusumAfter)) {
+        for (final Excursions.Pending p : excursions.onScore(agent, llr * config.llrTemper(), cusumAfter)) {
             final int shard = Committees.shardOf(agent, config.shards());
             final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax()));
             box.add(p);

@@ -11,6 +11,7 @@ import dev.vigil.daemon.consensus.evidence.EvidenceState;
  * @param shards                  agents map to this many shards, each with its committee
  * @param f                       faulty members each committee tolerates (3f + 1 members); smaller when the directory is small
  * @param sendLevel               an observer sends an excursion once its CUSUM reaches this (nats)
+ * @param llrTemper               an observer's increments are its detector's LLRs times this, in (0, 1] (see {@link Observing})
  * @param agentsMax               agents an observer follows for excursions
  * @param outboxRecordsMax        evidence records waiting per shard at an observer
  * @param resendMicrosMin         an unacknowledged evidence request goes again after this, doubling
@@ -21,7 +22,7 @@ import dev.vigil.daemon.consensus.evidence.EvidenceState;
  * @param consensus               the replicas' settings
  * @param evidence                the replicated evidence state's settings
  */
-public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel, int agentsMax, int outboxRecordsMax,
+public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel, double llrTemper, int agentsMax, int outboxRecordsMax,
                             long resendMicrosMin, long resendMicrosMax, int sharesPendingMax, long directoryIntervalMicros,
                             int candidatesMax, ConsensusConfig consensus, EvidenceState.Config evidence) {
     public VerdictConfig {
@@ -31,6 +32,9 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
         if (f < 0 || f > 21) {
             throw new IllegalArgumentException("verdicts.f " + f + " outside [0, 21]");
         }
+        if (!(llrTemper > 0 && llrTemper <= 1)) {
+            throw new IllegalArgumentException("verdicts.llr_temper " + llrTemper + " outside (0, 1]");
+        }
         if (candidatesMax < 1 || candidatesMax > 64) {
             throw new IllegalArgumentException("verdicts.candidates_max " + candidatesMax + " outside [1, 64]");
         }
@@ -39,9 +43,17 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
         }
     }
 
+    /**
+     * The detector's per-observation LLR treats observations as independent draws from exactly its
+     * model; consecutive observations of an agent are correlated and the model is approximate, so
+     * summed raw LLRs overstate the evidence. An observer tempers them (a power likelihood): at 1/3
+     * an observer's clipped total of 20 stands for 60 nats of raw CUSUM, the local alarm level.
+     */
+    public static final double LLR_TEMPER_DEFAULT = 1.0 / 3;
+
     public static VerdictConfig defaults() {
         final int f = Committees.F_DEFAULT;
-        return new VerdictConfig(true, Committees.SHARDS_DEFAULT, f, 3.0, 100_000, 4096, 1_000_000, 8_000_000, 1024,
+        return new VerdictConfig(true, Committees.SHARDS_DEFAULT, f, 3.0, LLR_TEMPER_DEFAULT, 100_000, 4096, 1_000_000, 8_000_000, 1024,
             10_000_000, 64, committeeDefaults(f), EvidenceState.Config.defaults(f));
     }
 
@@ -58,22 +70,27 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
     }
 
     public VerdictConfig withEnabled(final boolean on) {
-        return new VerdictConfig(on, shards, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+        return new VerdictConfig(on, shards, f, sendLevel, llrTemper, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
             sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
     }
 
     public VerdictConfig withShards(final int n) {
-        return new VerdictConfig(enabled, n, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+        return new VerdictConfig(enabled, n, f, sendLevel, llrTemper, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
             sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
     }
 
     public VerdictConfig withDirectoryInterval(final long micros) {
-        return new VerdictConfig(enabled, shards, f, sendLevel, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+        return new VerdictConfig(enabled, shards, f, sendLevel, llrTemper, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
             sharesPendingMax, micros, candidatesMax, consensus, evidence);
     }
 
+    public VerdictConfig withLlrTemper(final double temper) {
+        return new VerdictConfig(enabled, shards, f, sendLevel, temper, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+            sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
+    }
+
     public VerdictConfig withSendLevel(final double level) {
-        return new VerdictConfig(enabled, shards, f, level, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
+        return new VerdictConfig(enabled, shards, f, level, llrTemper, agentsMax, outboxRecordsMax, resendMicrosMin, resendMicrosMax,
             sharesPendingMax, directoryIntervalMicros, candidatesMax, consensus, evidence);
     }
 }

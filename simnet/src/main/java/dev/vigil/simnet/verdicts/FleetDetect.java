@@ -51,9 +51,10 @@ public final class FleetDetect {
     /** A deliberate fault for tests that show the checks can fail: the gateways frame too, so an agent may have two lying observers. */
     public enum Bug { NONE, GATEWAYS_FRAME }
 
-    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents, Bug bug) {
+    /** @param compromisedFraction share of agents compromised (0 for a clean fleet: false verdicts per agent-day) */
+    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents, double compromisedFraction, Bug bug) {
         public Params(final int nodes, final long seed, final double liarsFraction, final long hours, final int agents) {
-            this(nodes, seed, liarsFraction, hours, agents, Bug.NONE);
+            this(nodes, seed, liarsFraction, hours, agents, 0.05, Bug.NONE);
         }
 
         public Params {
@@ -71,7 +72,7 @@ public final class FleetDetect {
 
     public static Map<String, Object> run(final Params p) {
         final long wallStart = System.nanoTime();
-        final FleetParams fp = new FleetParams(p.seed(), p.agents(), 0.05, 10, Simulator.EPOCH_MICROS, p.hours() * 3_600, 3_600);
+        final FleetParams fp = new FleetParams(p.seed(), p.agents(), p.compromisedFraction(), 10, Simulator.EPOCH_MICROS, p.hours() * 3_600, 3_600);
         final SyntheticFleet fleet = new SyntheticFleet(fp);
         final int gateways = fleet.observerHosts().size();
         final int homes = p.nodes() - gateways;
@@ -211,6 +212,10 @@ public final class FleetDetect {
         out.put("local_precision", localScore.get("precision"));
         out.put("local_recall", localScore.get("recall"));
         out.put("false_verdicts", verdictScore.get("false_alarms"));
+        final long cleanAgents = agents.stream().filter(a -> !a.compromised()).count();
+        out.put("false_verdicts_per_clean_agent_day", cleanAgents == 0 ? null
+            : (int)verdictScore.get("false_alarms") / (cleanAgents * p.hours() / 24.0));
+        out.put("false_local_alarms", localScore.get("false_alarms"));
         out.put("central_false_verdicts", centralScore.get("false_alarms"));
         out.put("verdict_delay_p50_s", quantile(delays, 0.5));
         out.put("verdict_delay_p99_s", quantile(delays, 0.99));
@@ -269,8 +274,10 @@ public final class FleetDetect {
         private final EvidenceState state;
         final Map<String, Long> decidedMicros = new TreeMap<>();
         private long seq;
+        private final double temper;
 
         Central(final int observers, final VerdictConfig config) {
+            this.temper = config.llrTemper();
             this.excursions = new Excursions[observers];
             this.pending = new ArrayList<>(observers);
             this.nextDot = new long[observers];
@@ -286,7 +293,7 @@ public final class FleetDetect {
         }
 
         void onScore(final int observer, final String agent, final double llr, final double cusum) {
-            pending.get(observer).addAll(excursions[observer].onScore(agent, llr, cusum));
+            pending.get(observer).addAll(excursions[observer].onScore(agent, llr * temper, cusum));
         }
 
         void flush(final long nowMicros) {
