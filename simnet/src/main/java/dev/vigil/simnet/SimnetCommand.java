@@ -75,6 +75,10 @@ public final class SimnetCommand implements Callable<Integer> {
     @Option(names = "--hours", defaultValue = "4", paramLabel = "H", description = "fleet-detect: simulated hours of the synthetic fleet (default: ${DEFAULT-VALUE}).")
     long hours;
 
+    @Option(names = "--compromised", defaultValue = "0.05", paramLabel = "FRACTION",
+        description = "fleet-detect: share of agents compromised; 0 for a clean fleet (default: ${DEFAULT-VALUE}).")
+    double compromised;
+
     @Option(names = "--agents", defaultValue = "0", paramLabel = "N",
         description = "fleet-detect: agents in the synthetic fleet (default: one per node, at most 10,000).")
     int agents;
@@ -193,7 +197,8 @@ public final class SimnetCommand implements Callable<Integer> {
             case byzantine -> dev.vigil.simnet.byzantine.ByzantineScenario.run(new dev.vigil.simnet.byzantine.ByzantineScenario.Params(
                 seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
             case fleet_detect -> dev.vigil.simnet.verdicts.FleetDetect.run(new dev.vigil.simnet.verdicts.FleetDetect.Params(
-                nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX)));
+                nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX),
+                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE));
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };

@@ -27,7 +27,7 @@ class FleetDetectTest {
 
     @Test
     void twoFramingObserversOfOneAgentAreBeyondFAndTheCheckSaysSo() {
-        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80, FleetDetect.Bug.GATEWAYS_FRAME));
+        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80, 0.05, FleetDetect.Bug.GATEWAYS_FRAME));
         assertThat((int)r.get("framed_clean_convicted")).isPositive();
         assertThat((List<?>)r.get("invariants_failed")).isNotEmpty()
             .anySatisfy(s -> assertThat(s.toString()).contains("framing alone must never convict"));
