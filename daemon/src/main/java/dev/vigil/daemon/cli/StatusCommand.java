@@ -138,5 +138,30 @@ final class StatusCommand implements Callable<Integer> {
             System.out.printf("  refused node %s%s: %s (%d frames)%n", r.path("node_id").asText(),
                 r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("frames").asLong());
         }
+        printVerdicts(s.path("verdicts"));
+    }
+
+    /** Fleet verdicts: the directory held, the committees this node sits on, its evidence as an observer, verdicts held. */
+    private static void printVerdicts(final JsonNode v) {
+        if (v.isMissingNode() || !v.path("enabled").asBoolean(true)) {
+            System.out.println(v.isMissingNode() ? "" : "\nfleet verdicts: off (verdicts.enabled: false)");
+            return;
+        }
+        System.out.printf("%nfleet verdicts: %s, f = %d over %d shards; %d certificates held%n",
+            v.path("directory_epoch").isNull() ? "no committee directory yet"
+                : "directory epoch " + v.path("directory_epoch").asLong() + " from " + v.path("directory_issuer").asText() + " ("
+                + v.path("candidates").asInt() + " candidates)", v.path("f").asInt(), v.path("shards").asInt(), v.path("certificates_held").asInt());
+        final JsonNode seats = v.path("committees");
+        int active = 0;
+        for (final JsonNode seat : seats) {
+            active += "active".equals(seat.path("mode").asText()) ? 1 : 0;
+        }
+        System.out.printf("committees: sits on %d (%d active), view changes %d, replica refusals %s%n", seats.size(), active,
+            v.path("view_changes").asLong(), v.path("replica_refusals"));
+        final JsonNode o = v.path("observer");
+        System.out.printf("as an observer: %d agents followed, %d records waiting, %d requests in flight, %d done, %d resends%n",
+            o.path("agents_followed").asInt(), o.path("records_waiting").asInt(), o.path("requests_in_flight").asInt(),
+            o.path("requests_done").asLong(), o.path("resends").asLong());
+        System.out.println("counters: " + v.path("counters"));
     }
 }

@@ -77,15 +77,31 @@ public final class DemoCommand implements Callable<Integer> {
         description = "Daemons on loopback; agents are spread over them round robin (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    @Option(names = "--gateways", defaultValue = "3",
+        description = "Gateway daemons (an LLM gateway, a tool server, an egress proxy per 3) that also observe the agents; "
+            + "0 or a multiple of 3 (default: ${DEFAULT-VALUE}).")
+    int gateways;
+
+    @Option(names = "--liars", defaultValue = "0",
+        description = "Home daemons that lie to the committees: the first hides its compromised agents, the next frames its clean ones, "
+            + "and so on (default: ${DEFAULT-VALUE}).")
+    int liars;
+
+    @Option(names = "--certificates-out", paramLabel = "DIR",
+        description = "Write every verdict certificate (base64) and ca.pub there, for vigil verdicts verify.")
+    Path certificatesOut;
+
     @Option(names = "--json", description = "Print the result as JSON (progress goes to stderr).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (agents < 1 || agents > FleetParams.AGENTS_MAX || !(hours >= 1) || hours > 24 * 31
-            || batch < 1 || batch > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX || nodes < 1 || nodes > NODES_MAX) {
+            || batch < 1 || batch > dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX || nodes < 1 || nodes > NODES_MAX
+            || gateways < 0 || gateways % 3 != 0 || nodes + gateways > NODES_MAX || liars < 0 || liars > nodes - 1) {
             System.err.println("vigil demo: --agents in [1, " + FleetParams.AGENTS_MAX + "], --hours in [1, 744], --batch in [1, "
-                + dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX + "], --nodes in [1, " + NODES_MAX + "]");
+                + dev.vigil.daemon.ingest.ObservationBatch.ROWS_MAX + "], --nodes in [1, " + NODES_MAX + "], --gateways 0 or a multiple of 3 "
+                + "with --nodes + --gateways at most " + NODES_MAX + ", --liars in [0, --nodes - 1]");
             return 2;
         }
         final PrintStream progress = json ? System.err : System.out;
@@ -95,11 +111,17 @@ public final class DemoCommand implements Callable<Integer> {
             final long t0 = System.nanoTime();
             final ClusterCa ca = LocalDaemons.newCa(dir);
             // real stores, sized for the agents each daemon gets (agent i reports to node i mod N)
-            final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes)};
+            final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes),
+                "verdicts:", "  directory_interval_ms: 1000"};
+            final String[] gatewayStorage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS,
+                gateways == 0 ? 1 : 2 * agents / gateways + 1), "verdicts:", "  directory_interval_ms: 1000"};
             daemons.add(LocalDaemons.start(dir, ca, "node0", null, false, storage));
             final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
             for (int i = 1; i < nodes; i++) {
                 daemons.add(LocalDaemons.start(dir, ca, "node" + i, bootstrap, false, storage));
+            }
+            for (int g = 0; g < gateways; g++) {
+                daemons.add(LocalDaemons.start(dir, ca, "gateway" + g, bootstrap, false, gatewayStorage));
             }
             final List<String> apis = new ArrayList<>();
             final Map<String, String> names = new TreeMap<>();
@@ -107,8 +129,8 @@ public final class DemoCommand implements Callable<Integer> {
                 apis.add("http://127.0.0.1:" + daemons.get(i).apiAddress().getPort());
                 names.put(NodeIds.toHex(daemons.get(i).nodeId()), "node" + i);
             }
-            progress.printf("vigil demo: %d daemon%s up on loopback (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
-                nodes, nodes == 1 ? "" : "s", NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
+            progress.printf("vigil demo: %d daemon%s and %d gateway daemons up on loopback (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
+                nodes, nodes == 1 ? "" : "s", gateways, NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
                 apis.size() <= 3 ? apis : apis.get(0) + " .. " + apis.get(apis.size() - 1), dir);
             final HttpClient http = HttpClient.newHttpClient();
             final TreeSnapshot formedAt = awaitTree(http, apis, names, t0);
@@ -117,6 +139,14 @@ public final class DemoCommand implements Callable<Integer> {
                     nodes == 1 ? "" : "s", formedAt.label(formedAt.rootId()), formedAt.depth());
             } else {
                 progress.printf("tree NOT formed within %d s (%s); the demo goes on without it%n", TREE_FORMED_WITHIN_S, formedAt.problem());
+            }
+            final double committeesAfterS = DemoVerdicts.awaitCommittees(daemons);
+            progress.printf(committeesAfterS >= 0 ? "committees stand after %.1f s more: the root's directory lists all %d daemons%n"
+                : "committees did NOT stand within %.0f s; the demo goes on (verdicts may be missing)%n",
+                committeesAfterS >= 0 ? committeesAfterS : DemoVerdicts.READY_WITHIN_S, daemons.size());
+            final Map<Integer, dev.vigil.daemon.verdict.FleetVerdicts.Lie> lying = DemoVerdicts.makeLiars(daemons.subList(0, nodes), liars);
+            if (!lying.isEmpty()) {
+                progress.printf("lying daemons: %s%n", lying);
             }
             final FleetParams params = fleetParams(Instant.now().getEpochSecond() / 86_400 * 86_400);
             final long startMicros = params.startEpochMicros();
@@ -127,7 +157,14 @@ public final class DemoCommand implements Callable<Integer> {
             final long observations = drive(fleet, http, apis, progress, startMicros);
             final double wallS = (System.nanoTime() - driveStart) / 1e9;
             final TreeSnapshot tree = awaitStatisticsAtRoot(http, apis, names, daemons, formedAt, progress);
-            final Result result = collect(http, apis, fleet, startMicros);
+            final Result result = collect(http, apis.subList(0, nodes), fleet, startMicros);
+            final com.fasterxml.jackson.databind.JsonNode verdictList = DemoVerdicts.awaitVerdicts(http, apis.get(0));
+            final Map<String, Object> verdicts = DemoVerdicts.score(fleet, verdictList, lying, nodes);
+            if (certificatesOut != null) {
+                final List<Path> files = DemoVerdicts.writeCertificates(http, apis.get(0), verdictList, dir.resolve("ca.pub"), certificatesOut);
+                progress.printf("%d certificates and ca.pub written to %s (check one: vigil verdicts verify FILE --ca %s)%n", files.size(),
+                    certificatesOut, certificatesOut.resolve("ca.pub"));
+            }
             final Map<String, Object> out = new LinkedHashMap<>(DetectionScore.score(fleet.agents(), result.alarmed));
             out.put("observations", observations);
             out.put("simulated_hours", hours);
@@ -136,10 +173,15 @@ public final class DemoCommand implements Callable<Integer> {
             out.put("observations_per_wall_s", Math.round(observations / wallS));
             out.put("flagged_agents", result.flagged);
             out.put("tree", tree.asMap());
+            out.put("gateways", gateways);
+            out.put("verdict_precision", verdicts.get("precision"));
+            out.put("verdict_recall", verdicts.get("recall"));
+            out.put("fleet_verdicts", verdicts);
             if (json) {
                 System.out.println(JSON.writeValueAsString(out));
             } else {
                 print(out, result.flagged);
+                DemoVerdicts.print(System.out, verdicts);
                 System.out.println();
                 tree.print(System.out);
             }
@@ -168,7 +210,7 @@ public final class DemoCommand implements Callable<Integer> {
         final long durationS = Math.round(hours * 3600);
         final long startMicros = (midnightEpochSeconds - durationS) / d.windowSeconds() * d.windowSeconds() * 1_000_000L;
         return new FleetParams(seed, agents, compromised, d.windowSeconds(), startMicros, durationS,
-            Math.min(d.compromiseEarliestSeconds(), durationS / 4));
+            Math.min(d.compromiseEarliestSeconds(), durationS / 4), gateways == 0 ? 0 : 2, Math.max(1, gateways / 3));
     }
 
     /** Polls every node's {@code /v1/tree} until the tree has formed, or {@link #TREE_FORMED_WITHIN_S} has passed. */
@@ -231,12 +273,16 @@ public final class DemoCommand implements Callable<Integer> {
         final int n = apis.size();
         final List<URI> ingest = new ArrayList<>(n);
         apis.forEach(api -> ingest.add(URI.create(api + "/v1/observations")));
+        final int homes = nodes;
         final Map<String, Integer> nodeOf = new TreeMap<>();
         final int[] agentsOn = new int[n];
         for (int i = 0; i < fleet.agents().size(); i++) {
-            final int node = InProcessDetection.nodeOf(i, n);
+            final int node = InProcessDetection.nodeOf(i, homes);
             nodeOf.put(fleet.agents().get(i).id(), node);
             agentsOn[node]++;
+        }
+        for (final dev.vigil.simnet.fleet.ObserverHost h : fleet.observerHosts()) {
+            agentsOn[homes + h.index()] = fleet.observedBy(h).size();
         }
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final StringBuilder[] bodies = new StringBuilder[n];
@@ -250,15 +296,13 @@ public final class DemoCommand implements Callable<Integer> {
         while (fleet.hasNext()) {
             fleet.nextWindow((agent, windowEndMicros, raw, compromisedNow) -> {
                 final int node = nodeOf.get(agent.id());
-                final StringBuilder body = bodies[node];
-                body.append(rows[node] == 0 ? "[" : ",").append("{\"agent\":\"").append(agent.id())
-                    .append("\",\"role\":\"").append(agent.role()).append("\",\"ts\":").append(windowEndMicros / 1_000_000L)
-                    .append('.').append(String.format("%06d", windowEndMicros % 1_000_000L)).append(",\"features\":{");
-                for (int i = 0; i < raw.length; i++) {
-                    body.append(i == 0 ? "\"" : ",\"").append(schema.feature(i).name()).append("\":").append(raw[i]);
+                row(bodies[node], rows[node]++, agent, windowEndMicros, raw, schema);
+            }, (host, windowEndMicros, seen) -> {
+                // a gateway daemon sees the calling agents in its server-side spans
+                final int node = homes + host.index();
+                for (final dev.vigil.simnet.fleet.ObservedAgent o : seen) {
+                    row(bodies[node], rows[node]++, o.agent(), windowEndMicros, o.raw(), schema);
                 }
-                body.append("}}");
-                rows[node]++;
             });
             // post before the next window could push a batch past the API's row bound
             final List<CompletableFuture<Integer>> posts = new ArrayList<>();
@@ -277,7 +321,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (done * 10L >= nextReport * windows) {
                 int suspect = 0;
                 int alarmed = 0;
-                for (final String api : apis) {
+                for (final String api : apis.subList(0, homes)) {
                     final JsonNode status = get(http, URI.create(api + "/v1/status")).path("detection");
                     suspect += status.path("suspect").asInt();
                     alarmed += status.path("alarmed").asInt();
@@ -289,6 +333,17 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return sent;
+    }
+
+    private static void row(final StringBuilder body, final int before, final AgentSpec agent, final long windowEndMicros, final double[] raw,
+                            final FeatureSchema schema) {
+        body.append(before == 0 ? "[" : ",").append("{\"agent\":\"").append(agent.id())
+            .append("\",\"role\":\"").append(agent.role()).append("\",\"ts\":").append(windowEndMicros / 1_000_000L)
+            .append('.').append(String.format("%06d", windowEndMicros % 1_000_000L)).append(",\"features\":{");
+        for (int i = 0; i < raw.length; i++) {
+            body.append(i == 0 ? "\"" : ",\"").append(schema.feature(i).name()).append("\":").append(raw[i]);
+        }
+        body.append("}}");
     }
 
     private static int await(final CompletableFuture<Integer> post) throws IOException, InterruptedException {
