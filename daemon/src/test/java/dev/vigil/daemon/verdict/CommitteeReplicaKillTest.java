@@ -57,6 +57,13 @@ import static org.awaitility.Awaitility.await;
  * (the detector's own entry point, driven at a higher rate than real telemetry would): benign agents
  * in short excursions (records flow, no verdict: each excursion's total stays far below the
  * verdict level), and one compromised agent before the kill and another after the restart.
+ *
+ * <p>Timing: the directory interval is the default (10 s): the root issues a changed candidate set
+ * only once it has held still for three intervals, so a member the tree declares dead (after 6 s
+ * of silence) keeps its seats in the epoch if it is back within about half a minute. A child JVM
+ * took 20–27 s to come back here (JVM start and the stores' recovery on a loaded machine); with a
+ * 500 ms interval the root issued an epoch without it first, and it then joined the next epoch by
+ * state transfer instead of recovering its seats.
  */
 class CommitteeReplicaKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
