@@ -234,7 +234,7 @@ public final class FleetVerdicts {
         counters.directoriesIssued++;
         env.log().info("node " + NodeIds.toHex(selfId) + ": as root, issues committee directory epoch " + epoch + " of "
             + candidates.size() + " candidates");
-        adopt(tree.selfCertificate(), next);
+        adopt(tree.selfCertificate(), next, directory != null && directory.epoch() + 1 == epoch ? directory : null);
     }
 
     /** Directory intervals a changed candidate set must hold still before the root issues it. */
@@ -270,24 +270,24 @@ public final class FleetVerdicts {
         if (!next.verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null))) {
             return refuse("directory-signature", fromId, "directory epoch " + next.epoch() + ": the issuer's signature does not verify");
         }
-        CommitteeDirectory prior = null;
-        if (d.previous() != null && d.previous().epoch() + 1 == next.epoch()
-            && d.previous().verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null))) {
-            prior = d.previous();
+        // The epoch the new one follows is the issuer's: every member of the new committees must join from the same
+        // closing state. The one this node holds differs from it only after a fork (two roots issued one epoch each while
+        // the tree was split); joining from the held one would start this member from another state than the others.
+        final CommitteeDirectory offered = d.previous() != null && d.previous().epoch() + 1 == next.epoch()
+            && d.previous().verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null)) ? d.previous() : null;
+        final CommitteeDirectory held = directory != null && directory.epoch() + 1 == next.epoch() ? directory : null;
+        if (offered != null && held != null && !offered.equals(held)) {
+            counters.directoryForks++;
+            warnLimited("directory-fork", fromId, "follows the issuer's epoch " + held.epoch(), "the epoch " + held.epoch()
+                + " this node held is not the one epoch " + next.epoch() + " follows; its seats join from the issuer's");
         }
-        if (directory != null && directory.epoch() + 1 == next.epoch()) {
-            prior = directory;
-        }
-        previous = prior;
-        adopt(d.issuer(), next);
+        adopt(d.issuer(), next, offered != null ? offered : held);
         return Outcome.ACCEPTED;
     }
 
-    private void adopt(final Certificate issuerCertificate, final CommitteeDirectory next) {
-        final CommitteeDirectory before = directory;
-        if (before != null && before.epoch() + 1 == next.epoch()) {
-            previous = before;
-        }
+    /** @param prior the directory of epoch next - 1 the new committees follow, or null when this node has none */
+    private void adopt(final Certificate issuerCertificate, final CommitteeDirectory next, final CommitteeDirectory prior) {
+        previous = prior;
         directory = next;
         issuer = issuerCertificate;
         counters.directoriesAdopted++;

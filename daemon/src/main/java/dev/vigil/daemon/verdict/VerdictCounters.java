@@ -28,6 +28,7 @@ public final class VerdictCounters {
     long seatsUntaken;
     long orphanLogsDropped;
     long seatsRecovered;
+    long directoryForks;
     long received;
     long held;
     private final TreeMap<String, Long> refused = new TreeMap<>();
@@ -61,6 +62,11 @@ public final class VerdictCounters {
 
     public Map<String, Long> ignoredByTag() {
         return Map.copyOf(ignored);
+    }
+
+    /** New directories whose previous epoch was not the one this node held (it follows the issuer's). */
+    public long directoryForks() {
+        return directoryForks;
     }
 
     /** Seats rebuilt from their durable logs (this node ran them before a restart). */
@@ -140,6 +146,7 @@ public final class VerdictCounters {
         m.put("seats-untaken", seatsUntaken);
         m.put("orphan-logs-dropped", orphanLogsDropped);
         m.put("seats-recovered", seatsRecovered);
+        m.put("directory-forks", directoryForks);
         m.put("received", received);
         m.put("held", held);
         accepted.forEach((k, v) -> m.put("accepted-" + k, v));

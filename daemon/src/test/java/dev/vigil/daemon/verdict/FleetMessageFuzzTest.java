@@ -268,6 +268,30 @@ class FleetMessageFuzzTest {
         assertThat(fleet.target.verdicts.directory()).isEqualTo(held);
     }
 
+    @Test
+    void aNewDirectoryFollowsTheIssuersPreviousEpochNotADifferentOneThisNodeHeld() {
+        // a fork: while the tree was split this node took an epoch E + 1 that is not the one the root's E + 2 follows
+        final CommitteeDirectory held = fleet.target.verdicts.directory();
+        final VerdictNet.Node root = fleet.net.nodes.get(0);
+        final KeySigner rootSigner = new KeySigner(root.key);
+        final List<CommitteeDirectory.Candidate> all = held.candidates();
+        final List<CommitteeDirectory.Candidate> withoutThree = all.stream().filter(c -> c.nodeId() != fleet.id(3)).toList();
+        final List<CommitteeDirectory.Candidate> withoutFour = all.stream().filter(c -> c.nodeId() != fleet.id(4)).toList();
+        final CommitteeDirectory taken = CommitteeDirectory.signed(held.epoch() + 1, rootSigner, withoutThree);
+        fleet.feed(0, new FleetMessage.DirectoryMessage(root.certificate, taken, held).encode());
+        assertThat(fleet.target.verdicts.directory()).isEqualTo(taken);
+
+        final CommitteeDirectory followed = CommitteeDirectory.signed(held.epoch() + 1, rootSigner, withoutFour);
+        final CommitteeDirectory next = CommitteeDirectory.signed(held.epoch() + 2, rootSigner, all);
+        fleet.feed(0, new FleetMessage.DirectoryMessage(root.certificate, next, followed).encode());
+        assertThat(fleet.target.verdicts.directory()).isEqualTo(next);
+        assertThat(fleet.target.verdicts.counters().directoryForks()).isEqualTo(1);
+        for (int shard = 0; shard < CONFIG.shards(); shard++) {
+            assertThat(fleet.target.verdicts.committee(shard, held.epoch() + 1).members()).as("shard " + shard)
+                .isEqualTo(dev.vigil.daemon.consensus.Committees.select(followed, shard, CONFIG.f()).members());
+        }
+    }
+
     // ---------------------------------------------------------------- evidence
 
     @Test
