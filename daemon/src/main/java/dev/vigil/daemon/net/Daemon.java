@@ -109,7 +109,8 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.responses = new VerdictResponses(new VerdictResponses.Settings(vs.webhook(), vs.command(), vs.commandTimeoutMs(),
             vs.responseQueueMax()), stores.verdictMarks());
         this.verdicts = new VerdictHost(vs.fleet(), core, env, key, certificate, caKey, detector, stores.verdicts(), vs.certificatesMax(),
-            stores::consensusLog, (shard, epoch) -> stores.consensusLogs().drop(shard, epoch), responses);
+            stores::consensusLog, (shard, epoch) -> stores.consensusLogs().drop(shard, epoch), () -> stores.consensusLogs().logs(),
+            responses);
         responses.resume(verdicts.book());
     }
 

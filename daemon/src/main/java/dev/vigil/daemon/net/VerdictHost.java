@@ -40,6 +40,7 @@ final class VerdictHost {
     private final FleetVerdicts verdicts;
     private final BiFunction<Integer, Long, ConsensusLog> logs;
     private final java.util.function.BiConsumer<Integer, Long> dropLog;
+    private final java.util.function.Supplier<java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id>> logsHeld;
     private final Responses responses;
     private ScheduledFuture<?> tick;
     private long oversizedSends;
@@ -47,7 +48,9 @@ final class VerdictHost {
     VerdictHost(final VerdictConfig config, final NodeCore core, final NodeEnv env, final PrivateKey key, final Certificate certificate,
                 final PublicKey ca, final Detector detector, final KeyValueStore verdictStore, final int certificatesMax,
                 final BiFunction<Integer, Long, ConsensusLog> logs, final java.util.function.BiConsumer<Integer, Long> dropLog,
+                final java.util.function.Supplier<java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id>> logsHeld,
                 final Responses responses) {
+        this.logsHeld = logsHeld;
         this.dropLog = dropLog;
         this.config = config;
         this.core = core;
@@ -105,6 +108,11 @@ final class VerdictHost {
         @Override
         public void dropConsensusLog(final int shard, final long epoch) {
             dropLog.accept(shard, epoch);
+        }
+
+        @Override
+        public java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id> consensusLogsHeld() {
+            return logsHeld.get();
         }
 
         @Override

@@ -53,7 +53,11 @@ public final class Committeeship implements Seat.Host {
 
     /** One seat as status shows it. */
     public record SeatStatus(int shard, long epoch, String committee, String mode, long view, long lastExecuted, long stable,
-                             int agents, List<ReplicaStatus.Bound> bounds) {
+                             int agents, List<ReplicaStatus.Bound> bounds, List<String> recentBatches, long executedConflicts) {
+    }
+
+    /** One batch a seat of this node executed: its (shard, epoch, seq) and the batch's digest. */
+    public record Executed(int shard, long epoch, long seq, String digest) {
     }
 
     private final FleetVerdicts host;
@@ -146,7 +150,9 @@ public final class Committeeship implements Seat.Host {
                 log = env.consensusLog(shard, next.epoch());
             } catch (final dev.vigil.storage.StoreException e) {
                 // without a durable log this member must not vote: the committee goes on with the others (it is one of the f)
-                host.refuse("seat-no-log", host.selfId(), "no seat on shard " + shard + " epoch " + next.epoch() + ": " + e.getMessage());
+                counters.seatsUntaken++;
+                host.warnLimited("seat-no-log", host.selfId(), "takes no seat", "shard " + shard + " epoch " + next.epoch() + ": "
+                    + e.getMessage());
                 continue;
             }
             final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE), log, this);
@@ -155,6 +161,7 @@ public final class Committeeship implements Seat.Host {
             if (!persisted.isEmpty()) {
                 // this node ran the seat before a restart: rebuild it from what it persisted
                 seat.replica = Replica.recover(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), persisted, now);
+                counters.seatsRecovered++;
             } else if (previous != null && previous.epoch() + 1 == next.epoch()) {
                 seat.replica = Replica.join(config.consensus(), committee, host.committee(shard, previous.epoch()), signer, verifier,
                     seat.state, seat, env.log(), now);
@@ -162,8 +169,24 @@ public final class Committeeship implements Seat.Host {
                 seat.replica = Replica.start(config.consensus(), committee, signer, verifier, seat.state, seat, env.log(), now);
             }
         }
+        dropOrphanLogs(next.epoch());
         for (final EarlyReplicaMessages.Held h : early.takeUpTo(next.epoch())) {
-            onReplicaMessage(h.from(), h.message());
+            onReplicaMessage(h.from(), h.message()); // counted when it arrived (held); the replicas count it now
+        }
+    }
+
+    /**
+     * Drops the logs of epochs before the previous one that no seat runs: a node killed in epoch e
+     * and restarted once the fleet is past e + 1 never rebuilds those seats, and their logs would
+     * otherwise hold places in the store (storage.consensus_replicas) for good.
+     */
+    private void dropOrphanLogs(final long epoch) {
+        for (final dev.vigil.daemon.consensus.StoredLogs.Id id : env.consensusLogsHeld()) {
+            final TreeMap<Long, Seat> mine = seats.get(id.shard());
+            if (id.epoch() < epoch - 1 && (mine == null || !mine.containsKey(id.epoch()))) {
+                env.dropConsensusLog(id.shard(), id.epoch());
+                counters.orphanLogsDropped++;
+            }
         }
     }
 
@@ -174,7 +197,7 @@ public final class Committeeship implements Seat.Host {
 
     // ---------------------------------------------------------------- inputs
 
-    void onReplicaMessage(final long fromId, final FleetMessage.ReplicaMessage m) {
+    FleetVerdicts.Outcome onReplicaMessage(final long fromId, final FleetMessage.ReplicaMessage m) {
         final TreeMap<Long, Seat> mine = seats.get(m.shard());
         boolean any = false;
         if (mine != null) {
@@ -189,50 +212,62 @@ public final class Committeeship implements Seat.Host {
             }
         }
         if (any) {
-            return;
+            return FleetVerdicts.Outcome.ACCEPTED;
         }
         final CommitteeDirectory held = host.directory();
+        if (held != null && m.epoch() > held.epoch() + EARLY_EPOCHS_AHEAD) {
+            // no directory that far ahead is on its way: holding it would only push out messages that are
+            return host.refuse("epoch-ahead", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
+                + ", this node holds epoch " + held.epoch());
+        }
         if (held == null || m.epoch() > held.epoch()) {
             early.hold(fromId, m); // the directory of its epoch is on its way here
-        } else {
-            host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch() + ", where this node sits in epochs "
-                + (mine == null ? "[]" : mine.keySet()));
+            return FleetVerdicts.Outcome.HELD;
         }
+        return host.refuse("no-seat", fromId, "replica message for shard " + m.shard() + " epoch " + m.epoch()
+            + ", where this node sits in epochs " + (mine == null ? "[]" : mine.keySet()));
     }
 
-    void onEvidence(final long fromId, final String fromAddress, final FleetMessage.EvidenceMessage m) {
+    /** Epochs ahead of the directory held that a replica message may name and be held (the root issues one epoch at a time). */
+    static final int EARLY_EPOCHS_AHEAD = 2;
+
+    FleetVerdicts.Outcome onEvidence(final long fromId, final String fromAddress, final FleetMessage.EvidenceMessage m) {
         final Certificate cert = m.observer();
         if (cert.nodeId() != fromId) {
-            host.refuse("evidence-observer", fromId, "evidence sent by " + NodeIds.toHex(fromId) + " under the certificate of "
+            return host.refuse("evidence-observer", fromId, "evidence sent by " + NodeIds.toHex(fromId) + " under the certificate of "
                 + NodeIds.toHex(cert.nodeId()) + " (observers send their own)");
-            return;
         }
         final CertificateStatus status = cert.verify(ca, env.nowMicros() / 1_000_000);
         if (status != CertificateStatus.VALID) {
-            host.refuse("evidence-certificate", fromId, "observer certificate: " + status);
-            return;
+            return host.refuse("evidence-certificate", fromId, "observer certificate: " + status);
         }
         observerKeys.put(fromId, cert.publicKey());
         observerAddresses.put(fromId, fromAddress);
         final TreeMap<Long, Seat> mine = seats.get(m.shard());
         final Seat seat = mine == null ? null : mine.get(m.epoch());
         if (seat == null || seat.replica == null) {
-            host.refuse("no-seat", fromId, "evidence for shard " + m.shard() + " epoch " + m.epoch() + ", where this node has no seat");
-            return;
+            return host.refuse("no-seat", fromId, "evidence for shard " + m.shard() + " epoch " + m.epoch() + ", where this node has no seat");
         }
         seat.replica.onMessage(m.request(), env.nowMicros());
+        return FleetVerdicts.Outcome.ACCEPTED;
     }
 
-    void onShare(final long fromId, final FleetMessage.Share s) {
+    FleetVerdicts.Outcome onShare(final long fromId, final FleetMessage.Share s) {
+        final Shares.Result r = collect(s);
+        if (r.status().reason != null) {
+            return host.refuse(r.status().reason, fromId, "verdict share for " + s.verdict().agentId() + ": " + r.problem());
+        }
+        return r.status() == Shares.Status.TAKEN ? FleetVerdicts.Outcome.ACCEPTED : FleetVerdicts.Outcome.IGNORED;
+    }
+
+    /** Adds a share (a member's, or this node's own) and hands on the certificate it completes. */
+    private Shares.Result collect(final FleetMessage.Share s) {
         final Verdict v = s.verdict();
-        final StringBuilder problem = new StringBuilder();
-        final VerdictCertificate done = shares.add(host.committee(v.shard(), v.epoch()), v, s.asSignature(), problem);
-        if (problem.length() > 0) {
-            host.refuse("share", fromId, "verdict share for " + v.agentId() + ": " + problem);
+        final Shares.Result r = shares.add(host.committee(v.shard(), v.epoch()), v, s.asSignature());
+        if (r.certificate() != null) {
+            host.onCertificate(host.selfId(), r.certificate());
         }
-        if (done != null) {
-            host.onCertificate(host.selfId(), done);
-        }
+        return r;
     }
 
     void completed(final String verdictId) {
@@ -323,7 +358,18 @@ public final class Committeeship implements Seat.Host {
                 counters.sharesSent++;
             }
         }
-        onShare(host.selfId(), share);
+        final Shares.Result r = collect(share);
+        if (r.status().reason != null) {
+            env.log().bug("node " + NodeIds.toHex(host.selfId()) + ": its own share of verdict " + verdict.id() + " refused: " + r.problem(),
+                new IllegalStateException(r.status().name()));
+        }
+    }
+
+    @Override
+    public void executedConflict(final Seat seat, final long seq, final byte[] before, final byte[] now) {
+        env.log().bug("node " + NodeIds.toHex(host.selfId()) + ": shard " + seat.committee.shard() + " epoch " + seat.committee.epoch()
+            + " executed two different batches at " + seq + ": " + java.util.HexFormat.of().formatHex(before) + " then "
+            + java.util.HexFormat.of().formatHex(now), new IllegalStateException("conflicting execution"));
     }
 
     @Override
@@ -365,13 +411,21 @@ public final class Committeeship implements Seat.Host {
         }));
     }
 
+    /** What every seat executed lately ({@link Seat#EXECUTED_MAX} per seat), for comparing members. */
+    List<Executed> executed() {
+        final List<Executed> out = new ArrayList<>();
+        seats.forEach((shard, byEpoch) -> byEpoch.forEach((epoch, seat) -> seat.executed()
+            .forEach((seq, digest) -> out.add(new Executed(shard, epoch, seq, digest)))));
+        return out;
+    }
+
     List<SeatStatus> status() {
         final List<SeatStatus> out = new ArrayList<>();
         seats.forEach((shard, byEpoch) -> byEpoch.forEach((epoch, seat) -> {
             if (seat.replica != null) {
                 final ReplicaStatus s = seat.replica.status();
                 out.add(new SeatStatus(shard, epoch, s.committee(), s.mode(), s.view(), s.lastExecuted(), s.h(), seat.state.agents(),
-                    s.bounds()));
+                    s.bounds(), seat.recent(Seat.RECENT_SHOWN), seat.executedConflicts));
             }
         }));
         out.sort((a, b) -> a.shard() != b.shard() ? Integer.compare(a.shard(), b.shard()) : Long.compare(a.epoch(), b.epoch()));

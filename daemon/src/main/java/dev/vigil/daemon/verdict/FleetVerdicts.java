@@ -77,22 +77,42 @@ public final class FleetVerdicts {
         }
     }
 
+    /** What became of one fleet message: each ends in exactly one (see {@link VerdictCounters}). */
+    enum Outcome {
+        ACCEPTED,
+        IGNORED,
+        HELD,
+        /** Counted by reason where it was refused ({@link #refuse}). */
+        REFUSED
+    }
+
     private void dispatch(final long fromId, final String fromAddress, final byte[] bytes) {
+        counters.received++;
         final FleetMessage m = FleetMessage.decode(bytes);
+        final Outcome outcome;
         if (m instanceof FleetMessage.Malformed bad) {
-            refuse("malformed", fromId, bad.reason());
+            outcome = refuse("malformed", fromId, bad.reason());
         } else if (m instanceof FleetMessage.DirectoryMessage d) {
-            onDirectory(fromId, d);
+            outcome = onDirectory(fromId, d);
         } else if (m instanceof FleetMessage.ReplicaMessage r) {
-            seats.onReplicaMessage(fromId, r);
+            outcome = seats.onReplicaMessage(fromId, r);
         } else if (m instanceof FleetMessage.EvidenceMessage e) {
-            seats.onEvidence(fromId, fromAddress, e);
+            outcome = seats.onEvidence(fromId, fromAddress, e);
         } else if (m instanceof FleetMessage.Ack a) {
-            observing.onAck(fromId, a);
+            outcome = observing.onAck(fromId, a);
         } else if (m instanceof FleetMessage.Share s) {
-            seats.onShare(fromId, s);
+            outcome = seats.onShare(fromId, s);
         } else if (m instanceof FleetMessage.CertificateMessage c) {
-            onCertificate(fromId, c.certificate());
+            outcome = onCertificate(fromId, c.certificate());
+        } else {
+            throw new IllegalStateException("no handler for " + m.label());
+        }
+        switch (outcome) {
+            case ACCEPTED -> counters.accept(m.label());
+            case IGNORED -> counters.ignore(m.label());
+            case HELD -> counters.held++;
+            case REFUSED -> {
+            }
         }
     }
 
@@ -214,7 +234,7 @@ public final class FleetVerdicts {
         counters.directoriesIssued++;
         env.log().info("node " + NodeIds.toHex(selfId) + ": as root, issues committee directory epoch " + epoch + " of "
             + candidates.size() + " candidates");
-        adopt(tree.selfCertificate(), next);
+        adopt(tree.selfCertificate(), next, directory != null && directory.epoch() + 1 == epoch ? directory : null);
     }
 
     /** Directory intervals a changed candidate set must hold still before the root issues it. */
@@ -229,48 +249,45 @@ public final class FleetVerdicts {
         return s;
     }
 
-    private void onDirectory(final long fromId, final FleetMessage.DirectoryMessage d) {
+    private Outcome onDirectory(final long fromId, final FleetMessage.DirectoryMessage d) {
         final CommitteeDirectory next = d.directory();
         if (directory != null && next.epoch() <= directory.epoch()) {
-            return; // the one we hold, passed down again, or older
+            return Outcome.IGNORED; // the one we hold, passed down again, or older
         }
         if (d.issuer().nodeId() != next.issuer()) {
-            refuse("directory-issuer", fromId, "directory of issuer " + NodeIds.toHex(next.issuer()) + " comes with the certificate of "
+            return refuse("directory-issuer", fromId, "directory of issuer " + NodeIds.toHex(next.issuer()) + " comes with the certificate of "
                 + NodeIds.toHex(d.issuer().nodeId()));
-            return;
         }
         if (next.issuer() != tree.rootId()) {
-            refuse("directory-not-root", fromId, "directory epoch " + next.epoch() + " issued by " + NodeIds.toHex(next.issuer())
+            return refuse("directory-not-root", fromId, "directory epoch " + next.epoch() + " issued by " + NodeIds.toHex(next.issuer())
                 + ", not by the root this node knows (" + NodeIds.toHex(tree.rootId()) + ")");
-            return;
         }
         final CertificateStatus status = d.issuer().verify(ca, env.nowMicros() / 1_000_000);
         if (status != CertificateStatus.VALID) {
-            refuse("directory-certificate", fromId, "directory issuer's certificate: " + status);
-            return;
+            return refuse("directory-certificate", fromId, "directory issuer's certificate: " + status);
         }
         final PublicKey issuerKey = d.issuer().publicKey();
         if (!next.verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null))) {
-            refuse("directory-signature", fromId, "directory epoch " + next.epoch() + ": the issuer's signature does not verify");
-            return;
+            return refuse("directory-signature", fromId, "directory epoch " + next.epoch() + ": the issuer's signature does not verify");
         }
-        CommitteeDirectory prior = null;
-        if (d.previous() != null && d.previous().epoch() + 1 == next.epoch()
-            && d.previous().verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null))) {
-            prior = d.previous();
+        // The epoch the new one follows is the issuer's: every member of the new committees must join from the same
+        // closing state. The one this node holds differs from it only after a fork (two roots issued one epoch each while
+        // the tree was split); joining from the held one would start this member from another state than the others.
+        final CommitteeDirectory offered = d.previous() != null && d.previous().epoch() + 1 == next.epoch()
+            && d.previous().verify(KeySigner.verifier(id -> id == issuerKey.nodeId() ? issuerKey : null)) ? d.previous() : null;
+        final CommitteeDirectory held = directory != null && directory.epoch() + 1 == next.epoch() ? directory : null;
+        if (offered != null && held != null && !offered.equals(held)) {
+            counters.directoryForks++;
+            warnLimited("directory-fork", fromId, "follows the issuer's epoch " + held.epoch(), "the epoch " + held.epoch()
+                + " this node held is not the one epoch " + next.epoch() + " follows; its seats join from the issuer's");
         }
-        if (directory != null && directory.epoch() + 1 == next.epoch()) {
-            prior = directory;
-        }
-        previous = prior;
-        adopt(d.issuer(), next);
+        adopt(d.issuer(), next, offered != null ? offered : held);
+        return Outcome.ACCEPTED;
     }
 
-    private void adopt(final Certificate issuerCertificate, final CommitteeDirectory next) {
-        final CommitteeDirectory before = directory;
-        if (before != null && before.epoch() + 1 == next.epoch()) {
-            previous = before;
-        }
+    /** @param prior the directory of epoch next - 1 the new committees follow, or null when this node has none */
+    private void adopt(final Certificate issuerCertificate, final CommitteeDirectory next, final CommitteeDirectory prior) {
+        previous = prior;
         directory = next;
         issuer = issuerCertificate;
         counters.directoriesAdopted++;
@@ -324,15 +341,14 @@ public final class FleetVerdicts {
     // ---------------------------------------------------------------- certificates
 
     /** A certificate this node assembled or received: checked, kept once, passed on once. */
-    void onCertificate(final long fromId, final VerdictCertificate certificate) {
+    Outcome onCertificate(final long fromId, final VerdictCertificate certificate) {
         final String id = certificate.verdict().id();
         if (certificatesSeen.containsKey(id)) {
-            return;
+            return Outcome.IGNORED;
         }
         final VerificationResult ok = certificate.verify(ca, 0);
         if (!ok.isValid()) {
-            refuse("certificate", fromId, "verdict certificate " + id + ": " + ok.problem());
-            return;
+            return refuse("certificate", fromId, "verdict certificate " + id + ": " + ok.problem());
         }
         certificatesSeen.put(id, Boolean.TRUE);
         seats.completed(id);
@@ -349,6 +365,7 @@ public final class FleetVerdicts {
                 counters.certificatesForwarded++;
             }
         }
+        return Outcome.ACCEPTED;
     }
 
     /** Every fleet message leaves here; one to this node itself comes back through the scheduler, not re-entrantly. */
@@ -361,13 +378,19 @@ public final class FleetVerdicts {
     }
 
     /** Counted always; logged the first time per (sender, reason) and then at every power of ten, so a flood costs a few lines. */
-    void refuse(final String reason, final long fromId, final String detail) {
+    Outcome refuse(final String reason, final long fromId, final String detail) {
         counters.refuse(reason);
+        warnLimited(reason, fromId, "refused a fleet message from " + NodeIds.toHex(fromId), detail);
+        return Outcome.REFUSED;
+    }
+
+    /** Logged the first time per (sender or place, reason) and then at every power of ten. */
+    void warnLimited(final String reason, final long fromId, final String what, final String detail) {
         final String key = reason + "/" + fromId;
         final long n = refusalsLogged.merge(key, 1L, Long::sum);
         if (n == 1 || isPowerOfTen(n)) {
-            env.log().warn("node " + NodeIds.toHex(selfId) + ": refused a fleet message from " + NodeIds.toHex(fromId) + " ("
-                + reason + (n > 1 ? ", " + n + " so far" : "") + "): " + detail);
+            env.log().warn("node " + NodeIds.toHex(selfId) + ": " + what + " (" + reason + (n > 1 ? ", " + n + " so far" : "") + "): "
+                + detail);
         }
     }
 
@@ -398,6 +421,11 @@ public final class FleetVerdicts {
 
     public List<Committeeship.SeatStatus> seats() {
         return seats.status();
+    }
+
+    /** The batches this node's seats executed lately, by (shard, epoch, seq): what tests compare across members. */
+    public List<Committeeship.Executed> executed() {
+        return seats.executed();
     }
 
     /** Messages the replicas of this node's seats refused, by reason, summed over seats. */

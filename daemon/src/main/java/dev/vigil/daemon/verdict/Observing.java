@@ -64,15 +64,24 @@ public final class Observing {
         }
     }
 
-    void onAck(final long fromId, final FleetMessage.Ack ack) {
+    FleetVerdicts.Outcome onAck(final long fromId, final FleetMessage.Ack ack) {
         final ShardOutbox box = outboxes.get(ack.shard());
         final Committee committee = host.committee(ack.shard(), ack.epoch());
         if (box == null || committee == null) {
-            return; // an ack for nothing this node has out (a late repeat): not an error
+            return FleetVerdicts.Outcome.IGNORED; // an ack for nothing this node has out (a late repeat): not an error
+        }
+        if (committee.indexOf(fromId) < 0) {
+            return host.refuse("ack-not-member", fromId, "ack for shard " + ack.shard() + " epoch " + ack.epoch()
+                + " from a node not on its committee");
+        }
+        final ShardOutbox.InFlight f = box.inFlight();
+        if (f == null || f.requestSeq != ack.requestSeq()) {
+            return FleetVerdicts.Outcome.IGNORED; // for a request done already, or not yet sent: a late repeat
         }
         if (box.onAck(committee, fromId, ack)) {
             sendNext(box, env.nowMicros());
         }
+        return FleetVerdicts.Outcome.ACCEPTED;
     }
 
     void onTick(final long now) {

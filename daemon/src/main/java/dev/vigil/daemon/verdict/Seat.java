@@ -11,7 +11,12 @@ import dev.vigil.daemon.consensus.TimerKind;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
 import dev.vigil.daemon.core.Scheduler;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * This node's seat on one shard's committee in one directory epoch: the replica, its evidence
@@ -24,6 +29,9 @@ final class Seat implements ReplicaEffects {
 
         void delivered(Seat seat, Delivery delivery);
 
+        /** This seat executed a different batch at a sequence it had executed before: never expected. */
+        void executedConflict(Seat seat, long seq, byte[] before, byte[] now);
+
         long nowMicros();
 
         Scheduler scheduler();
@@ -35,6 +43,15 @@ final class Seat implements ReplicaEffects {
     final ConsensusLog log;
     private final Host host;
     private final EnumMap<TimerKind, Scheduler.Timer> timers = new EnumMap<>(TimerKind.class);
+    /**
+     * The digest of the batch executed at each of the last {@link #EXECUTED_MAX} sequence numbers
+     * (lowest dropped at the bound): what lets anyone compare, member by member, that one
+     * (shard, epoch, seq) never executed two different batches. A recovering replica executes again
+     * what it had committed; the digest it then delivers must be the one it delivered before.
+     */
+    private final TreeMap<Long, byte[]> executed = new TreeMap<>();
+    /** Deliveries at a sequence this seat had executed with a different batch: must stay 0 (a safety violation). */
+    long executedConflicts;
     Replica replica;
 
     Seat(final long selfId, final Committee committee, final EvidenceState state, final ConsensusLog log, final Host host) {
@@ -69,9 +86,41 @@ final class Seat implements ReplicaEffects {
         }
     }
 
+    /** Batch digests remembered per seat for comparison across members (status shows the newest {@link #RECENT_SHOWN}). */
+    static final int EXECUTED_MAX = 256;
+    static final int RECENT_SHOWN = 16;
+
     @Override
     public void deliver(final Delivery delivery) {
+        final byte[] digest = delivery.batch().digest();
+        final byte[] before = executed.put(delivery.seq(), digest);
+        if (before != null && !java.util.Arrays.equals(before, digest)) {
+            executedConflicts++;
+            host.executedConflict(this, delivery.seq(), before, digest);
+        }
+        while (executed.size() > EXECUTED_MAX) {
+            executed.pollFirstEntry();
+        }
         host.delivered(this, delivery);
+    }
+
+    /** seq → hex digest of the batch executed there, for the last {@link #EXECUTED_MAX} executed. */
+    Map<Long, String> executed() {
+        final TreeMap<Long, String> out = new TreeMap<>();
+        executed.forEach((seq, d) -> out.put(seq, HexFormat.of().formatHex(d)));
+        return out;
+    }
+
+    /** The newest {@code n} executed as "seq:first 8 bytes of the digest in hex", oldest first. */
+    List<String> recent(final int n) {
+        final List<String> out = new ArrayList<>();
+        for (final Map.Entry<Long, byte[]> e : executed.descendingMap().entrySet()) {
+            if (out.size() == n) {
+                break;
+            }
+            out.add(0, e.getKey() + ":" + HexFormat.of().formatHex(e.getValue(), 0, 8));
+        }
+        return out;
     }
 
     @Override

@@ -41,40 +41,60 @@ final class Shares {
         };
     }
 
+    /** What became of a share: taken (and, when it completed a quorum, the certificate), a repeat, or refused by reason. */
+    enum Status {
+        TAKEN(null),
+        /** Of a verdict already certified, or this signer's again. */
+        REPEAT(null),
+        NOT_MEMBER("share-not-member"),
+        WRONG_F("share-wrong-f"),
+        /** The signature or the signer's certificate does not check. */
+        BAD_SIGNATURE("share-signature");
+
+        /** The refusal counter's reason, null when not refused. */
+        final String reason;
+
+        Status(final String reason) {
+            this.reason = reason;
+        }
+    }
+
+    record Result(Status status, VerdictCertificate certificate, String problem) {
+    }
+
     /**
      * @param committee the committee of the verdict's shard and epoch, as this node knows it
-     * @return the certificate when this share completed a quorum, else null
+     * @return the outcome; its certificate is set when this share completed a quorum
      */
-    VerdictCertificate add(final Committee committee, final Verdict verdict, final VerdictSignature share, final StringBuilder problem) {
+    Result add(final Committee committee, final Verdict verdict, final VerdictSignature share) {
         if (committee == null || committee.indexOf(share.signerId()) < 0) {
-            problem.append("signer is not a member of the committee of shard ").append(verdict.shard()).append(" epoch ")
-                .append(verdict.epoch());
             refused++;
-            return null;
+            return new Result(Status.NOT_MEMBER, null, "signer is not a member of the committee of shard " + verdict.shard() + " epoch "
+                + verdict.epoch());
         }
         if (verdict.f() != committee.f()) {
-            problem.append("verdict says f = ").append(verdict.f()).append(", the committee has f = ").append(committee.f());
             refused++;
-            return null;
+            return new Result(Status.WRONG_F, null, "verdict says f = " + verdict.f() + ", the committee has f = " + committee.f());
         }
         final String id = verdict.id();
         if (done.containsKey(id)) {
-            return null;
+            return new Result(Status.REPEAT, null, null);
         }
         final String bad = share.problemAsMember(verdict, ca);
         if (bad != null) {
-            problem.append(bad);
             refused++;
-            return null;
+            return new Result(Status.BAD_SIGNATURE, null, bad);
         }
         final TreeMap<Long, VerdictSignature> got = pending.computeIfAbsent(id, k -> new TreeMap<>(Long::compareUnsigned));
-        got.put(share.signerId(), share);
+        if (got.put(share.signerId(), share) != null) {
+            return new Result(Status.REPEAT, null, null);
+        }
         if (got.size() < verdict.quorum()) {
-            return null;
+            return new Result(Status.TAKEN, null, null);
         }
         pending.remove(id);
         done.put(id, Boolean.TRUE);
-        return VerdictCertificate.ofQuorum(verdict, got.values());
+        return new Result(Status.TAKEN, VerdictCertificate.ofQuorum(verdict, got.values()), null);
     }
 
     /** A whole certificate for this verdict arrived: stop collecting for it. */

@@ -23,6 +23,14 @@ public interface VerdictEnv {
     default void dropConsensusLog(final int shard, final long epoch) {
     }
 
+    /**
+     * Every consensus log the node holds, by (shard, epoch): those of seats running and those a
+     * previous life of the node left (a node restarted into a later epoch never reopens them).
+     */
+    default java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id> consensusLogsHeld() {
+        return java.util.List.of();
+    }
+
     /** A verdict certificate this node holds now for the first time (verified): store it, act on it. */
     void verdict(VerdictCertificate certificate);
 }

@@ -35,6 +35,8 @@ final class VerdictNet {
     private final Map<Long, Runnable> actions = new HashMap<>();
     private long seq;
     long now = T0;
+    /** Whether a node that is down drops out of the root's candidates (as the tree forgets a dead node); off by default. */
+    boolean dropDownCandidates;
     long messages;
     long bytes;
 
@@ -42,7 +44,9 @@ final class VerdictNet {
         final int index;
         final PrivateKey key;
         final Certificate certificate;
-        final FleetVerdicts verdicts;
+        /** Replaced by {@link #restart}: a new life on the same key, certificate and logs (its data dir). */
+        FleetVerdicts verdicts;
+        private final VerdictConfig config;
         final List<VerdictCertificate> received = new ArrayList<>();
         final Map<String, List<LogRecord>> logs = new HashMap<>();
         Predicate<byte[]> sendFilter = m -> true;
@@ -52,8 +56,24 @@ final class VerdictNet {
             this.index = index;
             this.key = key(100 + index);
             this.certificate = ca.issue(key.publicKey(), Instant.parse("2026-01-01T00:00:00Z"), Duration.ofDays(365));
+            this.config = config;
             this.verdicts = new FleetVerdicts(config, key, ca.publicKey(), tree(), env());
         }
+
+        /** The node is killed: nothing it held in memory survives, its logs (and anything on disk) do. */
+        void kill() {
+            down = true;
+        }
+
+        /** The node starts again on its logs with a new {@link FleetVerdicts} (its timers of the old life never fire). */
+        void restart() {
+            verdicts = new FleetVerdicts(config, key, ca.publicKey(), tree(), env());
+            life++;
+            down = false;
+        }
+
+        /** Incremented at each restart: timers and messages of an earlier life are dropped. */
+        int life;
 
         private VerdictTree tree() {
             return new VerdictTree() {
@@ -82,6 +102,9 @@ final class VerdictNet {
                 public List<CommitteeDirectory.Candidate> candidates(final List<CommitteeDirectory.Candidate> previous, final int max) {
                     final List<CommitteeDirectory.Candidate> out = new ArrayList<>();
                     for (final Node n : nodes) {
+                        if (n.down && dropDownCandidates) {
+                            continue; // the tree forgot it
+                        }
                         out.add(new CommitteeDirectory.Candidate(n.key.nodeId(), n.key.publicKey().encoded(), "n" + n.index));
                     }
                     return out.subList(0, Math.min(max, out.size()));
@@ -114,8 +137,9 @@ final class VerdictNet {
                     bytes += message.length;
                     final long from = key.nodeId();
                     final String fromAddress = "n" + index;
+                    final int toLife = to.life;
                     at(now + 200, () -> {
-                        if (!to.down) {
+                        if (!to.down && to.life == toLife) {
                             to.verdicts.onMessage(from, fromAddress, message);
                         }
                     });
@@ -123,9 +147,10 @@ final class VerdictNet {
 
                 @Override
                 public Scheduler scheduler() {
+                    final int scheduledIn = life;
                     return (delay, action) -> {
                         final long id = at(now + delay, () -> {
-                            if (!down) {
+                            if (!down && life == scheduledIn) {
                                 action.run();
                             }
                         });
@@ -156,6 +181,21 @@ final class VerdictNet {
                             return List.copyOf(records);
                         }
                     };
+                }
+
+                @Override
+                public void dropConsensusLog(final int shard, final long epoch) {
+                    logs.remove(shard + "/" + epoch);
+                }
+
+                @Override
+                public List<dev.vigil.daemon.consensus.StoredLogs.Id> consensusLogsHeld() {
+                    final List<dev.vigil.daemon.consensus.StoredLogs.Id> out = new ArrayList<>();
+                    for (final String k : logs.keySet()) {
+                        final String[] p = k.split("/");
+                        out.add(new dev.vigil.daemon.consensus.StoredLogs.Id(Integer.parseInt(p[0]), Long.parseLong(p[1])));
+                    }
+                    return out;
                 }
 
                 @Override
