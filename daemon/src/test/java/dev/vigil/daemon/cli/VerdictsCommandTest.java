@@ -165,7 +165,7 @@ class VerdictsCommandTest {
     @Test
     void withoutASubcommandItSaysWhatToDo() {
         assertThat(run("verdicts")).isEqualTo(2);
-        assertThat(err.toString()).contains("vigil verdicts verify FILE --ca ca.pub");
+        assertThat(err.toString()).contains("vigil verdicts list").contains("show ID").contains("verify FILE --ca ca.pub");
     }
 
     // ---- helpers ----
