@@ -82,7 +82,7 @@ class VerdictsOnLoopbackTest {
             daemons.add(LocalDaemons.start(dir, ca, "n" + i, bootstrap, false, config));
         }
         // every daemon holds the root's directory listing all five
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             for (final Daemon d : daemons) {
                 final var directory = d.onVerdicts(FleetVerdicts::directory).get();
                 if (directory == null || directory.candidates().size() < 5) {
@@ -118,7 +118,7 @@ class VerdictsOnLoopbackTest {
                 post(d, body.toString());
             }
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             for (final Daemon d : daemons) {
                 if (get(base(d) + "/v1/verdicts").path("verdicts").isEmpty()) {
                     return false;
