@@ -41,7 +41,7 @@ record ConfigFile(
                      Double suspectAt, Double alarmAt, Double varianceFloor, Long agentsMax, Long futureSkewSecondsMax) {
     }
 
-    record Tree(Long b, Long joinDelayMs, Long pingIntervalMs, Long viewRefreshMs) {
+    record Tree(Long b, Long joinDelayMs, Long pingIntervalMs, Long viewRefreshMs, Boolean contributeStatistics) {
     }
 
     record Identity(String key, String certificate, String caPublicKey) {

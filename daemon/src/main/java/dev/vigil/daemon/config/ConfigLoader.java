@@ -136,7 +136,8 @@ public final class ConfigLoader {
             Math.max(d.trustedMax(), 2 * peersMax), d.knownMax(), schema.hash());
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
             queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection),
-            consensusLog(file, raw.storage()), verdicts(file, raw.verdicts()));
+            consensusLog(file, raw.storage()), verdicts(file, raw.verdicts()),
+            raw.tree() == null || raw.tree().contributeStatistics() == null || raw.tree().contributeStatistics());
     }
 
     private static VerdictSettings verdicts(final Path file, final ConfigFile.Verdicts given) {

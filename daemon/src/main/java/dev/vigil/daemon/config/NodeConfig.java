@@ -10,6 +10,9 @@ import java.nio.file.Path;
 /**
  * A node's configuration after defaults, validation and path resolution (relative paths are
  * taken from the config file's directory). {@code otlpListen} is null when OTLP ingest is off.
+ * {@code contributeStatistics} false ({@code tree.contribute_statistics}) keeps this node's agent
+ * statistics out of the tree's cluster and fleet baselines (a gateway host, whose partial views of
+ * other hosts' agents are not the fleet's behaviour).
  */
 public record NodeConfig(
     Path file,
@@ -29,7 +32,8 @@ public record NodeConfig(
     TreeConfig tree,
     dev.vigil.daemon.history.HistoryConfig history,
     dev.vigil.daemon.consensus.ConsensusLogConfig consensusLog,
-    VerdictSettings verdicts) {
+    VerdictSettings verdicts,
+    boolean contributeStatistics) {
 
     /** Where the stores live: {@code data_dir/stores}. */
     public java.nio.file.Path storesDir() {

@@ -103,7 +103,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
         this.commands = new OperatorCommands(caKey, detector, history);
-        this.summaries = new SummaryPublisher(core, detector);
+        this.summaries = new SummaryPublisher(core, detector, config.contributeStatistics());
         this.maintenance = new StorageMaintenance(core, detector, stores);
         final dev.vigil.daemon.config.VerdictSettings vs = config.verdicts();
         this.responses = new VerdictResponses(new VerdictResponses.Settings(vs.webhook(), vs.command(), vs.commandTimeoutMs(),

@@ -36,10 +36,13 @@ final class SummaryPublisher {
     private boolean failureLogged;
     private ScheduledFuture<?> timer;
 
-    SummaryPublisher(final NodeCore core, final Detector detector) {
+    SummaryPublisher(final NodeCore core, final Detector detector, final boolean contribute) {
         this.core = core;
         this.detector = detector;
+        this.contribute = contribute;
     }
+
+    private final boolean contribute;
 
     /** Starts the timer on the core's loop. */
     void start(final EventLoop loop) {
@@ -64,6 +67,9 @@ final class SummaryPublisher {
             // Baselines down, on every tick: the cluster and fleet change with other nodes' agents too.
             final Summary fleet = core.tree().fleetBaseline();
             detector.setTreeBaselines(core.tree().cohortBaseline(), fleet == null ? null : fleet.moments());
+            if (!contribute) {
+                return false; // tree.contribute_statistics: false; this node takes the baselines, gives none
+            }
             final Moments window = detector.windowStatistics();
             final long agents = detector.agentCount();
             final byte[] encoded = new byte[Moments.encodedLength(window.dimension())];

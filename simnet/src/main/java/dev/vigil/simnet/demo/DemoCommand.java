@@ -114,7 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
             final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes),
                 "verdicts:", "  directory_interval_ms: 1000"};
             final String[] gatewayStorage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS,
-                gateways == 0 ? 1 : 2 * agents / gateways + 1), "verdicts:", "  directory_interval_ms: 1000"};
+                gateways == 0 ? 1 : 2 * agents / gateways + 1), "verdicts:", "  directory_interval_ms: 1000",
+                // a gateway sees parts of other hosts' agents: its statistics are not the fleet's behaviour
+                "tree:", "  contribute_statistics: false"};
             daemons.add(LocalDaemons.start(dir, ca, "node0", null, false, storage));
             final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
             for (int i = 1; i < nodes; i++) {
