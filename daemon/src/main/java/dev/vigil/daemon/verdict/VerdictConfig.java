@@ -2,6 +2,7 @@ package dev.vigil.daemon.verdict;
 
 import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.ConsensusConfig;
+import dev.vigil.daemon.consensus.evidence.EvidenceBatch;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
 
 /**
@@ -34,6 +35,11 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
         if (candidatesMax < 1 || candidatesMax > 64) {
             throw new IllegalArgumentException("verdicts.candidates_max " + candidatesMax + " outside [1, 64]");
         }
+        if (consensus.payloadBytesMax() < EvidenceBatch.BYTES_MAX) {
+            // an outbox packs requests up to EvidenceBatch.BYTES_MAX: every replica would refuse a fuller one as oversized, forever
+            throw new IllegalArgumentException("the replicas' payload bound " + consensus.payloadBytesMax() + " B is below a full evidence batch ("
+                + EvidenceBatch.BYTES_MAX + " B)");
+        }
         if (resendMicrosMin <= 0 || resendMicrosMax < resendMicrosMin) {
             throw new IllegalArgumentException("verdicts resend backoff must be positive, min <= max");
         }
@@ -42,7 +48,7 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
     public static VerdictConfig defaults() {
         final int f = Committees.F_DEFAULT;
         return new VerdictConfig(true, Committees.SHARDS_DEFAULT, f, 3.0, 100_000, 4096, 1_000_000, 8_000_000, 1024,
-            10_000_000, 64, ConsensusConfig.defaults().withF(f), EvidenceState.Config.defaults(f));
+            10_000_000, 64, ConsensusConfig.defaults().withF(f).withPayloadBytesMax(EvidenceBatch.BYTES_MAX), EvidenceState.Config.defaults(f));
     }
 
     public VerdictConfig withEnabled(final boolean on) {
