@@ -237,14 +237,18 @@ public final class ConsensusBench {
         void runFor(final double seconds) throws Exception {
             final long start = System.nanoTime();
             final long end = start + (long)(seconds * 1e9);
-            long allowed = 0;
+            final long offeredBefore = offered;
             while (System.nanoTime() < end) {
                 long budget = Long.MAX_VALUE;
                 if (ratePerS > 0) {
-                    // open loop: what the rate allows since the start, a tenth of a second of it at most carried over
+                    // open loop: what the rate allows since the start less what went (a round offers whole pairs per
+                    // agent, so it may go a little over; the next rounds make up for it), at most a tenth of a second's worth
                     final long due = (long)(ratePerS * (System.nanoTime() - start) / 1e9);
-                    budget = Math.min(due - allowed, (long)(ratePerS / 10) + 1);
-                    allowed = due;
+                    budget = Math.min(due - (offered - offeredBefore), (long)(ratePerS / 10) + 1);
+                    if (budget <= 0) {
+                        Thread.sleep(1);
+                        continue;
+                    }
                 }
                 final long perDaemon = budget == Long.MAX_VALUE ? Long.MAX_VALUE : budget / daemons.size();
                 final List<CompletableFuture<long[]>> rounds = new ArrayList<>();
@@ -358,7 +362,7 @@ public final class ConsensusBench {
                 .get(CORE_ANSWER_S, TimeUnit.SECONDS);
             applied += v[0];
             viewChanges += v[1];
-            final FrameCounters.TypeCount sent = d.statusNow().frames().sent().get(MessageType.CONSENSUS.label);
+            final FrameCounters.TypeCount sent = d.status().get(CORE_ANSWER_S, TimeUnit.SECONDS).frames().sent().get(MessageType.CONSENSUS.label);
             if (sent != null) {
                 bytes += sent.bytes();
                 frames += sent.frames();
@@ -377,6 +381,7 @@ public final class ConsensusBench {
                 out.merge("observer-resends", v.observing().resends(), Long::sum);
                 out.merge("observer-records-dropped", v.observing().recordsDropped(), Long::sum);
                 out.merge("internal-errors", v.internalErrors(), Long::sum);
+                out.merge("observer-requests-in-flight-at-end", (long)v.observing().requestsInFlight(), Long::sum);
                 return null;
             }).get(10, TimeUnit.SECONDS);
         }
