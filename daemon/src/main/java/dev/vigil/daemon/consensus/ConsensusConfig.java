@@ -99,6 +99,12 @@ public record ConsensusConfig(
             snapshotBytesMax, earlyMessagesMax, checkInvariants);
     }
 
+    public ConsensusConfig withPayloadBytesMax(final int bytes) {
+        return new ConsensusConfig(fConfigured, checkpointSeqs, batchRecordsMax, batchBytesMax, batchDelayMicros, bytes,
+            pendingRequestsMax, pendingPerClientMax, clientsMax, requestTimeoutMicros, viewChangeTimeoutMicrosMax,
+            idleCheckpointMicros, stateRetryMicros, snapshotBytesMax, earlyMessagesMax, checkInvariants);
+    }
+
     public ConsensusConfig withPending(final int requestsMax, final int perClientMax, final int clients) {
         return new ConsensusConfig(fConfigured, checkpointSeqs, batchRecordsMax, batchBytesMax, batchDelayMicros, payloadBytesMax,
             requestsMax, perClientMax, clients, requestTimeoutMicros, viewChangeTimeoutMicrosMax, idleCheckpointMicros,

@@ -75,8 +75,10 @@ final class NodeStores {
             } catch (final StoreException e) {
                 throw new ConfigException(config.file(), "data_dir", e.getMessage());
             }
+            // the replicas' own limits: a record must decode under the bounds it was written under (a full evidence
+            // request's payload is above ConsensusConfig.defaults()' 1 KiB)
             final StoredLogs logs = StoredLogs.open(consensus.store(LogSizing.STORE), sizing,
-                Limits.of(ConsensusConfig.defaults(), CommitteeDirectory.CANDIDATES_MAX));
+                Limits.of(config.verdicts().fleet().consensus(), CommitteeDirectory.CANDIDATES_MAX));
             report(config, consensus, logs);
             return new NodeStores(config, stores, consensus, logs);
         } catch (final RuntimeException e) {

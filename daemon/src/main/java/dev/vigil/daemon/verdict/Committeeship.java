@@ -322,6 +322,7 @@ public final class Committeeship implements Seat.Host {
             }
             if (o.status() == Delivery.Status.APPLIED) {
                 final EvidenceResult result = EvidenceResult.decode(o.result());
+                counters.evidenceRecordsApplied += result.applied();
                 ack(seat, r, result.refusal() == null ? result.nextExpected() : seat.state.applied(r.client()) + 1,
                     result.duplicates());
                 for (final Decision d : result.decisions()) {

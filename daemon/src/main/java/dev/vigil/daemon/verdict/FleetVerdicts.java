@@ -151,6 +151,35 @@ public final class FleetVerdicts {
         this.lie = how;
     }
 
+    /**
+     * Benchmark and test hook ({@code vigil bench consensus}), like {@link #lie}: queues one evidence
+     * record per element of {@code increments} about {@code agent}, as if this node's detector had
+     * scored it and its excursion tracking had let the records go, and sends the agent's shard
+     * outbox's next request if none is in flight. The outbox's bound, dots, one request in flight
+     * and acknowledgement rule apply as to any evidence. Never called by the daemon itself.
+     *
+     * @return records now waiting in the agent's shard outbox (not yet in a request)
+     */
+    public int offerEvidence(final String agent, final long excursion, final double[][] increments) {
+        return config.enabled() ? observing.offer(agent, excursion, increments) : 0;
+    }
+
+    /** What an observer learns when one of its evidence requests is done (f + 1 members acknowledged it). */
+    public interface RequestListener {
+        /**
+         * @param records       records the request carried
+         * @param latencyMicros from its first send to the acknowledgement that completed it (resends included)
+         */
+        void done(int shard, int records, long latencyMicros);
+
+        RequestListener NONE = (shard, records, latencyMicros) -> { };
+    }
+
+    /** Benchmark and test hook: {@code listener} hears of every evidence request of this node's that is done, on the core's thread. */
+    public void onRequestDone(final RequestListener listener) {
+        observing.onRequestDone(listener == null ? RequestListener.NONE : listener);
+    }
+
     /** Housekeeping: the directory's issue and passing down, evidence resends. */
     public void onTick() {
         if (config.enabled()) {

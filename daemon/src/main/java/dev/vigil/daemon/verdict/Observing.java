@@ -30,6 +30,7 @@ public final class Observing {
     private final VerdictCounters counters;
     private final Excursions excursions;
     private final Map<Integer, ShardOutbox> outboxes = new HashMap<>();
+    private FleetVerdicts.RequestListener requestsDone = FleetVerdicts.RequestListener.NONE;
 
     Observing(final FleetVerdicts host, final VerdictConfig config, final VerdictEnv env, final Signer signer, final VerdictTree tree,
               final VerdictCounters counters) {
@@ -78,10 +79,28 @@ public final class Observing {
         if (f == null || f.requestSeq != ack.requestSeq()) {
             return FleetVerdicts.Outcome.IGNORED; // for a request done already, or not yet sent: a late repeat
         }
+        final ShardOutbox.InFlight out = box.inFlight();
         if (box.onAck(committee, fromId, ack)) {
-            sendNext(box, env.nowMicros());
+            final long now = env.nowMicros();
+            requestsDone.done(box.shard, out.records.size(), now - out.firstSentMicros);
+            sendNext(box, now);
         }
         return FleetVerdicts.Outcome.ACCEPTED;
+    }
+
+    /** See {@link FleetVerdicts#offerEvidence}: queued as if the excursion tracking had produced them, then sent as usual. */
+    int offer(final String agent, final long excursion, final double[][] increments) {
+        final int shard = Committees.shardOf(agent, config.shards());
+        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax()));
+        for (final double[] xs : increments) {
+            box.add(new Excursions.Pending(agent, excursion, xs));
+        }
+        sendNext(box, env.nowMicros());
+        return box.waiting();
+    }
+
+    void onRequestDone(final FleetVerdicts.RequestListener listener) {
+        this.requestsDone = listener;
     }
 
     void onTick(final long now) {

@@ -2,6 +2,7 @@ package dev.vigil.daemon.verdict;
 
 import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.ConsensusConfig;
+import dev.vigil.daemon.consensus.evidence.EvidenceBatch;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
 
 /**
@@ -38,6 +39,11 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
         if (candidatesMax < 1 || candidatesMax > 64) {
             throw new IllegalArgumentException("verdicts.candidates_max " + candidatesMax + " outside [1, 64]");
         }
+        if (consensus.payloadBytesMax() < EvidenceBatch.BYTES_MAX) {
+            // an outbox packs requests up to EvidenceBatch.BYTES_MAX: every replica would refuse a fuller one as oversized, forever
+            throw new IllegalArgumentException("the replicas' payload bound " + consensus.payloadBytesMax() + " B is below a full evidence batch ("
+                + EvidenceBatch.BYTES_MAX + " B)");
+        }
         if (resendMicrosMin <= 0 || resendMicrosMax < resendMicrosMin) {
             throw new IllegalArgumentException("verdicts resend backoff must be positive, min <= max");
         }
@@ -61,12 +67,12 @@ public record VerdictConfig(boolean enabled, int shards, int f, double sendLevel
      * The replicas' settings for evidence committees: checkpoints every 16 sequence numbers (an idle
      * primary pads with null batches up to the next checkpoint, so K is paid in rounds after each burst
      * of evidence) and that padding after 10 s idle rather than 1 s, so that evidence arriving a window
-     * apart shares one padding; otherwise {@link ConsensusConfig#defaults()}.
+     * apart shares one padding; requests as large as a full evidence batch; otherwise {@link ConsensusConfig#defaults()}.
      */
     public static ConsensusConfig committeeDefaults(final int f) {
         final ConsensusConfig d = ConsensusConfig.defaults();
         return d.withF(f).withCheckpointSeqs(16).withTimeouts(d.requestTimeoutMicros(), d.viewChangeTimeoutMicrosMax(), 10_000_000,
-            d.stateRetryMicros());
+            d.stateRetryMicros()).withPayloadBytesMax(EvidenceBatch.BYTES_MAX);
     }
 
     public VerdictConfig withEnabled(final boolean on) {

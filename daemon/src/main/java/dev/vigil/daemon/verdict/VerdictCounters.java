@@ -20,6 +20,8 @@ public final class VerdictCounters {
     long evidenceRecordsSent;
     long evidenceRequestsSent;
     long evidenceBytesSent;
+    /** Records this node's seats applied to their evidence state (every member of a committee counts each record once). */
+    long evidenceRecordsApplied;
     long acksSent;
     long sharesSent;
     long certificatesAssembled;
@@ -123,6 +125,10 @@ public final class VerdictCounters {
         return evidenceBytesSent;
     }
 
+    public long evidenceRecordsApplied() {
+        return evidenceRecordsApplied;
+    }
+
     public long directoriesAdopted() {
         return directoriesAdopted;
     }
@@ -138,6 +144,7 @@ public final class VerdictCounters {
         m.put("evidence-records-sent", evidenceRecordsSent);
         m.put("evidence-requests-sent", evidenceRequestsSent);
         m.put("evidence-bytes-sent", evidenceBytesSent);
+        m.put("evidence-records-applied", evidenceRecordsApplied);
         m.put("acks-sent", acksSent);
         m.put("shares-sent", sharesSent);
         m.put("certificates-assembled", certificatesAssembled);

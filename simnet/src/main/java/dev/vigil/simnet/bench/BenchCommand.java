@@ -26,11 +26,12 @@ import java.util.concurrent.Callable;
         + "'observers' (the same with the gateway tier: recall, delay and false alarms per mode and observer kind), "
         + "'storage' (tiered history on Chronicle Map files: bytes per tier, series query latency), "
         + "'agent-state' (put/get of the agent-state store), 'restart' (time to serving with N agents after kill -9 of the writing JVM), "
-        + "'consensus-log' (appends/s and append latency of a replica's durable consensus log).",
+        + "'consensus-log' (appends/s and append latency of a replica's durable consensus log), "
+        + "'consensus' (evidence records committed per second by committees of real daemons on loopback, commit latency, wire bytes per record).",
     subcommands = {BenchCommand.Frames.class, BenchCommand.Scoring.class, BenchCommand.Combine.class, BenchCommand.Loopback.class,
         BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.ObserverBench.class, BenchCommand.Storage.class,
         BenchCommand.AgentState.class,
-        BenchCommand.Restart.class, BenchCommand.ConsensusLogCommand.class})
+        BenchCommand.Restart.class, BenchCommand.ConsensusLogCommand.class, BenchCommand.Consensus.class})
 public final class BenchCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -381,6 +382,46 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(JSON.writeValueAsString(StorageBench.restart(agents, hours, dir)));
+            return 0;
+        }
+    }
+
+    @Command(name = "consensus", mixinStandardHelpOptions = true,
+        description = {"N daemons on 127.0.0.1 (real Ed25519, Netty) whose committee directory is exactly them, so every shard's",
+            "committee is all of them; each also observes, its shard outboxes kept full of synthetic evidence records.",
+            "After a warm-up: records committed per second, commit latency p50/p99 (first send to f + 1 acknowledgements),",
+            "bytes of consensus frames sent per record, the machine's load average."})
+    static final class Consensus implements Callable<Integer> {
+        @Option(names = "--replicas", defaultValue = "4", description = "Daemons and committee members: 4 (f = 1), 7 (f = 2) (default: ${DEFAULT-VALUE}).")
+        int replicas;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measurement time (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--shards", defaultValue = "64", description = "Shards, each with its committee (default: ${DEFAULT-VALUE}).")
+        int shards;
+
+        @Option(names = "--agents-per-shard", defaultValue = "4", description = "Synthetic agents per shard (default: ${DEFAULT-VALUE}).")
+        int agentsPerShard;
+
+        @Option(names = "--rate", defaultValue = "0",
+            description = "Records per second offered over all observers; 0: as fast as the outboxes take them (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--observers", description = "How many of the replicas also observe, i.e. send evidence (default: all).")
+        Integer observers;
+
+        @Option(names = "--json", description = "JSON output (the only form; accepted for symmetry with the other benches).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(ConsensusBench.run(
+                new ConsensusBench.Params(replicas, seconds, warmup, shards, agentsPerShard, rate,
+                    observers == null ? replicas : observers))));
             return 0;
         }
     }
