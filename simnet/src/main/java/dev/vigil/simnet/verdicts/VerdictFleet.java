@@ -30,13 +30,14 @@ import java.util.SplittableRandom;
  * {@value #FANOUT}-ary tree over the node indices (node 0 the root; neighbours are parent and
  * children, so a directory or certificate flooded through them reaches every node), the root's
  * candidates are the first {@code candidates} nodes, one-way latency is 5–60 ms per message,
- * drawn from the seed, and keys are simnet's simulated signatures (a node's certificate from a
+ * drawn from the seed (-Dvigil.fleetdetect.latency_spread_us=0 makes it a constant 5 ms, to tell
+ * what reordering causes), and keys are simnet's simulated signatures (a node's certificate from a
  * simulated cluster CA). Consensus logs are in memory.
  */
 final class VerdictFleet {
     static final int FANOUT = 32;
     private static final long LATENCY_MICROS_MIN = 5_000;
-    private static final long LATENCY_MICROS_SPREAD = 55_000;
+    private static final long LATENCY_MICROS_SPREAD = Long.getLong("vigil.fleetdetect.latency_spread_us", 55_000);
 
     interface Listener {
         void verdict(int node, VerdictCertificate certificate, long nowMicros);
@@ -138,7 +139,7 @@ final class VerdictFleet {
                     messagesByKind[kind]++;
                     bytesByKind[kind] += message.length;
                     final long from = key.nodeId();
-                    at(VerdictFleet.this.nowMicros + LATENCY_MICROS_MIN + rng.nextLong(LATENCY_MICROS_SPREAD),
+                    at(VerdictFleet.this.nowMicros + LATENCY_MICROS_MIN + (LATENCY_MICROS_SPREAD == 0 ? 0 : rng.nextLong(LATENCY_MICROS_SPREAD)),
                         () -> to.verdicts.onMessage(from, address(), message));
                 }
 
