@@ -47,6 +47,24 @@ public final class LocalDaemons {
         KeyFiles.writePrivateKey(home.resolve("node.key"), key, false);
         KeyFiles.writeCertificate(home.resolve("node.crt"),
             ca.issue(key.publicKey(), Instant.now().minusSeconds(60), Duration.ofDays(1)), false);
+        // A port found free may be taken before the daemon binds it (an outgoing connection's
+        // ephemeral port comes from the same range): try again with other ports, a few times.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(home, otlp, bootstrap, extraYaml);
+            } catch (final dev.vigil.daemon.config.ConfigException e) {
+                if (attempt >= BIND_ATTEMPTS || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Tries of {@link #start} when a port found free was taken before the bind. */
+    static final int BIND_ATTEMPTS = 3;
+
+    private static Daemon startOnce(final Path home, final boolean otlp, final String bootstrap, final String... extraYaml)
+        throws IOException {
         final List<String> yaml = new ArrayList<>(List.of(
             "data_dir: data",
             "listen:",

@@ -331,7 +331,7 @@ public final class FleetVerdicts {
         }
     }
 
-    /** The committee of the shard in the directory this node holds, or null before it has one. */
+    /** The committee of the shard in the directory this node holds, or null before it has one (or for a shard outside the fleet's). */
     Committee committee(final int shard) {
         return directory == null ? null : committees(directory, shard);
     }
@@ -349,6 +349,9 @@ public final class FleetVerdicts {
 
     /** Rendezvous selection hashes every candidate per shard: computed once per directory, for the two held. */
     private Committee committees(final CommitteeDirectory d, final int shard) {
+        if (shard < 0 || shard >= config.shards()) {
+            return null; // a shard this fleet does not have (a peer's message names it): no committee
+        }
         if (d != cachedA && d != cachedB) {
             cachedB = cachedA;
             committeesB = committeesA;

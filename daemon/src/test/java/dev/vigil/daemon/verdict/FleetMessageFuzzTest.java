@@ -47,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is node 2 (an observer of the convicted agent and a member of committees).
  */
 class FleetMessageFuzzTest {
-    private static final VerdictConfig CONFIG = VerdictConfig.defaults().withShards(4).withDirectoryInterval(1_000_000);
+    /** Scores count as given (no tempering): the fuzz needs a settled fleet with a verdict, not the statistic's calibration. */
+    private static final VerdictConfig CONFIG = VerdictConfig.defaults().withShards(4).withDirectoryInterval(1_000_000).withLlrTemper(1.0);
     private static final int SAMPLES_PER_TAG_MAX = 32;
 
     /** A settled fleet with samples of what its nodes sent, by tag. */
@@ -460,7 +461,8 @@ class FleetMessageFuzzTest {
         final KeySigner signer = new KeySigner(fleet.net.nodes.get(backup).key);
         final byte[] digest = new byte[32];
         Arrays.fill(digest, (byte)7);
-        final long free = seat.lastExecuted() + 3; // inside the window, no votes there yet
+        // the window's last sequence number: inside the watermarks, beyond what the committee ordered or padded
+        final long free = seat.stable() + CONFIG.consensus().windowSeqs();
 
         final long wrongView = fleet.replicaRefused("wrong-view");
         fleet.feed(backup, replica(c, Vote.signed(MessageKind.PREPARE, c, signer, 0, free, digest).encode()));
@@ -481,9 +483,17 @@ class FleetMessageFuzzTest {
         sig[0] ^= 1;
         fleet.feed(backup, replica(c, vote.withSignature(sig).encode()));
         assertThat(fleet.replicaRefused("bad-signature")).isEqualTo(badSignature + 1);
-        // signed with the backup's key but claiming to be the primary's commit
-        final long primaryId = c.memberId(c.primaryIndex(seat.view()));
-        final Vote spoofed = new Vote(MessageKind.COMMIT, c.shard(), c.epoch(), primaryId, seat.view(), free, digest, new byte[64]);
+        // signed with the backup's key but claiming to be another member's commit (neither the backup nor the
+        // target itself, whose own id would read as its own message come back)
+        long claimedId = 0;
+        for (int m = 0; m < c.n(); m++) {
+            final long id = c.memberId(m);
+            if (id != fleet.net.nodes.get(backup).key.nodeId() && id != fleet.target.key.nodeId()) {
+                claimedId = id;
+                break;
+            }
+        }
+        final Vote spoofed = new Vote(MessageKind.COMMIT, c.shard(), c.epoch(), claimedId, seat.view(), free, digest, new byte[64]);
         fleet.feed(backup, replica(c, spoofed.withSignature(signer.sign(spoofed.signedBytes())).encode()));
         assertThat(fleet.replicaRefused("bad-signature")).isEqualTo(badSignature + 2);
 

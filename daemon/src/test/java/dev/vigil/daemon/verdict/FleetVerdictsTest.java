@@ -34,11 +34,12 @@ class FleetVerdictsTest {
         double a = 0;
         double b = 0;
         double h = 0;
-        for (int w = 0; w < 6; w++) {
+        // tempered by 1/3 (verdicts.llr_temper), 15 windows of 4 and 3.5 give the gateways totals of 20 and 17.5
+        for (int w = 0; w < 15; w++) {
             a = score(gatewayA, "rogue", 4.0, a);
             b = score(gatewayB, "rogue", 3.5, b);
             h = score(home, "rogue", -1.0, h); // the home host reports nothing unusual
-            net.run(500_000);
+            net.run(300_000);
         }
         net.run(3_000_000);
         for (final VerdictNet.Node n : net.nodes) {
