@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code vigil demo --nodes 3} end to end on loopback: three daemons form one tree, the agents
- * are spread over them, and the JSON report carries the tree next to the detection figures.
+ * {@code vigil demo --nodes 3 --gateways 0} end to end on loopback: three daemons form one tree, the
+ * agents are spread over them, and the JSON report carries the tree next to the detection figures
+ * and the fleet verdicts read back (the gateways' part was run by hand: see the README's figures).
  */
 class DemoCommandTest {
     @Test
@@ -23,7 +24,8 @@ class DemoCommandTest {
         final int rc;
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
-            rc = new CommandLine(new DemoCommand()).execute("--agents", "20", "--hours", "1", "--nodes", "3", "--json");
+            rc = new CommandLine(new DemoCommand()).execute("--agents", "20", "--hours", "1", "--nodes", "3", "--gateways", "0",
+                "--json");
         } finally {
             System.setOut(stdout);
         }
@@ -32,6 +34,7 @@ class DemoCommandTest {
         assertThat(out.path("nodes").asInt()).isEqualTo(3);
         assertThat(out.path("observations").asLong()).isEqualTo(20 * 360);
         assertThat(out.path("precision").isMissingNode()).isFalse();
+        assertThat(out.path("fleet_verdicts").path("verdicts").isArray()).as("the committees' verdicts are read back").isTrue();
         final JsonNode tree = out.path("tree");
         assertThat(tree.path("formed").asBoolean()).isTrue();
         assertThat(tree.path("nodes").asInt()).isEqualTo(3);

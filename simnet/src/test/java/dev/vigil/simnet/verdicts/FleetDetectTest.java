@@ -8,7 +8,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fleet-detect scenario at its smallest: 80 nodes, 2 simulated hours, 10 % of hosts lying.
+ * The fleet-detect scenario at its smallest: 80 nodes, 2 simulated hours, 10 % of hosts asked to lie
+ * (4 can: only homes outside the directory's candidates lie).
  * Its checks hold (no framed agent convicted, no internal error), its report has the stable keys,
  * and a fleet where two observers of an agent frame it does get an innocent convicted, which the
  * check reports: the check can fail.
@@ -20,7 +21,8 @@ class FleetDetectTest {
         assertThat((List<?>)r.get("invariants_failed")).isEmpty();
         assertThat(r).containsKeys("verdict_precision", "verdict_recall", "central_precision", "central_recall", "false_verdicts",
             "verdict_delay_p50_s", "verdict_delay_p99_s", "invariants_failed");
-        assertThat(r.get("liars")).isEqualTo(8);
+        assertThat(r.get("liars")).as("liars come from homes outside the 64 candidates: 80 - 12 gateways - 64 = 4, fewer than 10 %")
+            .isEqualTo(4);
         assertThat(r.get("framed_clean_convicted")).isEqualTo(0);
         assertThat((long)r.get("messages")).as("committees worked").isPositive();
     }
