@@ -168,7 +168,13 @@ final class VerdictHost {
         return new StatusJson.Verdicts(config.enabled(), d == null ? null : d.epoch(), d == null ? null : dev.vigil.crypto.NodeIds.toHex(d.issuer()),
             d == null ? null : d.candidates().size(), config.f(), config.shards(), verdicts.seats(), verdicts.observing(), book.size(),
             r.webhooksDelivered.get(), r.webhooksFailed.get(), r.commandsRun.get(), r.commandsFailed.get(), r.dropped.get(),
-            verdicts.counters().snapshot(), verdicts.replicaRefusals(), verdicts.viewChanges());
+            withOversized(verdicts.counters().snapshot()), verdicts.replicaRefusals(), verdicts.viewChanges());
+    }
+
+    private java.util.Map<String, Long> withOversized(final java.util.Map<String, Long> counters) {
+        final java.util.TreeMap<String, Long> all = new java.util.TreeMap<>(counters);
+        all.put("sends-oversized", oversizedSends);
+        return all;
     }
 
     FleetVerdicts verdicts() {
