@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,15 +136,7 @@ class StoredLogKillTest {
     }
 
     private Process spawn() throws Exception {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("--sun-misc")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-ea", "-cp", System.getProperty("java.class.path"), StoredLogWriter.class.getName(),
-            dir.resolve("stores").toString()));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("writer.log").toFile())).start();
+        return new ProcessBuilder(dev.vigil.daemon.testing.ChildJvm.command(true, StoredLogWriter.class.getName(), dir.resolve("stores").toString()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("writer.log").toFile())).start();
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -412,19 +411,8 @@ class CommitteeReplicaKillTest {
         return JSON.readTree(r.body());
     }
 
-    /** The child JVM, launched as {@code KillRestartTest} does: the same JVM, its Chronicle flags and class path. */
-    private Process spawn(final Path home) throws IOException {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("--sun-misc")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.vigil.daemon.cli.Main", "run",
-            "--config", home.resolve("node.yaml").toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile())).start();
+    private static Process spawn(final Path home) throws IOException {
+        return dev.vigil.daemon.testing.ChildJvm.daemon(home);
     }
 
     private void awaitHealthy(final String base) {
