@@ -82,7 +82,7 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
         }
         for (final VerdictBook.Entry e : book.list()) {
             final VerdictCertificate c = book.get(e.id());
-            if (c != null && observedMark(c, "o") && !marked(c, "w")) {
+            if (c != null && marked(c, "o") && !marked(c, "w")) {
                 enqueueWebhook(c);
             }
         }
@@ -198,10 +198,6 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
         } catch (final StoreException e) {
             return true; // unsure: not running a command twice matters more than running it once
         }
-    }
-
-    private boolean observedMark(final VerdictCertificate c, final String what) {
-        return marked(c, what);
     }
 
     private void mark(final VerdictCertificate c, final String what) {

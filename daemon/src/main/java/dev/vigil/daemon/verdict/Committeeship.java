@@ -11,7 +11,6 @@ import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.daemon.consensus.Committee;
 import dev.vigil.daemon.consensus.CommitteeDirectory;
-import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.Delivery;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Replica;

@@ -1,8 +1,6 @@
 package dev.vigil.simnet.verdicts;
 
 import dev.vigil.accel.JavaKernels;
-import dev.vigil.crypto.verdict.VerdictCertificate;
-import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Request;
 import dev.vigil.daemon.consensus.evidence.Decision;
@@ -318,10 +316,5 @@ public final class FleetDetect {
                 }
             }
         }
-    }
-
-    /** The shard an agent's committee is for (as the daemon maps it). */
-    static int shardOf(final String agent, final int shards) {
-        return Committees.shardOf(agent, shards);
     }
 }
