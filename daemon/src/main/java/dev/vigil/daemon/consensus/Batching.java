@@ -116,6 +116,7 @@ final class Batching {
         final long seq = s.lastAssigned + 1;
         final byte[] digest = batch.digest();
         final Vote pp = Vote.signed(MessageKind.PRE_PREPARE, s.committee, s.signer, s.view, seq, digest);
+        replica.retransmission().workBegins(now);
         s.lastAssigned = seq;
         s.lastProposalMicros = now;
         final Slot slot = s.slot(seq);

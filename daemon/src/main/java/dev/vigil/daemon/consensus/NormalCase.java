@@ -125,6 +125,7 @@ final class NormalCase {
 
     /** A backup takes a pre-prepare (normal case or from a new-view): persist, then prepare. */
     void acceptPrePrepare(final Vote pp, final Batch batch, final byte[] digest, final long now) {
+        replica.retransmission().workBegins(now);
         final Slot slot = s.slot(pp.seq());
         slot.accept(pp, batch, digest);
         s.pending.markProposed(batch, true);

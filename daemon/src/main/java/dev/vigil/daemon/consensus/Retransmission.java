@@ -34,6 +34,18 @@ final class Retransmission {
         s.arm(TimerKind.REQUEST, s.progressMarkMicros + after);
     }
 
+    /**
+     * A slot is about to take a pre-prepare (proposed here or accepted from the primary). When it is
+     * the first work after a quiet spell (nothing pending, nothing uncommitted) the request timer
+     * starts now: the last progress may lie further back than the timeout (an idle primary pads
+     * only after the idle delay), and counting from it would change view on the padding itself.
+     */
+    void workBegins(final long now) {
+        if (s.pending.isEmpty() && !uncommitted()) {
+            s.progress(now);
+        }
+    }
+
     private boolean uncommitted() {
         for (final Slot slot : s.slots.values()) {
             if (slot.prePrepare != null && !slot.committed) {

@@ -38,6 +38,23 @@ class ConsensusScenarioTest {
         }
     }
 
+    /**
+     * An idle delay longer than half the request timeout (as evidence committees run: 10 s against
+     * 2 s): the primary's padding after a quiet spell is new work, and must not find the members'
+     * request timers already expired from the last progress before the spell.
+     */
+    @Test
+    void paddingAfterAQuietSpellLongerThanTheTimeoutChangesNoView() {
+        for (final int f : new int[] {1, 2}) {
+            final SimScenario s = SimScenario.calm(5, f).withConfig(SimScenario.testConfig(f).withTimeouts(150_000, 3_000_000, 1_000_000, 100_000));
+            final ConsensusSim sim = run(s);
+            sim.settle(5_000_000);
+            assertThat(sim.converged()).isTrue();
+            assertThat(sim.decidedMax() % 8).as("the idle primary padded the last window to a checkpoint").isZero();
+            assertThat(sum(sim, ConsensusCounters::viewChangesStarted)).as("view changes at f = " + f).isZero();
+        }
+    }
+
     @Test
     void aSilentPrimaryIsReplacedByAViewChange() {
         final ConsensusSim sim = run(SimScenario.calm(2, 1).withBehaviour(0, ConsensusSim.Behaviour.SILENT));
