@@ -72,6 +72,10 @@ public final class SimnetCommand implements Callable<Integer> {
         description = "fleet-detect: hosts that lie, in percent of --nodes (half hide their compromised agents, half frame clean ones; default: ${DEFAULT-VALUE}).")
     double liarsPercent;
 
+    @Option(names = "--hide-compromised", description = "fleet-detect: the hiding liars are the homes of compromised agents "
+        + "first, not drawn at random (shows whether a hidden agent that two honest observers see is still convicted).")
+    boolean hideCompromised;
+
     @Option(names = "--hours", defaultValue = "4", paramLabel = "H", description = "fleet-detect: simulated hours of the synthetic fleet (default: ${DEFAULT-VALUE}).")
     long hours;
 
@@ -198,7 +202,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
             case fleet_detect -> dev.vigil.simnet.verdicts.FleetDetect.run(new dev.vigil.simnet.verdicts.FleetDetect.Params(
                 nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX),
-                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE));
+                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE, hideCompromised));
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };

@@ -30,7 +30,8 @@ import java.util.TreeMap;
 /**
  * {@code vigil simnet --scenario fleet-detect}: the synthetic fleet (agents with their home hosts
  * and a gateway tier of observers) over N nodes running the daemon's fleet verdicts, some home
- * hosts lying (half hide their compromised agents, half frame their clean ones). Every observer
+ * hosts lying (half hide their compromised agents, half frame their clean ones; optionally the
+ * hiding ones are the homes of compromised agents first). Every observer
  * scores what it sees with the daemon's detector; its scores become evidence, committees decide,
  * certificates flood the tree. Scored against the labels, and against a centralised detector: the
  * same evidence state, in one process, fed every observer's honest evidence (no liars, no network).
@@ -45,14 +46,25 @@ public final class FleetDetect {
     static final long TICK_MICROS = 500_000;
     /** Before the first window: time for the directory to reach every node and the committees to start. */
     static final long SETTLE_MICROS = 60_000_000;
+    /**
+     * A hidden agent counts as seen by two honest observers when both their detectors alarmed at
+     * least this long before the fleet's end: the time its evidence needs to become a verdict.
+     */
+    static final long SEEN_MARGIN_MICROS = 900_000_000;
 
     /** A deliberate fault for tests that show the checks can fail: the gateways frame too, so an agent may have two lying observers. */
     public enum Bug { NONE, GATEWAYS_FRAME }
 
     /** @param compromisedFraction share of agents compromised (0 for a clean fleet: false verdicts per agent-day) */
-    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents, double compromisedFraction, Bug bug) {
+    /**
+     * @param compromisedFraction share of agents compromised (0 for a clean fleet: false verdicts per agent-day)
+     * @param hideCompromised     the hiding liars are the homes of compromised agents first (a compromised host hiding
+     *                            its own compromised agent), not drawn at random like the framing ones
+     */
+    public record Params(int nodes, long seed, double liarsFraction, long hours, int agents, double compromisedFraction, Bug bug,
+                         boolean hideCompromised) {
         public Params(final int nodes, final long seed, final double liarsFraction, final long hours, final int agents) {
-            this(nodes, seed, liarsFraction, hours, agents, 0.05, Bug.NONE);
+            this(nodes, seed, liarsFraction, hours, agents, 0.05, Bug.NONE, false);
         }
 
         public Params {
@@ -84,17 +96,34 @@ public final class FleetDetect {
                 verdictMicros.merge(agent, now, Math::min);
                 verdictNodes.merge(agent, 1, Integer::sum);
             });
-        // liars: home nodes outside the candidates
+        final List<AgentSpec> agents = fleet.agents();
+        final Map<String, Integer> homeOf = new TreeMap<>();
+        for (int a = 0; a < agents.size(); a++) {
+            homeOf.put(agents.get(a).id(), a % homes);
+        }
+        // liars: home nodes outside the candidates, half hiding and half framing; with hideCompromised
+        // the hiding ones are the homes of compromised agents first (the case hiding is for)
         final SplittableRandom rng = new SplittableRandom(p.seed() ^ 0x6c69_6172L);
         final List<Integer> pool = new ArrayList<>();
         for (int i = CANDIDATES; i < homes; i++) {
             pool.add(i);
         }
+        final List<Integer> compromisedHomes = new ArrayList<>();
+        for (final AgentSpec a : agents) {
+            final int home = homeOf.get(a.id());
+            if (a.compromised() && home >= CANDIDATES && !compromisedHomes.contains(home)) {
+                compromisedHomes.add(home);
+            }
+        }
         final int liarCount = Math.min(pool.size(), (int)Math.round(p.liarsFraction() * p.nodes()));
         final Map<Integer, FleetVerdicts.Lie> liars = new TreeMap<>();
         for (int k = 0; k < liarCount; k++) {
-            final int node = pool.remove(rng.nextInt(pool.size()));
             final FleetVerdicts.Lie how = k % 2 == 0 ? FleetVerdicts.Lie.HIDE : FleetVerdicts.Lie.FRAME;
+            final int node = how == FleetVerdicts.Lie.HIDE && p.hideCompromised() && !compromisedHomes.isEmpty()
+                ? compromisedHomes.remove(rng.nextInt(compromisedHomes.size()))
+                : pool.get(rng.nextInt(pool.size()));
+            pool.remove(Integer.valueOf(node));
+            compromisedHomes.remove(Integer.valueOf(node));
             liars.put(node, how);
             net.nodes.get(node).verdicts.lie(how);
         }
@@ -119,11 +148,6 @@ public final class FleetDetect {
             detectors.add(d);
         }
         net.runUntil(fp.startEpochMicros(), TICK_MICROS);
-        final List<AgentSpec> agents = fleet.agents();
-        final Map<String, Integer> homeOf = new TreeMap<>();
-        for (int a = 0; a < agents.size(); a++) {
-            homeOf.put(agents.get(a).id(), a % homes);
-        }
         while (fleet.hasNext()) {
             final long windowEnd = fleet.nowMicros() + fp.windowMicros();
             net.runUntil(windowEnd, TICK_MICROS);
@@ -153,6 +177,8 @@ public final class FleetDetect {
         int framedConvicted = 0;
         int hidden = 0;
         int hiddenConvicted = 0;
+        int hiddenSeen = 0;
+        int hiddenSeenConvicted = 0;
         for (final AgentSpec a : agents) {
             final FleetVerdicts.Lie lie = liars.get(homeOf.get(a.id()));
             final Long at = verdictMicros.get(a.id());
@@ -166,8 +192,28 @@ public final class FleetDetect {
             }
             if (a.compromised() && lie == FleetVerdicts.Lie.HIDE) {
                 hidden++;
-                if (at != null && at >= a.compromiseStartMicros()) {
+                final boolean convicted = at != null && at >= a.compromiseStartMicros();
+                if (convicted) {
                     hiddenConvicted++;
+                }
+                // seen: two honest observers' own detectors alarmed on it, early enough for a verdict
+                final List<String> seenBy = new ArrayList<>();
+                for (final dev.vigil.simnet.fleet.ObserverHost h : fleet.observersOf(agents.indexOf(a))) {
+                    final int node = homes + h.index();
+                    final Detector.AgentDetail d = detectors.get(node).agent(a.id());
+                    if (!liars.containsKey(node) && d != null && d.summary().alarmedMicros() >= a.compromiseStartMicros()
+                        && d.summary().alarmedMicros() <= fp.endEpochMicros() - SEEN_MARGIN_MICROS) {
+                        seenBy.add("node " + node + " at " + (d.summary().alarmedMicros() - fp.startEpochMicros()) / 1_000_000 + " s");
+                    }
+                }
+                if (seenBy.size() >= 2) {
+                    hiddenSeen++;
+                    if (convicted) {
+                        hiddenSeenConvicted++;
+                    } else {
+                        invariants.add("compromised agent " + a.id() + " hidden by its home and seen by two honest observers ("
+                            + String.join(", ", seenBy) + ") was not convicted");
+                    }
                 }
             }
         }
@@ -202,6 +248,7 @@ public final class FleetDetect {
         out.put("liars", liars.size());
         out.put("liars_hiding", liars.values().stream().filter(l -> l == FleetVerdicts.Lie.HIDE).count());
         out.put("liars_framing", liars.values().stream().filter(l -> l == FleetVerdicts.Lie.FRAME).count());
+        out.put("hide_compromised", p.hideCompromised());
         out.put("f", config.f());
         out.put("verdict_precision", verdictScore.get("precision"));
         out.put("verdict_recall", verdictScore.get("recall"));
@@ -219,6 +266,8 @@ public final class FleetDetect {
         out.put("verdict_delay_p99_s", quantile(delays, 0.99));
         out.put("hidden_by_home", hidden);
         out.put("hidden_by_home_convicted", hiddenConvicted);
+        out.put("hidden_seen_by_two_honest", hiddenSeen);
+        out.put("hidden_seen_by_two_honest_convicted", hiddenSeenConvicted);
         out.put("framed_clean_convicted", framedConvicted);
         out.put("verdicts_detected_by_mode", verdictScore.get("detected_by_mode"));
         out.put("central_detected_by_mode", centralScore.get("detected_by_mode"));

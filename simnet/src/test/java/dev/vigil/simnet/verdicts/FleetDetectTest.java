@@ -27,9 +27,22 @@ class FleetDetectTest {
         assertThat((long)r.get("messages")).as("committees worked").isPositive();
     }
 
+    /**
+     * 100 nodes, 200 agents, the hiding liars the homes of compromised agents: at this seed one of
+     * the hidden agents shows its compromise to both its gateways, and it is convicted anyway.
+     */
+    @Test
+    void aCompromisedAgentHiddenByItsHomeButSeenByTwoHonestGatewaysIsConvicted() {
+        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(100, 1, 0.10, 2, 200, 0.05, FleetDetect.Bug.NONE, true));
+        assertThat((List<?>)r.get("invariants_failed")).isEmpty();
+        assertThat((int)r.get("hidden_by_home")).as("the hiding liars are homes of compromised agents").isEqualTo(5);
+        assertThat((int)r.get("hidden_seen_by_two_honest")).isPositive();
+        assertThat(r.get("hidden_seen_by_two_honest_convicted")).isEqualTo(r.get("hidden_seen_by_two_honest"));
+    }
+
     @Test
     void twoFramingObserversOfOneAgentAreBeyondFAndTheCheckSaysSo() {
-        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80, 0.05, FleetDetect.Bug.GATEWAYS_FRAME));
+        final Map<String, Object> r = FleetDetect.run(new FleetDetect.Params(80, 3, 0.10, 2, 80, 0.05, FleetDetect.Bug.GATEWAYS_FRAME, false));
         assertThat((int)r.get("framed_clean_convicted")).isPositive();
         assertThat((List<?>)r.get("invariants_failed")).isNotEmpty()
             .anySatisfy(s -> assertThat(s.toString()).contains("framing alone must never convict"));
