@@ -25,10 +25,18 @@ public final class KeySigner implements Signer {
 
     /** A verifier that looks keys up by node id ({@code null}: unknown, nothing verifies). */
     public static Verifier verifier(final LongFunction<PublicKey> keys) {
-        return (signerId, message, signature) -> {
-            final PublicKey k = keys.apply(signerId);
-            return k != null && signature.length == SIGNATURE_LENGTH && k.nodeId() == signerId
-                && k.verify(signature, 0, message, 0, message.length);
+        return new Verifier() {
+            @Override
+            public boolean verify(final long signerId, final byte[] message, final byte[] signature) {
+                final PublicKey k = keys.apply(signerId);
+                return k != null && signature.length == SIGNATURE_LENGTH && k.nodeId() == signerId
+                    && k.verify(signature, 0, message, 0, message.length);
+            }
+
+            @Override
+            public boolean knows(final long signerId) {
+                return keys.apply(signerId) != null;
+            }
         };
     }
 }

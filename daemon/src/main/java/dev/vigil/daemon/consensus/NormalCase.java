@@ -2,7 +2,9 @@ package dev.vigil.daemon.consensus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PBFT's normal case in one view: pre-prepares, prepares, commits, and the order in which they
@@ -112,7 +114,7 @@ final class NormalCase {
         }
         for (final Request req : p.batch().requests()) {
             if (!replica.batching().requestValid(req)) {
-                return Refusal.BAD_SIGNATURE;
+                return !req.isReconfiguration() && !s.verifier.knows(req.client()) ? awaitClient(p, req.client()) : Refusal.BAD_SIGNATURE;
             }
         }
         if (existing != null && existing.committed && !Arrays.equals(existing.committedDigest, digest)) {
@@ -121,6 +123,46 @@ final class NormalCase {
         s.viewClaims[from] = Math.max(s.viewClaims[from], pp.view());
         acceptPrePrepare(pp, p.batch(), digest, now);
         return null;
+    }
+
+    /**
+     * The primary's pre-prepare (its signature checked) names a client this replica has no key for:
+     * the client's own copy of the request, which brings the key, is usually just behind. Held
+     * until a request arrives ({@link #retryAwaiting}); refusing it would leave this replica
+     * without the slot, and its request timer would change view alone.
+     */
+    private Refusal awaitClient(final Proposal p, final long client) {
+        final long seq = p.header().seq();
+        if (!s.awaitingClients.containsKey(seq) && s.awaitingClients.size() >= s.window) {
+            return Refusal.FULL;
+        }
+        s.awaitingClients.put(seq, p);
+        s.counters.held++;
+        if (s.log.debugEnabled()) {
+            s.log.debug(s.who() + ": holding the pre-prepare of seq " + seq + " until client " + Long.toHexString(client) + " is known");
+        }
+        return null;
+    }
+
+    /** A client's request arrived: held pre-prepares whose clients are all known now are handled again. */
+    void retryAwaiting(final long now) {
+        if (s.awaitingClients.isEmpty()) {
+            return;
+        }
+        final List<Proposal> ready = new ArrayList<>();
+        final Iterator<Map.Entry<Long, Proposal>> it = s.awaitingClients.entrySet().iterator();
+        while (it.hasNext()) {
+            final Proposal p = it.next().getValue();
+            if (p.header().view() != s.view || !s.inWindow(p.header().seq())) {
+                it.remove(); // stale: a new view re-proposes what matters, a checkpoint moved past it
+            } else if (p.batch().requests().stream().allMatch(r -> r.isReconfiguration() || s.verifier.knows(r.client()))) {
+                it.remove();
+                ready.add(p);
+            }
+        }
+        for (final Proposal p : ready) {
+            replica.dispatch(p, now);
+        }
     }
 
     /** A backup takes a pre-prepare (normal case or from a new-view): persist, then prepare. */

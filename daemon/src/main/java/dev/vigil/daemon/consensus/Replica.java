@@ -176,6 +176,7 @@ public final class Replica {
         final Refusal refusal;
         if (m instanceof Request r) {
             refusal = batching.onRequest(r, now);
+            normal.retryAwaiting(now); // it may have brought a client's key that a held pre-prepare waits for
         } else if (m instanceof Proposal p) {
             refusal = normal.onProposal(p, now);
         } else if (m instanceof Vote v) {

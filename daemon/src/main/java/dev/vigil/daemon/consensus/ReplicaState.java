@@ -93,6 +93,12 @@ final class ReplicaState {
     /** The next epoch's committee for this shard, once the reconfiguration executed. */
     Committee next;
     final EarlyMessages early;
+    /**
+     * Pre-prepares of the current view held because a request in them names a client whose key
+     * this replica does not hold yet, by seq: at most one per seq in the window, retried when a
+     * request of a client arrives, dropped when they no longer fit the view or the window.
+     */
+    final TreeMap<Long, Proposal> awaitingClients = new TreeMap<>();
 
     /** When the request timer last restarted: pending became non-empty, or something committed. */
     long progressMarkMicros;

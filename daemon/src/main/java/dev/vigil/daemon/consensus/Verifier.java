@@ -8,4 +8,13 @@ package dev.vigil.daemon.consensus;
 @FunctionalInterface
 public interface Verifier {
     boolean verify(long signerId, byte[] message, byte[] signature);
+
+    /**
+     * Whether this verifier holds a key for {@code signerId} at all. A replica holds a pre-prepare
+     * whose requests name a client it cannot check yet (its key comes with the client's own copy
+     * of the request, which may arrive after the primary's proposal) rather than refuse it.
+     */
+    default boolean knows(final long signerId) {
+        return true;
+    }
 }

@@ -39,6 +39,7 @@ final class ViewChanges {
         s.arm(TimerKind.REQUEST, ReplicaEffects.NEVER);
         s.arm(TimerKind.BATCH, ReplicaEffects.NEVER);
         s.early.take(newView - 1);
+        s.awaitingClients.clear();
         final ViewChange own = own(newView);
         s.keepViewChange(s.self, own);
         s.viewClaims[s.self] = newView;

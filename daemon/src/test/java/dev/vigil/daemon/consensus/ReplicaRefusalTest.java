@@ -112,6 +112,29 @@ class ReplicaRefusalTest {
         assertThat(r.sent(MessageKind.PREPARE)).isEmpty();
     }
 
+    /**
+     * The primary's pre-prepare can overtake the client's own copy of the request, which is how a
+     * backup learns the client's key: the pre-prepare is held, not refused, and taken once the
+     * request arrives. Refusing it left the backup without the slot, and it changed view alone.
+     */
+    @Test
+    void aProposalNamingAClientNotKnownYetIsHeldUntilTheClientsRequestArrives() {
+        final OneReplica r = backup();
+        r.hiddenKeys.add(r.client.id());
+        final Request req = r.request(1);
+        r.receive(r.proposal(0, 1, new Batch(List.of(req))));
+        assertThat(r.refused(Refusal.BAD_SIGNATURE)).isZero();
+        assertThat(r.replica.counters().held()).isOne();
+        assertThat(r.sent(MessageKind.PREPARE)).isEmpty();
+
+        r.hiddenKeys.clear(); // the client's request brings its key
+        r.receive(req);
+        assertThat(r.sent(MessageKind.PREPARE)).singleElement().satisfies(m -> assertThat(((Vote)m).seq()).isOne());
+        assertThat(r.accepted(MessageKind.PRE_PREPARE)).isOne();
+        assertThat(r.accepted(MessageKind.REQUEST)).isOne();
+        assertThat(total(r)).as("the held pre-prepare ends in one more outcome when taken").isEqualTo(3);
+    }
+
     @Test
     void twoSignedProposalsForOneSequenceAreProofOfEquivocation() {
         final OneReplica r = backup();

@@ -38,6 +38,8 @@ final class VerdictFleet {
     static final int FANOUT = 32;
     private static final long LATENCY_MICROS_MIN = 5_000;
     private static final long LATENCY_MICROS_SPREAD = Long.getLong("vigil.fleetdetect.latency_spread_us", 55_000);
+    /** {@code -Dvigil.fleetdetect.trace=true}: every node's log lines, debug included, on stderr with the virtual time (debugging one seed). */
+    private static final boolean TRACE = Boolean.getBoolean("vigil.fleetdetect.trace");
 
     interface Listener {
         void verdict(int node, VerdictCertificate certificate, long nowMicros);
@@ -153,6 +155,30 @@ final class VerdictFleet {
 
                 @Override
                 public NodeLog log() {
+                    if (TRACE) {
+                        final String who = address();
+                        return new NodeLog() {
+                            @Override
+                            public void info(final String m) {
+                                System.err.println("TRACE " + (VerdictFleet.this.nowMicros / 1000) + " " + who + " " + m);
+                            }
+
+                            @Override
+                            public void warn(final String m) {
+                                System.err.println("TRACE " + (VerdictFleet.this.nowMicros / 1000) + " " + who + " WARN " + m);
+                            }
+
+                            @Override
+                            public boolean debugEnabled() {
+                                return true;
+                            }
+
+                            @Override
+                            public void debug(final String m) {
+                                System.err.println("TRACE " + (VerdictFleet.this.nowMicros / 1000) + " " + who + " DEBUG " + m);
+                            }
+                        };
+                    }
                     return NodeLog.DISCARD;
                 }
 
