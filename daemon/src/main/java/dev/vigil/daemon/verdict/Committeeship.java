@@ -37,7 +37,9 @@ import java.util.TreeMap;
  * includes it, a replica of the shard's evidence state. Routes replica messages and observers'
  * evidence to them; turns what they deliver into acknowledgements to observers and, for decisions,
  * into this member's signature of the verdict, sent to the other members (any member holding
- * 2f + 1 signatures assembles the certificate, see {@link Shares}).
+ * 2f + 1 signatures assembles the certificate, see {@link Shares}). An operator release arrives as
+ * a client's request like evidence; the seat's state decides it (see {@link EvidenceState}), and
+ * this member logs and counts what it decided.
  *
  * <p>A new directory epoch: a member of the old committee submits the reconfiguration that closes
  * it and keeps serving its closing state; a member of the new one joins from that state when it
