@@ -22,15 +22,19 @@ import java.util.concurrent.Callable;
 /**
  * {@code vigil verdicts}: verdict certificates. {@code list} and {@code show} ask a daemon's API
  * ({@code GET /v1/verdicts}, {@code /v1/verdicts/ID}); {@code verify} needs nothing but the
- * certificate and the CA public key.
+ * certificate and the CA public key; {@code release} signs the operator's release of a conviction
+ * with the CA key and hands it to a daemon ({@code POST /v1/verdicts/ID/release}).
  */
 @Command(name = "verdicts", mixinStandardHelpOptions = true,
-    description = "Verdict certificates: list those a daemon holds, show one (and save it), check one offline with the cluster CA public key.",
-    subcommands = {VerdictsCommand.ListVerdicts.class, VerdictsCommand.Show.class, VerdictsCommand.Verify.class})
+    description = "Verdict certificates: list those a daemon holds, show one (and save it), check one offline with the cluster CA public key, "
+        + "release a conviction (signed with the cluster CA key).",
+    subcommands = {VerdictsCommand.ListVerdicts.class, VerdictsCommand.Show.class, VerdictsCommand.Verify.class,
+        VerdictsCommand.Release.class})
 final class VerdictsCommand implements Runnable {
     @Override
     public void run() {
-        throw new CliException("say what to do: vigil verdicts list | show ID [--out FILE] | verify FILE --ca ca.pub");
+        throw new CliException("say what to do: vigil verdicts list | show ID [--out FILE] | verify FILE --ca ca.pub"
+            + " | release ID --ca-key ca.key [--out FILE]");
     }
 
     private static final java.time.format.DateTimeFormatter TIME =
@@ -80,6 +84,86 @@ final class VerdictsCommand implements Runnable {
                 Files.writeString(out, v.path("certificate_base64").asText() + "\n");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+        description = {
+            "Release a conviction: the daemon's certificate of verdict ID is fetched and checked, a RELEASE naming it is signed "
+                + "with the cluster CA key and handed to the daemon, which floods it to the fleet and submits it to the agent's "
+                + "committee (the agent stands convicted no longer, and only new evidence convicts it again).",
+            "Prints one line: the release's verdict id. --out also saves the release certificate (base64) for `vigil verdicts verify`."})
+    static final class Release implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ApiTarget target;
+
+        @Parameters(paramLabel = "ID", description = "The id of the conviction to release (from vigil verdicts list).")
+        String id;
+
+        @Option(names = "--ca-key", paramLabel = "FILE", required = true, description = "The cluster CA's private key (vigil ca init).")
+        Path caKey;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the release certificate (base64) to FILE.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            final dev.vigil.crypto.PrivateKey key;
+            try {
+                key = KeyFiles.readPrivateKey(caKey);
+            } catch (final IOException | RuntimeException e) {
+                throw new CliException("cannot read the CA key " + caKey + ": " + e.getMessage());
+            }
+            final com.fasterxml.jackson.databind.JsonNode shown = AgentsCommand.ok(AgentsCommand.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts/" + AgentsCommand.path(id))).GET().build()));
+            final VerdictCertificate convict;
+            try {
+                convict = VerdictCertificate.fromBase64(shown.path("certificate_base64").asText());
+            } catch (final VerdictFormatException e) {
+                throw new CliException("the daemon's certificate of verdict " + id + " does not decode: " + e.getMessage());
+            }
+            final Verdict c = convict.verdict();
+            if (!c.id().equals(id)) {
+                throw new CliException("asked for verdict " + id + ", the daemon answered with verdict " + c.id());
+            }
+            if (c.kind() != Verdict.Kind.CONVICT) {
+                throw new CliException("verdict " + id + " is a " + c.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + (c.kind() == Verdict.Kind.RELEASE ? " (of verdict " + c.retractedId() + ")" : "")
+                    + ", not a conviction: only a conviction is released");
+            }
+            final VerificationResult valid = convict.verify(key.publicKey(), 0);
+            if (!valid.isValid()) {
+                throw new CliException("verdict " + id + " does not verify with this CA key, not signing a release of it: "
+                    + valid.problem());
+            }
+            final VerdictCertificate release = sign(convict, key, java.time.Instant.now());
+            final com.fasterxml.jackson.databind.JsonNode r = AgentsCommand.ok(AgentsCommand.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts/" + AgentsCommand.path(id) + "/release"))
+                .header("Content-Type", "text/plain; charset=us-ascii")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(release.toBase64())).build()));
+            if (out != null) {
+                Files.writeString(out, release.toBase64() + "\n");
+            }
+            spec.commandLine().getOut().println("released verdict " + id + " on agent " + c.agentId() + ": release "
+                + r.path("release_id").asText(release.verdict().id()));
+            return 0;
+        }
+
+        /**
+         * The operator's release of {@code convict}: the same agent, shard, epoch, f, view and
+         * sequence, and its version-vector digest (the state it retracts), issued {@code now},
+         * log-odds and posterior 0, no observers; signed with the CA key.
+         */
+        static VerdictCertificate sign(final VerdictCertificate convict, final dev.vigil.crypto.PrivateKey caKey,
+                                       final java.time.Instant now) {
+            final Verdict c = convict.verdict();
+            final Verdict release = Verdict.release(c.agentId(), c.id()).f(c.f()).shard(c.shard()).epoch(c.epoch()).view(c.view())
+                .sequence(c.sequence()).issuedAtMicros(Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000)
+                .logOdds(0).posterior(0).versionVectorDigest(c.versionVectorDigest()).build();
+            return VerdictCertificate.ofOperator(release, dev.vigil.crypto.verdict.VerdictSignature.signAsOperator(release, caKey));
         }
     }
 

@@ -60,6 +60,10 @@ final class ApiJson {
     record Released(String released, boolean wasPinned) {
     }
 
+    /** {@code POST /v1/verdicts/{id}/release}, taken: the conviction retracted, the release's own verdict id, the agent. */
+    record VerdictReleased(String retracted, String releaseId, String agent) {
+    }
+
     /** A Vivaldi coordinate, in ms to the thousandth. */
     record Coordinate(double xMs, double yMs, double heightMs, double error) {
         static Coordinate of(final VivaldiCoordinate c) {

@@ -2,6 +2,8 @@ package dev.vigil.daemon.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictFormatException;
 import dev.vigil.daemon.api.OperatorCommand;
 import dev.vigil.daemon.api.TimeArgs;
 import dev.vigil.daemon.core.WallClock;
@@ -43,7 +45,8 @@ import java.util.function.BiConsumer;
  * The daemon's HTTP API, one route per endpoint in {@link #routes}: {@code GET /healthz},
  * {@code GET /v1/status}, {@code GET /v1/tree}, {@code POST /v1/observations},
  * {@code GET /v1/agents}, {@code GET /v1/agents/{id}}, {@code GET /v1/agents/{id}/series},
- * {@code POST /v1/agents/{id}/release} (signed). Requests are parsed and checked on the API's
+ * {@code POST /v1/agents/{id}/release} (signed), {@code GET /v1/verdicts}, {@code GET /v1/verdicts/{id}},
+ * {@code POST /v1/verdicts/{id}/release} (an operator's release certificate). Requests are parsed and checked on the API's
  * thread; the node is reached only through {@link NodeApi}, and every answer is written back on
  * the connection's own thread.
  */
@@ -76,6 +79,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
             new Route(HttpMethod.POST, "/v1/agents/{id}/release", this::release),
             new Route(HttpMethod.GET, "/v1/agents/{id}", this::agent),
             new Route(HttpMethod.GET, "/v1/verdicts", x -> x.reply(node.verdicts().thenApply(ApiJson.VerdictList::new))),
+            new Route(HttpMethod.POST, "/v1/verdicts/{id}/release", this::releaseVerdict),
             new Route(HttpMethod.GET, "/v1/verdicts/{id}", this::verdict));
     }
 
@@ -206,6 +210,46 @@ final class ApiServer extends ChannelInitializer<Channel> {
             }
         });
     }
+
+    /**
+     * {@code POST /v1/verdicts/{id}/release}: the body is the operator's release certificate of the
+     * conviction {@code id} ({@code vigil verdicts release} makes one), binary or its base64 text,
+     * read as {@code vigil verdicts verify} reads a file. 200 once it verified, was kept and flooded
+     * and queued for the agent's committee; 400 naming why it is not a valid operator release of that
+     * verdict; 404 when the verdict is not held here; 503 when the committee's queue of releases is full.
+     */
+    private void releaseVerdict(final Exchange x) {
+        final String id = x.id();
+        final byte[] body = ByteBufUtil.getBytes(x.request().content());
+        if (body.length > RELEASE_BODY_BYTES_MAX) {
+            x.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, error("a release certificate is at most " + RELEASE_BODY_BYTES_MAX
+                + " bytes, even as base64 text"));
+            return;
+        }
+        final VerdictCertificate release;
+        try {
+            release = VerdictCertificate.decodeBinaryOrBase64(body);
+        } catch (final VerdictFormatException e) {
+            x.respond(HttpResponseStatus.BAD_REQUEST, error("not a verdict certificate: " + e.getMessage()));
+            return;
+        }
+        x.whenDone(node.releaseVerdict(id, release), (outcome, failure) -> {
+            if (failure != null) {
+                x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                return;
+            }
+            switch (outcome.status()) {
+                case TAKEN -> x.respond(HttpResponseStatus.OK, new ApiJson.VerdictReleased(id, outcome.releaseId(),
+                    release.verdict().agentId()));
+                case UNKNOWN -> x.respond(HttpResponseStatus.NOT_FOUND, error(outcome.problem()));
+                case BUSY -> x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error(outcome.problem()));
+                case INVALID -> x.respond(HttpResponseStatus.BAD_REQUEST, error("release refused: " + outcome.problem()));
+            }
+        });
+    }
+
+    /** Largest body of a release: the base64 of the largest certificate, with room for line breaks. */
+    static final int RELEASE_BODY_BYTES_MAX = 64 * 1024;
 
     private static String text(final JsonNode n, final String field) {
         final JsonNode v = n.get(field);

@@ -269,6 +269,12 @@ public final class Daemon implements AutoCloseable, NodeApi {
         return onCore(() -> verdicts.standing(agentId));
     }
 
+    @Override
+    public CompletableFuture<NodeApi.VerdictRelease> releaseVerdict(final String verdictId,
+                                                                    final dev.vigil.crypto.verdict.VerdictCertificate release) {
+        return onCore(() -> verdicts.release(verdictId, release));
+    }
+
     /** Reads (or, in tests, steers) the node's fleet verdicts on the core's thread. */
     public <T> CompletableFuture<T> onVerdicts(final java.util.function.Function<dev.vigil.daemon.verdict.FleetVerdicts, T> read) {
         return onCore(() -> read.apply(verdicts.verdicts()));

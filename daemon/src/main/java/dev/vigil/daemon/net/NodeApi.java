@@ -58,8 +58,34 @@ interface NodeApi {
     /** Carries out a signed release (see {@link OperatorCommands#release}). */
     CompletableFuture<Release> release(OperatorCommand command);
 
+    /** Takes the operator's release certificate of the held conviction {@code verdictId} (see {@link VerdictHost#release}). */
+    CompletableFuture<VerdictRelease> releaseVerdict(String verdictId, dev.vigil.crypto.verdict.VerdictCertificate release);
+
     /** What became of a batch: outcomes in row order, and why the stores refused rows, if they did. */
     record Observed(List<Detector.Outcome> outcomes, String storeRefusal) {
+    }
+
+    /**
+     * What became of an operator release of a verdict.
+     *
+     * @param problem   null when taken
+     * @param releaseId the release's verdict id when taken
+     */
+    record VerdictRelease(Status status, String problem, String releaseId) {
+        enum Status {
+            /** Verified, kept, flooded and queued for the committee. */
+            TAKEN,
+            /** Not a valid operator release of that conviction. */
+            INVALID,
+            /** The conviction it names is not held here. */
+            UNKNOWN,
+            /** The committee's queue of releases is full: try again. */
+            BUSY
+        }
+
+        static VerdictRelease invalid(final String problem) {
+            return new VerdictRelease(Status.INVALID, problem, null);
+        }
     }
 
     /** What became of a release: null problem when done. */

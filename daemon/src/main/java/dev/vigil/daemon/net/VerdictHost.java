@@ -117,12 +117,20 @@ final class VerdictHost {
 
         @Override
         public void verdict(final VerdictCertificate certificate) {
-            if (book.add(certificate)) {
-                env.log().info("verdict " + certificate.verdict().id() + ": " + certificate.verdict().kind() + " agent "
-                    + certificate.verdict().agentId() + " (shard " + certificate.verdict().shard() + ", posterior "
-                    + certificate.verdict().posterior() + ", " + certificate.signatures().size() + " signers)");
-                responses.onVerdict(certificate, observes(certificate.verdict().agentId()));
+            if (!book.add(certificate)) {
+                return;
             }
+            final dev.vigil.crypto.verdict.Verdict v = certificate.verdict();
+            if (v.kind() == dev.vigil.crypto.verdict.Verdict.Kind.RELEASE) {
+                // no webhook and no command: they isolate a convicted agent, and what undoing that takes
+                // (credentials to reissue, a host to check) is the operator's, who released it knowingly
+                env.log().info("verdict " + v.id() + ": RELEASE of verdict " + v.retractedId() + " on agent " + v.agentId()
+                    + " by the operator (shard " + v.shard() + ")");
+                return;
+            }
+            env.log().info("verdict " + v.id() + ": " + v.kind() + " agent " + v.agentId() + " (shard " + v.shard() + ", posterior "
+                + v.posterior() + ", " + certificate.signatures().size() + " signers)");
+            responses.onVerdict(certificate, observes(v.agentId()));
         }
     }
 
@@ -155,12 +163,35 @@ final class VerdictHost {
             return null;
         }
         final VerificationResult r = c.verify(ca, 0);
-        return new ApiJson.VerdictView(VerdictBook.Entry.of(c), r.isValid() ? "valid" : r.problem(), c.toBase64());
+        return new ApiJson.VerdictView(book.entry(c), r.isValid() ? "valid" : r.problem(), c.toBase64());
     }
 
+    /** The agent's latest conviction held, with the release of it if one is held ({@code released_by}); null when none. */
     VerdictBook.Entry standing(final String agent) {
-        final VerdictCertificate c = book.standing(agent);
-        return c == null ? null : VerdictBook.Entry.of(c);
+        final VerdictCertificate c = book.latestConviction(agent);
+        return c == null ? null : book.entry(c);
+    }
+
+    /**
+     * {@code POST /v1/verdicts/{id}/release}: the operator's release of the conviction {@code id}
+     * this node holds (see {@link FleetVerdicts#release}).
+     */
+    NodeApi.VerdictRelease release(final String id, final VerdictCertificate release) {
+        final dev.vigil.crypto.verdict.Verdict r = release.verdict();
+        if (r.kind() != dev.vigil.crypto.verdict.Verdict.Kind.RELEASE || !id.equals(r.retractedId())) {
+            return NodeApi.VerdictRelease.invalid("the certificate is a " + r.kind() + (r.kind() == dev.vigil.crypto.verdict.Verdict.Kind.RELEASE
+                ? " of verdict " + r.retractedId() : "") + ", not a release of verdict " + id);
+        }
+        final VerdictCertificate convict = book.get(id);
+        if (convict == null) {
+            return new NodeApi.VerdictRelease(NodeApi.VerdictRelease.Status.UNKNOWN, "no verdict '" + id + "' held here", null);
+        }
+        final FleetVerdicts.ReleaseOutcome outcome = verdicts.release(release, convict);
+        if (outcome.problem() != null) {
+            return new NodeApi.VerdictRelease(outcome.busy() ? NodeApi.VerdictRelease.Status.BUSY : NodeApi.VerdictRelease.Status.INVALID,
+                outcome.problem(), null);
+        }
+        return new NodeApi.VerdictRelease(NodeApi.VerdictRelease.Status.TAKEN, null, r.id());
     }
 
     StatusJson.Verdicts status(final VerdictResponses r) {

@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * at most once). A webhook is marked when delivered; certificates whose webhook was not delivered
  * before a restart are queued again at start (at least once).
  *
+ * <p>Convictions only: {@link VerdictHost} hands no operator release here (no webhook, no command);
+ * undoing what the responses did to the agent is the operator's, who released it knowingly.
+ *
  * <p>Bound: {@code queueMax} responses waiting; beyond, a response is dropped and counted (logged).
  */
 final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {

@@ -21,6 +21,7 @@ import dev.vigil.daemon.consensus.Verifier;
 import dev.vigil.daemon.consensus.evidence.Decision;
 import dev.vigil.daemon.consensus.evidence.EvidenceResult;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
+import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
 import dev.vigil.daemon.core.Scheduler;
 
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ import java.util.TreeMap;
  * includes it, a replica of the shard's evidence state. Routes replica messages and observers'
  * evidence to them; turns what they deliver into acknowledgements to observers and, for decisions,
  * into this member's signature of the verdict, sent to the other members (any member holding
- * 2f + 1 signatures assembles the certificate, see {@link Shares}).
+ * 2f + 1 signatures assembles the certificate, see {@link Shares}). An operator release arrives as
+ * a client's request like evidence; the seat's state decides it (see {@link EvidenceState}), and
+ * this member logs and counts what it decided.
  *
  * <p>A new directory epoch: a member of the old committee submits the reconfiguration that closes
  * it and keeps serving its closing state; a member of the new one joins from that state when it
@@ -154,7 +157,8 @@ public final class Committeeship implements Seat.Host {
                     + e.getMessage());
                 continue;
             }
-            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE), log, this);
+            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE, ca), log,
+                this);
             byEpoch.put(next.epoch(), seat);
             final List<dev.vigil.daemon.consensus.LogRecord> persisted = seat.log.records();
             if (!persisted.isEmpty()) {
@@ -322,6 +326,9 @@ public final class Committeeship implements Seat.Host {
             if (o.status() == Delivery.Status.APPLIED) {
                 final EvidenceResult result = EvidenceResult.decode(o.result());
                 counters.evidenceRecordsApplied += result.applied();
+                if (ReleaseRequest.isRelease(r.payload())) {
+                    released(seat, r, result);
+                }
                 ack(seat, r, result.refusal() == null ? result.nextExpected() : seat.state.applied(r.client()) + 1,
                     result.duplicates());
                 for (final Decision d : result.decisions()) {
@@ -330,6 +337,20 @@ public final class Committeeship implements Seat.Host {
             } else if (o.status() == Delivery.Status.DUPLICATE) {
                 ack(seat, r, seat.state.applied(r.client()) + 1, 0);
             }
+        }
+    }
+
+    /** What an operator release did on this seat: every member executes it and says so, once per request. */
+    private void released(final Seat seat, final Request r, final EvidenceResult result) {
+        final String where = "shard " + seat.committee.shard() + " epoch " + seat.committee.epoch();
+        if (result.released() != null) {
+            counters.releasesApplied++;
+            env.log().info("node " + NodeIds.toHex(host.selfId()) + ": " + where + " released agent " + result.released()
+                + " (operator release submitted by " + NodeIds.toHex(r.client()) + "); only new evidence convicts it again");
+        } else {
+            counters.releasesRefused++;
+            host.warnLimited("release-refused", r.client(), where + " refused an operator release submitted by "
+                + NodeIds.toHex(r.client()), result.refusal());
         }
     }
 
@@ -409,6 +430,17 @@ public final class Committeeship implements Seat.Host {
                 action.accept(seat.replica);
             }
         }));
+    }
+
+    /** Whether each running seat's state holds the agent convicted, by (shard, epoch), for tests comparing members. */
+    Map<String, Boolean> convictedBySeat(final String agent) {
+        final TreeMap<String, Boolean> out = new TreeMap<>();
+        seats.forEach((shard, byEpoch) -> byEpoch.forEach((epoch, seat) -> {
+            if (seat.replica != null) {
+                out.put(shard + "/" + epoch, seat.state.convicted(agent));
+            }
+        }));
+        return out;
     }
 
     /** What every seat executed lately ({@link Seat#EXECUTED_MAX} per seat), for comparing members. */

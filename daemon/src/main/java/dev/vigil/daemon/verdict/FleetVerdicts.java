@@ -5,6 +5,8 @@ import dev.vigil.crypto.CertificateStatus;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.Attestation;
+import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.Committee;
@@ -12,6 +14,7 @@ import dev.vigil.daemon.consensus.CommitteeDirectory;
 import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -372,23 +375,38 @@ public final class FleetVerdicts {
 
     // ---------------------------------------------------------------- certificates
 
-    /** A certificate this node assembled or received: checked, kept once, passed on once. */
+    /**
+     * A certificate this node assembled or received: checked, kept once, passed on once. A release
+     * must be the operator's (signed with the cluster CA key): committees never issue releases, and
+     * a quorum certificate of one would let a single node with f = 0 retract any verdict.
+     */
     Outcome onCertificate(final long fromId, final VerdictCertificate certificate) {
         final String id = certificate.verdict().id();
         if (certificatesSeen.containsKey(id)) {
             return Outcome.IGNORED;
         }
+        if (certificate.verdict().kind() == Verdict.Kind.RELEASE && certificate.attestation() != Attestation.OPERATOR) {
+            return refuse("release-not-operator", fromId, "release " + id + " attested by " + certificate.attestation()
+                + ", only the operator (the cluster CA key) releases");
+        }
         final VerificationResult ok = certificate.verify(ca, 0);
         if (!ok.isValid()) {
             return refuse("certificate", fromId, "verdict certificate " + id + ": " + ok.problem());
         }
-        certificatesSeen.put(id, Boolean.TRUE);
-        seats.completed(id);
         if (fromId == selfId) {
             counters.certificatesAssembled++;
         } else {
             counters.certificatesReceived++;
         }
+        keep(fromId, certificate);
+        return Outcome.ACCEPTED;
+    }
+
+    /** A verified certificate new to this node: stored and acted on, passed to every neighbour but the one it came from. */
+    private void keep(final long fromId, final VerdictCertificate certificate) {
+        final String id = certificate.verdict().id();
+        certificatesSeen.put(id, Boolean.TRUE);
+        seats.completed(id);
         env.verdict(certificate);
         final byte[] message = new FleetMessage.CertificateMessage(certificate).encode();
         for (final VerdictTree.Neighbour n : tree.neighbours()) {
@@ -397,7 +415,83 @@ public final class FleetVerdicts {
                 counters.certificatesForwarded++;
             }
         }
-        return Outcome.ACCEPTED;
+    }
+
+    /**
+     * The operator's release of a conviction, as {@code POST /v1/verdicts/{id}/release} hands it in:
+     * checked (the operator's RELEASE of exactly {@code convict}, same agent and shard, signed with
+     * the cluster CA key), kept and flooded to the fleet like any certificate (every node checks it
+     * again), and queued for the agent's committee as this node's request, so that the committee
+     * clears the conviction in its ordered state (see {@code EvidenceState}). Submitting the same
+     * release again is harmless: the committee refuses it as not convicted any more.
+     *
+     * @param convict the convict certificate the release retracts, as this node holds it (verified)
+     * @return taken, or why not (then nothing was kept, flooded or queued)
+     */
+    public ReleaseOutcome release(final VerdictCertificate release, final VerdictCertificate convict) {
+        if (!config.enabled()) {
+            return ReleaseOutcome.refused("fleet verdicts are off on this node (verdicts.enabled: false)");
+        }
+        final String problem = releaseProblem(release, convict);
+        if (problem != null) {
+            return ReleaseOutcome.refused(problem);
+        }
+        final Verdict r = release.verdict();
+        final Verdict c = convict.verdict();
+        final byte[] payload;
+        try {
+            payload = new ReleaseRequest(release, convict).encode();
+        } catch (final IllegalArgumentException e) {
+            return ReleaseOutcome.refused(e.getMessage());
+        }
+        if (!observing.submitRelease(c.shard(), payload)) {
+            return new ReleaseOutcome("shard " + c.shard() + " has " + ShardOutbox.RELEASES_MAX
+                + " releases waiting for its committee already; try again", true);
+        }
+        counters.releasesSubmitted++;
+        env.log().info("node " + NodeIds.toHex(selfId) + ": operator release " + r.id() + " of verdict " + c.id() + " (agent "
+            + c.agentId() + ") taken; flooded and submitted to the committee of shard " + c.shard());
+        if (!certificatesSeen.containsKey(r.id())) {
+            keep(selfId, release);
+        }
+        return ReleaseOutcome.TAKEN;
+    }
+
+    /**
+     * What became of a release handed in.
+     *
+     * @param problem null when taken
+     * @param busy    not taken only because the committee's queue of releases is full: try again later
+     */
+    public record ReleaseOutcome(String problem, boolean busy) {
+        static final ReleaseOutcome TAKEN = new ReleaseOutcome(null, false);
+
+        static ReleaseOutcome refused(final String problem) {
+            return new ReleaseOutcome(problem, false);
+        }
+    }
+
+    /** Why the release cannot be taken, cheapest check first; null when it can. */
+    private String releaseProblem(final VerdictCertificate release, final VerdictCertificate convict) {
+        final Verdict r = release.verdict();
+        final Verdict c = convict.verdict();
+        if (r.kind() != Verdict.Kind.RELEASE || release.attestation() != Attestation.OPERATOR) {
+            return "not an operator's release: a " + release.attestation() + " " + r.kind();
+        }
+        if (c.kind() != Verdict.Kind.CONVICT) {
+            return "verdict " + c.id() + " is a " + c.kind() + ", only a conviction is released";
+        }
+        if (!c.id().equals(r.retractedId())) {
+            return "the release retracts verdict " + r.retractedId() + ", not " + c.id();
+        }
+        if (!r.agentId().equals(c.agentId())) {
+            return "the release names agent '" + r.agentId() + "', the retracted verdict agent '" + c.agentId() + "'";
+        }
+        if (r.shard() != c.shard()) {
+            return "the release names shard " + r.shard() + ", the retracted verdict shard " + c.shard();
+        }
+        final VerificationResult ok = release.verify(ca, 0);
+        return ok.isValid() ? null : ok.problem();
     }
 
     /** Every fleet message leaves here; one to this node itself comes back through the scheduler, not re-entrantly. */
@@ -453,6 +547,11 @@ public final class FleetVerdicts {
 
     public List<Committeeship.SeatStatus> seats() {
         return seats.status();
+    }
+
+    /** Whether each of this node's running seats holds the agent convicted, by "shard/epoch" (tests compare members). */
+    Map<String, Boolean> convictedBySeat(final String agent) {
+        return seats.convictedBySeat(agent);
     }
 
     /** The batches this node's seats executed lately, by (shard, epoch, seq): what tests compare across members. */

@@ -15,6 +15,8 @@ import java.util.Map;
  * queued per shard ({@link ShardOutbox}) and sent, signed once per request, to every member of the
  * shard's committee (so each member holds the request, and the observer's certificate, before the
  * primary proposes it). Nothing is sent before the node holds a directory; records wait meanwhile.
+ * An operator release handed to this node's API goes to the agent's committee the same way, as
+ * this node's request ({@link #submitRelease}).
  */
 public final class Observing {
     /** What status shows of the observer's side. */
@@ -99,6 +101,21 @@ public final class Observing {
         return box.waiting();
     }
 
+    /**
+     * Queues an operator release (a {@code ReleaseRequest} payload) for the shard's committee, sent
+     * as this node's request like its evidence (see {@link ShardOutbox}).
+     *
+     * @return false when the shard's outbox holds as many releases as it may
+     */
+    boolean submitRelease(final int shard, final byte[] payload) {
+        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax()));
+        if (!box.addRelease(payload)) {
+            return false;
+        }
+        sendNext(box, env.nowMicros());
+        return true;
+    }
+
     void onRequestDone(final FleetVerdicts.RequestListener listener) {
         this.requestsDone = listener;
     }
@@ -120,7 +137,7 @@ public final class Observing {
         }
         final ShardOutbox.InFlight f = box.next(now, config.resendMicrosMin());
         if (f != null) {
-            counters.evidenceRecordsSent += f.records.size();
+            counters.evidenceRecordsSent += f.records.size(); // 0 for a release
             send(box, f);
         }
     }
@@ -130,7 +147,7 @@ public final class Observing {
         if (committee == null) {
             return;
         }
-        final byte[] payload = new EvidenceBatch(env.nowMicros(), f.records).encode();
+        final byte[] payload = f.release != null ? f.release : new EvidenceBatch(env.nowMicros(), f.records).encode();
         final byte[] request = Request.signed(signer, box.shard, f.requestSeq, payload).encode();
         final byte[] message = new FleetMessage.EvidenceMessage(tree.selfCertificate(), box.shard, committee.epoch(), request).encode();
         counters.evidenceRequestsSent++;

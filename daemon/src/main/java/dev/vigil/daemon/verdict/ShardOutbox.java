@@ -19,13 +19,23 @@ import java.util.Map;
  * expected one: a restarted observer starts at 1, learns from the acknowledgement that its records
  * were taken for duplicates of its earlier life and sends them again from where the committee is.
  *
- * <p>Bound: {@code recordsMax} records waiting; at the bound the newest is dropped and counted
+ * <p>Operator releases ({@code ReleaseRequest} payloads) share the one request in flight: each goes
+ * alone in a request of its own, before any evidence waiting (a release is rare and the operator
+ * waits on it), done like evidence on f + 1 agreeing acknowledgements; it carries no dots and
+ * changes none.
+ *
+ * <p>Bounds: {@code recordsMax} records waiting; at the bound the newest is dropped and counted
  * (evidence is about the present; an agent that stays anomalous produces more).
+ * {@value #RELEASES_MAX} releases waiting; at the bound a new one is refused to its submitter
+ * (the API answers 503: the operator tries again).
  */
 final class ShardOutbox {
+    static final int RELEASES_MAX = 16;
+
     final int shard;
     private final int recordsMax;
     private final ArrayDeque<Excursions.Pending> waiting = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> releases = new ArrayDeque<>();
     private long nextDot = 1;
     private long lastRequestSeq;
     private InFlight inFlight;
@@ -34,18 +44,23 @@ final class ShardOutbox {
     long resends;
     long renumbered;
 
-    /** The request out now: its records with their dots, and the acknowledgements so far by member. */
+    /** The request out now: its records with their dots (or a release), and the acknowledgements so far by member. */
     static final class InFlight {
         final long requestSeq;
         final List<EvidenceBatch.Record> records;
+        /** A release request's payload, sent as it is; null for evidence. */
+        final byte[] release;
         final Map<Long, FleetMessage.Ack> acks = new HashMap<>();
         final long firstSentMicros;
         long resendAtMicros;
         long backoffMicros;
 
-        InFlight(final long requestSeq, final List<EvidenceBatch.Record> records, final long now, final long backoffMicros) {
+        InFlight(final long requestSeq, final List<EvidenceBatch.Record> records, final byte[] release, final long now,
+                 final long backoffMicros) {
+            assert (release == null) != records.isEmpty() : "a request carries records or one release";
             this.requestSeq = requestSeq;
             this.records = records;
+            this.release = release;
             this.firstSentMicros = now;
             this.backoffMicros = backoffMicros;
             this.resendAtMicros = now + backoffMicros;
@@ -73,8 +88,21 @@ final class ShardOutbox {
         waiting.add(p);
     }
 
+    /** @return false when {@link #RELEASES_MAX} releases wait already (nothing queued) */
+    boolean addRelease(final byte[] payload) {
+        if (releases.size() >= RELEASES_MAX) {
+            return false;
+        }
+        releases.add(payload);
+        return true;
+    }
+
     int waiting() {
         return waiting.size();
+    }
+
+    int releasesWaiting() {
+        return releases.size();
     }
 
     InFlight inFlight() {
@@ -83,8 +111,13 @@ final class ShardOutbox {
 
     /** Packs the next request if none is in flight and records wait; null otherwise. */
     InFlight next(final long nowMicros, final long backoffMicros) {
-        if (inFlight != null || waiting.isEmpty()) {
+        if (inFlight != null || waiting.isEmpty() && releases.isEmpty()) {
             return null;
+        }
+        if (!releases.isEmpty()) {
+            lastRequestSeq = Math.max(lastRequestSeq + 1, nowMicros);
+            inFlight = new InFlight(lastRequestSeq, List.of(), releases.poll(), nowMicros, backoffMicros);
+            return inFlight;
         }
         final List<EvidenceBatch.Record> records = new ArrayList<>();
         int bytes = 32;
@@ -99,7 +132,7 @@ final class ShardOutbox {
             records.add(new EvidenceBatch.Record(nextDot++, p.agent(), p.excursion(), p.increments()));
         }
         lastRequestSeq = Math.max(lastRequestSeq + 1, nowMicros);
-        inFlight = new InFlight(lastRequestSeq, records, nowMicros, backoffMicros);
+        inFlight = new InFlight(lastRequestSeq, records, null, nowMicros, backoffMicros);
         return inFlight;
     }
 
@@ -125,6 +158,9 @@ final class ShardOutbox {
         final InFlight done = inFlight;
         inFlight = null;
         requestsDone++;
+        if (done.release != null) {
+            return true; // a release carries no dots: where the committee expects this observer's next ones is unchanged
+        }
         if (ack.nextExpected() > done.lastDot()) {
             nextDot = ack.nextExpected();
             return true;

@@ -31,6 +31,12 @@ public final class VerdictCounters {
     long orphanLogsDropped;
     long seatsRecovered;
     long directoryForks;
+    /** Operator releases this node took through its API and submitted to the agent's committee. */
+    long releasesSubmitted;
+    /** Operator releases this node's seats executed and applied (every member counts each once). */
+    long releasesApplied;
+    /** Operator releases this node's seats executed and refused (stale, forged, not convicted here). */
+    long releasesRefused;
     long received;
     long held;
     private final TreeMap<String, Long> refused = new TreeMap<>();
@@ -129,6 +135,18 @@ public final class VerdictCounters {
         return evidenceRecordsApplied;
     }
 
+    public long releasesSubmitted() {
+        return releasesSubmitted;
+    }
+
+    public long releasesApplied() {
+        return releasesApplied;
+    }
+
+    public long releasesRefused() {
+        return releasesRefused;
+    }
+
     public long directoriesAdopted() {
         return directoriesAdopted;
     }
@@ -154,6 +172,9 @@ public final class VerdictCounters {
         m.put("orphan-logs-dropped", orphanLogsDropped);
         m.put("seats-recovered", seatsRecovered);
         m.put("directory-forks", directoryForks);
+        m.put("releases-submitted", releasesSubmitted);
+        m.put("releases-applied", releasesApplied);
+        m.put("releases-refused", releasesRefused);
         m.put("received", received);
         m.put("held", held);
         accepted.forEach((k, v) -> m.put("accepted-" + k, v));

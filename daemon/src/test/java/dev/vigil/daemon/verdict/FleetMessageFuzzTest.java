@@ -332,6 +332,45 @@ class FleetMessageFuzzTest {
         assertThat(fleet.replicaRefused("replay")).isEqualTo(before + 1);
     }
 
+    @Test
+    void releasePayloadsThatDoNotDecodeOrAreNotTheOperatorsAreOrderedAndRefusedByEveryMember() {
+        final VerdictCertificate convict = fleet.target.received.get(0);
+        final int shard = convict.verdict().shard();
+        final Committee c = fleet.target.verdicts.committee(shard);
+        final VerdictNet.Node client = fleet.net.nodes.get(4); // sent no evidence: its request numbers start here
+        final Verdict r = Verdict.release("rogue", convict.verdict().id()).f(c.f()).shard(shard).epoch(c.epoch())
+            .sequence(convict.verdict().sequence()).issuedAtMicros(fleet.net.now).versionVectorDigest(convict.verdict().versionVectorDigest())
+            .build();
+        final byte[] byNode = new dev.vigil.daemon.consensus.evidence.ReleaseRequest(
+            VerdictCertificate.ofOperator(r, VerdictSignature.signAsOperator(r, client.key)), convict).encode();
+        final byte[] garbage = new byte[200];
+        new java.util.Random(7).nextBytes(garbage);
+        garbage[0] = (byte)dev.vigil.daemon.consensus.evidence.ReleaseRequest.KIND;
+        final List<byte[]> payloads = List.of(new byte[] {garbage[0]}, garbage, byNode);
+        long seq = 0;
+        for (final byte[] payload : payloads) {
+            final byte[] request = Request.signed(new KeySigner(client.key), shard, ++seq, payload).encode();
+            final byte[] message = new FleetMessage.EvidenceMessage(client.certificate, shard, c.epoch(), request).encode();
+            for (final CommitteeDirectory.Candidate m : c.members()) {
+                final VerdictNet.Node member = fleet.net.nodes.stream().filter(n -> n.key.nodeId() == m.nodeId()).findFirst().orElseThrow();
+                member.verdicts.onMessage(client.key.nodeId(), "n4", message);
+            }
+            fleet.net.run(2_000_000);
+        }
+        long refused = 0;
+        for (final VerdictNet.Node n : fleet.net.nodes) {
+            assertThat(n.verdicts.internalErrors()).as("node " + n.index).isZero();
+            assertThat(n.verdicts.counters().releasesApplied()).isZero();
+            refused += n.verdicts.counters().releasesRefused();
+            n.verdicts.convictedBySeat("rogue").forEach((seat, convicted) -> {
+                if (seat.startsWith(shard + "/")) {
+                    assertThat(convicted).as("seat " + seat + " of node " + n.index).isTrue();
+                }
+            });
+        }
+        assertThat(refused).as("each payload executed and refused by every member").isEqualTo((long)payloads.size() * c.members().size());
+    }
+
     // ---------------------------------------------------------------- acks
 
     @Test

@@ -1,7 +1,14 @@
 package dev.vigil.daemon.verdict;
 
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictSignature;
+import dev.vigil.daemon.consensus.Committees;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,5 +79,121 @@ class FleetVerdictsTest {
             assertThat(n.received).isEmpty();
         }
         assertThat(liar.verdicts.counters().evidenceRecordsSent()).as("the framing evidence did reach the committee").isPositive();
+    }
+
+    /** The gateways' 15 windows of the first test: enough for the committee to convict "rogue" from totals of 0. */
+    private static void gatewaysSeeRogue(final VerdictNet net, final double[] cusums) {
+        for (int w = 0; w < 15; w++) {
+            cusums[0] = score(net.nodes.get(2), "rogue", 4.0, cusums[0]);
+            cusums[1] = score(net.nodes.get(3), "rogue", 3.5, cusums[1]);
+            net.run(300_000);
+        }
+        net.run(3_000_000);
+    }
+
+    private static List<String> ids(final VerdictNet.Node n) {
+        return n.received.stream().map(c -> c.verdict().id()).toList();
+    }
+
+    /** The operator's release of {@code convict}, as {@code vigil verdicts release} makes it, signed with {@code signer}. */
+    static VerdictCertificate release(final VerdictCertificate convict, final PrivateKey signer, final long issuedAtMicros) {
+        final Verdict c = convict.verdict();
+        final Verdict r = Verdict.release(c.agentId(), c.id()).f(c.f()).shard(c.shard()).epoch(c.epoch()).view(c.view())
+            .sequence(c.sequence()).issuedAtMicros(issuedAtMicros).versionVectorDigest(c.versionVectorDigest()).build();
+        return VerdictCertificate.ofOperator(r, VerdictSignature.signAsOperator(r, signer));
+    }
+
+    /** Whether the seats of the agent's shard (every node's, current epoch) hold it convicted; at least 2f + 1 seats. */
+    private static List<Boolean> seatsConvict(final VerdictNet net, final String agent) {
+        final String shard = Committees.shardOf(agent, CONFIG.shards()) + "/" + net.nodes.get(0).verdicts.directory().epoch();
+        final List<Boolean> out = new java.util.ArrayList<>();
+        for (final VerdictNet.Node n : net.nodes) {
+            final Map<String, Boolean> seats = n.verdicts.convictedBySeat(agent);
+            if (seats.containsKey(shard)) {
+                out.add(seats.get(shard));
+            }
+        }
+        assertThat(out).as("the seats of " + shard).hasSizeGreaterThanOrEqualTo(3);
+        return out;
+    }
+
+    @Test
+    void anOperatorReleaseReachesEveryNodeClearsTheCommitteeAndNewEvidenceConvictsAgain() {
+        final VerdictNet net = new VerdictNet(5, CONFIG);
+        net.run(3_000_000);
+        final double[] cusums = new double[2];
+        gatewaysSeeRogue(net, cusums);
+        final VerdictNet.Node api = net.nodes.get(4);
+        assertThat(api.received).hasSize(1);
+        final VerdictCertificate convict = api.received.get(0);
+        assertThat(seatsConvict(net, "rogue")).containsOnly(true);
+
+        final VerdictCertificate release = release(convict, net.caKey, net.now);
+        assertThat(api.verdicts.release(release, convict)).isEqualTo(FleetVerdicts.ReleaseOutcome.TAKEN);
+        net.run(3_000_000);
+        for (final VerdictNet.Node n : net.nodes) {
+            // members assemble their own 2f + 1 signatures: the verdict is one, the certificates may differ in signers
+            assertThat(ids(n)).as("node " + n.index + " holds the release").containsExactly(convict.verdict().id(), release.verdict().id());
+            assertThat(n.received.get(1)).isEqualTo(release);
+        }
+        assertThat(seatsConvict(net, "rogue")).as("every member's state released the agent").containsOnly(false);
+        assertThat(net.nodes.stream().mapToLong(n -> n.verdicts.counters().releasesApplied()).sum()).isGreaterThanOrEqualTo(3);
+        assertThat(net.nodes.stream().mapToLong(n -> n.verdicts.counters().releasesRefused()).sum()).isZero();
+        assertThat(api.verdicts.counters().releasesSubmitted()).isEqualTo(1);
+        assertThat(api.verdicts.observing().requestsInFlight()).as("the release request is done").isZero();
+
+        // the same evidence as before, new to the committee: a second conviction, a new certificate
+        gatewaysSeeRogue(net, cusums);
+        for (final VerdictNet.Node n : net.nodes) {
+            assertThat(n.received).as("node " + n.index).hasSize(3);
+            final VerdictCertificate again = n.received.get(2);
+            assertThat(again.verdict().kind()).isEqualTo(Verdict.Kind.CONVICT);
+            assertThat(again.verdict().id()).isNotEqualTo(convict.verdict().id());
+            assertThat(again.verdict().sequence()).isGreaterThan(convict.verdict().sequence());
+            assertThat(again.verify(net.ca.publicKey(), 1).isValid()).isTrue();
+        }
+        assertThat(seatsConvict(net, "rogue")).containsOnly(true);
+
+        // the first release once more: taken by the node (it is genuine), refused by the committee as stale
+        assertThat(api.verdicts.release(release, convict)).isEqualTo(FleetVerdicts.ReleaseOutcome.TAKEN);
+        net.run(3_000_000);
+        assertThat(seatsConvict(net, "rogue")).containsOnly(true);
+        assertThat(net.nodes.stream().mapToLong(n -> n.verdicts.counters().releasesRefused()).sum()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aReleaseNotSignedByTheCaKeyOrChangedIsRefusedByTheNodeAndByEveryNodeItIsSentTo() {
+        final VerdictNet net = new VerdictNet(5, CONFIG);
+        net.run(3_000_000);
+        gatewaysSeeRogue(net, new double[2]);
+        final VerdictNet.Node target = net.nodes.get(2);
+        final VerdictNet.Node forger = net.nodes.get(3);
+        final VerdictCertificate convict = target.received.get(0);
+
+        final VerdictCertificate byNodeKey = release(convict, forger.key, net.now);
+        final VerdictCertificate genuine = release(convict, net.caKey, net.now);
+        final byte[] bent = genuine.encoded();
+        bent[bent.length - 1] ^= 1;
+        final VerdictCertificate changed = VerdictCertificate.decode(bent);
+        // a committee-style release: one node's signature, f = 0, is a "quorum" by the certificate's own f
+        final Verdict g = genuine.verdict();
+        final Verdict f0 = Verdict.release(g.agentId(), g.retractedId()).f(0).shard(g.shard()).epoch(g.epoch()).sequence(g.sequence())
+            .issuedAtMicros(g.issuedAtMicros()).versionVectorDigest(g.versionVectorDigest()).build();
+        final VerdictCertificate quorumOfOne = VerdictCertificate.ofQuorum(f0, List.of(VerdictSignature.sign(f0, forger.key, forger.certificate)));
+        assertThat(quorumOfOne.verify(net.ca.publicKey(), 0).isValid()).as("what the CA key alone would accept").isTrue();
+
+        for (final VerdictCertificate forged : List.of(byNodeKey, changed, quorumOfOne)) {
+            assertThat(forger.verdicts.release(forged, convict).problem()).as("through the API").isNotNull();
+            target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(forged).encode());
+        }
+        assertThat(target.verdicts.counters().refused("certificate")).as("the CA's signature does not verify").isEqualTo(2);
+        assertThat(target.verdicts.counters().refused("release-not-operator")).isEqualTo(1);
+        assertThat(target.verdicts.internalErrors()).isZero();
+        net.run(3_000_000);
+        for (final VerdictNet.Node n : net.nodes) {
+            assertThat(ids(n)).as("node " + n.index + " kept no forged release").containsExactly(convict.verdict().id());
+        }
+        assertThat(seatsConvict(net, "rogue")).containsOnly(true);
+        assertThat(forger.verdicts.counters().releasesSubmitted()).isZero();
     }
 }

@@ -3,19 +3,28 @@ package dev.vigil.daemon.verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.KeyFiles;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictSignature;
+import dev.vigil.daemon.cli.Main;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +38,10 @@ import static org.awaitility.Awaitility.await;
  * Five real daemons on loopback with real Ed25519 keys and the Netty transport: the root issues a
  * committee directory, the home host of a compromised agent lies (hides it), two other observers
  * see it misbehave, and every daemon ends up holding a verdict certificate on it that the CA key
- * alone verifies and that any changed byte breaks; no agent that behaved is convicted.
+ * alone verifies and that any changed byte breaks; no agent that behaved is convicted. Then the
+ * operator releases the conviction with {@code vigil verdicts release} through one daemon: every
+ * daemon shows it released and the committee's members no longer hold the agent convicted; releases
+ * that are not the operator's, or name no held verdict, are refused over HTTP.
  */
 class VerdictsOnLoopbackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,7 +85,10 @@ class VerdictsOnLoopbackTest {
 
     @Test
     void aCompromisedAgentItsLyingHomeHidesIsConvictedAndTheCertificateVerifiesOffline() throws Exception {
-        final ClusterCa ca = LocalDaemons.newCa(dir);
+        final PrivateKey caKey = PrivateKey.generate(new SecureRandom());
+        KeyFiles.writePrivateKey(dir.resolve("ca.key"), caKey, false);
+        KeyFiles.writePublicKey(dir.resolve("ca.pub"), caKey.publicKey(), false);
+        final ClusterCa ca = new ClusterCa(caKey);
         final String[] config = {"tree: {b: 8}", "detection: {cold_observations: 20}", "verdicts: {directory_interval_ms: 500}"};
         final Daemon founder = LocalDaemons.start(dir, ca, "n0", null, false, config);
         daemons.add(founder);
@@ -152,5 +167,84 @@ class VerdictsOnLoopbackTest {
         final JsonNode agent = get(base(daemons.get(2)) + "/v1/agents/rogue");
         assertThat(agent.path("fleet_verdict").path("id").asText()).isEqualTo(id);
         assertThat(get(base(daemons.get(2)) + "/v1/agents/steady").path("fleet_verdict").isNull()).isTrue();
+        assertThat(agent.path("fleet_verdict").path("released_by").isNull()).isTrue();
+
+        operatorReleases(id, certificate, caKey);
+    }
+
+    /** {@code vigil verdicts ARGS} through the real command tree; its stdout and stderr go to {@code out}. */
+    private static int vigil(final StringWriter out, final String... args) {
+        final CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(out, true));
+        return cl.execute(args);
+    }
+
+    private static HttpResponse<String> postRelease(final Daemon d, final String id, final String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(d) + "/v1/verdicts/" + id + "/release"))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void operatorReleases(final String id, final VerdictCertificate convict, final PrivateKey caKey) throws Exception {
+        final Daemon api = daemons.get(4);
+        final String apiAddress = "127.0.0.1:" + api.apiAddress().getPort();
+        final Path saved = dir.resolve("release.b64");
+        final StringWriter cli = new StringWriter();
+        assertThat(vigil(cli, "verdicts", "release", id, "--ca-key", dir.resolve("ca.key").toString(), "--api", apiAddress,
+            "--out", saved.toString())).as(cli.toString()).isZero();
+        final String line = cli.toString().strip();
+        assertThat(line).startsWith("released verdict " + id + " on agent rogue: release ");
+        final String releaseId = line.substring(line.lastIndexOf(' ') + 1);
+        final StringWriter verified = new StringWriter();
+        assertThat(vigil(verified, "verdicts", "verify", saved.toString(), "--ca", dir.resolve("ca.pub").toString()))
+            .as(verified.toString()).isZero();
+        assertThat(verified.toString()).startsWith("valid: " + releaseId + " RELEASE of " + id + " agent rogue")
+            .contains("signed by the operator");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (final Daemon d : daemons) {
+                if (get(base(d) + "/v1/verdicts").path("verdicts").size() < 2
+                    || d.onVerdicts(v -> v.convictedBySeat("rogue").containsValue(true)).get()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (final Daemon d : daemons) {
+            final JsonNode verdicts = get(base(d) + "/v1/verdicts").path("verdicts");
+            assertThat(verdicts).hasSize(2);
+            assertThat(verdicts.get(0).path("kind").asText()).isEqualTo("release");
+            assertThat(verdicts.get(0).path("id").asText()).isEqualTo(releaseId);
+            assertThat(verdicts.get(0).path("retracts").asText()).isEqualTo(id);
+            assertThat(verdicts.get(1).path("id").asText()).isEqualTo(id);
+            assertThat(verdicts.get(1).path("released_by").asText()).isEqualTo(releaseId);
+            final JsonNode fleetVerdict = get(base(d) + "/v1/agents/rogue").path("fleet_verdict");
+            assertThat(fleetVerdict.path("id").asText()).isEqualTo(id);
+            assertThat(fleetVerdict.path("released_by").asText()).as("the conviction shows as released").isEqualTo(releaseId);
+            assertThat(get(base(d) + "/v1/verdicts/" + releaseId).path("verification").asText()).isEqualTo("valid");
+        }
+        final long applied = daemons.stream().mapToLong(d -> d.onVerdicts(v -> v.counters().releasesApplied()).join()).sum();
+        assertThat(applied).as("the committee's members applied it").isGreaterThanOrEqualTo(3);
+
+        // refused over HTTP: a conviction is no release; not base64; signed by a node; a verdict not held; the wrong path
+        final StringWriter again = new StringWriter();
+        assertThat(vigil(again, "verdicts", "release", releaseId, "--ca-key", dir.resolve("ca.key").toString(), "--api", apiAddress))
+            .isEqualTo(2);
+        assertThat(again.toString()).contains("is a release (of verdict " + id + "), not a conviction");
+        assertThat(postRelease(api, id, convict.toBase64()).statusCode()).isEqualTo(400);
+        final HttpResponse<String> garbage = postRelease(api, id, "not a certificate");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("not a verdict certificate");
+        final PrivateKey nodeKey = PrivateKey.generate(new SecureRandom());
+        final HttpResponse<String> byNode = postRelease(api, id, FleetVerdictsTest.release(convict, nodeKey, VerdictNet.T0).toBase64());
+        assertThat(byNode.statusCode()).isEqualTo(400);
+        assertThat(byNode.body()).contains("not by the cluster CA");
+        final String unknown = "ab".repeat(32);
+        final Verdict other = Verdict.release("rogue", unknown).versionVectorDigest(new byte[32]).build();
+        final HttpResponse<String> notHeld = postRelease(api, unknown,
+            VerdictCertificate.ofOperator(other, VerdictSignature.signAsOperator(other, caKey)).toBase64());
+        assertThat(notHeld.statusCode()).as(notHeld.body()).isEqualTo(404);
+        assertThat(postRelease(api, unknown, FleetVerdictsTest.release(convict, caKey, VerdictNet.T0).toBase64()).statusCode())
+            .as("a release of another verdict than the path's").isEqualTo(400);
     }
 }

@@ -19,15 +19,21 @@ import java.util.List;
  *                      dots count as applied so that the observer's later records do not wait on them
  * @param nextExpected  the observer's next dot the committee waits for: on a gap, resend from here
  * @param decisions     verdict decisions this request caused, by agent id
+ * @param released      the agent an operator release (a {@link ReleaseRequest}) released, or null: it
+ *                      stands convicted no longer and its observers' totals start again at 0
  */
 public record EvidenceResult(String refusal, int applied, int duplicates, int held, int refused,
-                             long nextExpected, List<Decision> decisions) {
+                             long nextExpected, List<Decision> decisions, String released) {
     public EvidenceResult {
         decisions = List.copyOf(decisions);
     }
 
     static EvidenceResult refused(final String reason) {
-        return new EvidenceResult(reason, 0, 0, 0, 0, 0, List.of());
+        return new EvidenceResult(reason, 0, 0, 0, 0, 0, List.of(), null);
+    }
+
+    static EvidenceResult released(final String agent, final long nextExpected) {
+        return new EvidenceResult(null, 0, 0, 0, 0, nextExpected, List.of(), agent);
     }
 
     public byte[] encode() {
@@ -35,6 +41,11 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
             final byte[] r = refusal.getBytes(StandardCharsets.UTF_8);
             final int n = Math.min(r.length, 1024);
             return ByteBuffer.allocate(1 + 2 + n).order(ByteOrder.LITTLE_ENDIAN).put((byte)1).putShort((short)n).put(r, 0, n).array();
+        }
+        if (released != null) {
+            final byte[] a = released.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 2 + a.length + 8).order(ByteOrder.LITTLE_ENDIAN).put((byte)2).putShort((short)a.length).put(a)
+                .putLong(nextExpected).array();
         }
         int n = 1 + 4 * 4 + 8 + 2;
         for (final Decision d : decisions) {
@@ -50,10 +61,16 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
     /** Reads a result this node's own replica produced (trusted bytes: no bounds beyond the format). */
     public static EvidenceResult decode(final byte[] bytes) {
         final ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.get() == 1) {
+        final int kind = b.get();
+        if (kind == 1) {
             final byte[] r = new byte[b.getShort() & 0xFFFF];
             b.get(r);
             return refused(new String(r, StandardCharsets.UTF_8));
+        }
+        if (kind == 2) {
+            final byte[] a = new byte[b.getShort() & 0xFFFF];
+            b.get(a);
+            return released(new String(a, StandardCharsets.UTF_8), b.getLong());
         }
         final int applied = b.getInt();
         final int duplicates = b.getInt();
@@ -65,6 +82,6 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
         for (int i = 0; i < n; i++) {
             decisions.add(Decision.readFrom(b));
         }
-        return new EvidenceResult(null, applied, duplicates, held, refused, next, decisions);
+        return new EvidenceResult(null, applied, duplicates, held, refused, next, decisions, null);
     }
 }

@@ -4,6 +4,10 @@ import dev.vigil.accel.Combination;
 import dev.vigil.accel.CombineRule;
 import dev.vigil.accel.ExactSum;
 import dev.vigil.accel.Kernels;
+import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.Attestation;
+import dev.vigil.crypto.verdict.Verdict;
+import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.ReplicatedState;
 import dev.vigil.daemon.consensus.Request;
 
@@ -14,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +60,42 @@ import java.util.TreeSet;
  * {@link Config#observersPerAgentMax} observers per agent (records beyond are refused; their dots
  * count as applied). Refusals are counted in the request's result.
  *
- * <p>Not yet here: operator releases (a convicted agent stays convicted), and evidence that waits
- * for a verdict it depends on.
+ * <h2>Operator releases</h2>
+ * A convicted agent stays convicted (no second decision) until a committed {@link ReleaseRequest}
+ * releases it: the operator's RELEASE certificate with the convict certificate it retracts. Every
+ * replica checks, the same way: the release verifies as the operator's (signed with the cluster CA
+ * key given to the constructor; a state without one refuses every release); the convict certificate
+ * verifies (2f + 1 valid committee signatures for the f it states); the release retracts exactly
+ * that verdict, for the same agent and shard, and the shard is the request's; and the conviction it
+ * names is the one this state holds: the agent is convicted here, at the same consensus sequence and
+ * on the same version-vector digest (recorded per agent at the decision). The last check is what
+ * makes a release unrepeatable: once the agent is convicted again (on newer evidence, so another
+ * version vector), replaying the old release with its old convict certificate is refused as stale.
+ * A release that passes clears the conviction and starts every observer's total for the agent
+ * again at 0 (each keeps its excursion number: its next records, of that excursion or a newer one,
+ * count from zero), so that only new evidence can convict the agent again. Anything else is
+ * refused with the reason in the result, never thrown, and changes nothing.
+ *
+ * <p>The convict certificate's f is not held to the committee's configured f: a committee of a
+ * small directory runs with a smaller f and its certificates say so. The check that the conviction
+ * is the one held here is what matters, and the operator's signature is what authorises it.
+ *
+ * <p>Not yet here: evidence that waits for a verdict it depends on.
  */
 public final class EvidenceState implements ReplicatedState {
-    static final int SNAPSHOT_VERSION = 1;
+    /**
+     * 2 adds, per convicted agent, the sequence and version-vector digest of its conviction; a
+     * version 1 snapshot still restores, its convicted agents with the conviction unknown (see
+     * {@link #CONVICTED_SEQ_UNKNOWN}).
+     */
+    static final int SNAPSHOT_VERSION = 2;
+    static final int SNAPSHOT_VERSION_V1 = 1;
+    /**
+     * The conviction of an agent restored from a version 1 snapshot, taken before releases existed:
+     * such an agent was convicted in no other way than this, never released since, so a valid operator
+     * release of any valid conviction of it, in this shard, releases it.
+     */
+    static final long CONVICTED_SEQ_UNKNOWN = -1;
     private static final byte[] VV_DOMAIN = "vigil-version-vector-v1".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -92,6 +128,7 @@ public final class EvidenceState implements ReplicatedState {
 
     private final Config config;
     private final Kernels kernels;
+    private final PublicKey ca;
     private final TreeMap<Long, Long> versionVector = new TreeMap<>(Long::compareUnsigned);
     private final TreeMap<Long, TreeMap<Long, EvidenceBatch.Record>> held = new TreeMap<>(Long::compareUnsigned);
     private final TreeMap<String, Agent> agents = new TreeMap<>();
@@ -99,6 +136,10 @@ public final class EvidenceState implements ReplicatedState {
     private static final class Agent {
         final TreeMap<Long, Total> byObserver = new TreeMap<>(Long::compareUnsigned);
         boolean convicted;
+        /** While convicted: the consensus sequence of the decision, or {@link #CONVICTED_SEQ_UNKNOWN}. */
+        long convictedSeq;
+        /** While convicted: the version-vector digest the decision named (zeros when the sequence is unknown). */
+        byte[] convictedDigest = new byte[32];
     }
 
     private static final class Total {
@@ -106,9 +147,16 @@ public final class EvidenceState implements ReplicatedState {
         ExactSum sum = new ExactSum();
     }
 
+    /** A state that refuses every operator release (it has no CA key to check one with). */
     public EvidenceState(final Config config, final Kernels kernels) {
+        this(config, kernels, null);
+    }
+
+    /** @param ca the cluster CA's public key, which alone may sign a release; null refuses releases */
+    public EvidenceState(final Config config, final Kernels kernels, final PublicKey ca) {
         this.config = config;
         this.kernels = kernels;
+        this.ca = ca;
     }
 
     @Override
@@ -121,6 +169,9 @@ public final class EvidenceState implements ReplicatedState {
     }
 
     private EvidenceResult apply(final long seq, final Request request) {
+        if (ReleaseRequest.isRelease(request.payload())) {
+            return release(request);
+        }
         final EvidenceBatch batch;
         try {
             batch = EvidenceBatch.decode(request.payload());
@@ -164,7 +215,65 @@ public final class EvidenceState implements ReplicatedState {
             }
         }
         return new EvidenceResult(null, (int)tally[0], (int)tally[1], waiting.size(), (int)tally[2],
-            versionVector.getOrDefault(observer, 0L) + 1, decisions);
+            versionVector.getOrDefault(observer, 0L) + 1, decisions, null);
+    }
+
+    /** See the class comment: every check, cheapest first; only a release that passed them all changes the state. */
+    private EvidenceResult release(final Request request) {
+        if (ca == null) {
+            return EvidenceResult.refused("release refused: this committee state has no CA key to check releases with");
+        }
+        final ReleaseRequest r;
+        try {
+            r = ReleaseRequest.decode(request.payload());
+        } catch (final EvidenceBatch.Malformed e) {
+            return EvidenceResult.refused(e.getMessage());
+        }
+        final Verdict release = r.release().verdict();
+        final Verdict convict = r.convict().verdict();
+        if (release.kind() != Verdict.Kind.RELEASE || r.release().attestation() != Attestation.OPERATOR) {
+            return EvidenceResult.refused("release refused: not an operator's RELEASE but a " + r.release().attestation() + " "
+                + release.kind());
+        }
+        if (convict.kind() != Verdict.Kind.CONVICT) {
+            return EvidenceResult.refused("release refused: it retracts a " + convict.kind() + ", not a conviction");
+        }
+        if (!convict.id().equals(release.retractedId())) {
+            return EvidenceResult.refused("release refused: it retracts verdict " + release.retractedId() + ", the request carries "
+                + convict.id());
+        }
+        if (!release.agentId().equals(convict.agentId())) {
+            return EvidenceResult.refused("release refused: it names agent '" + release.agentId() + "', the retracted verdict '"
+                + convict.agentId() + "'");
+        }
+        if (release.shard() != convict.shard() || convict.shard() != request.shard()) {
+            return EvidenceResult.refused("release refused: release of shard " + release.shard() + ", conviction of shard "
+                + convict.shard() + ", request for shard " + request.shard());
+        }
+        final Agent a = agents.get(convict.agentId());
+        if (a == null || !a.convicted) {
+            return EvidenceResult.refused("release refused: agent '" + convict.agentId() + "' is not convicted here");
+        }
+        if (a.convictedSeq != CONVICTED_SEQ_UNKNOWN
+            && (a.convictedSeq != convict.sequence() || !Arrays.equals(a.convictedDigest, convict.versionVectorDigest()))) {
+            return EvidenceResult.refused("release refused: stale, agent '" + convict.agentId() + "' stands convicted at seq "
+                + a.convictedSeq + ", the retracted verdict is of seq " + convict.sequence());
+        }
+        final VerificationResult operator = r.release().verify(ca, 0);
+        if (!operator.isValid()) {
+            return EvidenceResult.refused("release refused: " + operator.problem());
+        }
+        final VerificationResult quorum = r.convict().verify(ca, 0);
+        if (!quorum.isValid()) {
+            return EvidenceResult.refused("release refused: the retracted verdict's certificate: " + quorum.problem());
+        }
+        a.convicted = false;
+        a.convictedSeq = 0;
+        a.convictedDigest = new byte[32];
+        for (final Total t : a.byObserver.values()) {
+            t.sum = new ExactSum();
+        }
+        return EvidenceResult.released(convict.agentId(), versionVector.getOrDefault(request.client(), 0L) + 1);
     }
 
     private void take(final long observer, final EvidenceBatch.Record rec, final long[] tally, final TreeSet<String> touched) {
@@ -223,8 +332,10 @@ public final class EvidenceState implements ReplicatedState {
             return null;
         }
         a.convicted = true;
+        a.convictedSeq = seq;
+        a.convictedDigest = versionVectorDigest();
         return new Decision(agent, seq, issuedAtMicros, c.logOdds(), c.posterior(), names(c.kept(), ids), names(c.trimmedLow(), ids),
-            names(c.trimmedHigh(), ids), versionVectorDigest());
+            names(c.trimmedHigh(), ids), a.convictedDigest.clone());
     }
 
     private static List<Long> names(final List<Integer> indices, final long[] ids) {
@@ -246,6 +357,12 @@ public final class EvidenceState implements ReplicatedState {
     public boolean convicted(final String agent) {
         final Agent a = agents.get(agent);
         return a != null && a.convicted;
+    }
+
+    /** The consensus sequence at which the agent was convicted; 0 when it is not convicted, -1 when unknown (see {@link #CONVICTED_SEQ_UNKNOWN}). */
+    public long convictedSeq(final String agent) {
+        final Agent a = agents.get(agent);
+        return a != null && a.convicted ? a.convictedSeq : 0;
     }
 
     /** Observers the state holds anything of: applied dots, or records waiting for a gap. */
@@ -289,7 +406,7 @@ public final class EvidenceState implements ReplicatedState {
         }
         n += 4;
         for (final Map.Entry<String, Agent> e : agents.entrySet()) {
-            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + 2;
+            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + (e.getValue().convicted ? 8 + 32 : 0) + 2;
             for (final Total t : e.getValue().byObserver.values()) {
                 n += 8 + 4 + 2 + t.sum.serializedSize();
             }
@@ -305,7 +422,11 @@ public final class EvidenceState implements ReplicatedState {
         b.putInt(agents.size());
         agents.forEach((id, a) -> {
             final byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-            b.putShort((short)idBytes.length).put(idBytes).put((byte)(a.convicted ? 1 : 0)).putShort((short)a.byObserver.size());
+            b.putShort((short)idBytes.length).put(idBytes).put((byte)(a.convicted ? 1 : 0));
+            if (a.convicted) {
+                b.putLong(a.convictedSeq).put(a.convictedDigest);
+            }
+            b.putShort((short)a.byObserver.size());
             a.byObserver.forEach((o, t) -> {
                 final byte[] sum = t.sum.toBytes();
                 b.putLong(o).putInt((int)t.excursion).putShort((short)sum.length).put(sum);
@@ -321,8 +442,10 @@ public final class EvidenceState implements ReplicatedState {
         final TreeMap<Long, TreeMap<Long, EvidenceBatch.Record>> waiting = new TreeMap<>(Long::compareUnsigned);
         final TreeMap<String, Agent> as = new TreeMap<>();
         try {
-            if (b.get() != SNAPSHOT_VERSION) {
-                throw new IllegalArgumentException("evidence snapshot of another version");
+            final int version = b.get();
+            if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_V1) {
+                throw new IllegalArgumentException("evidence snapshot version " + version + ", this node reads " + SNAPSHOT_VERSION_V1
+                    + " and " + SNAPSHOT_VERSION);
             }
             for (int i = b.getInt(); i > 0; i--) {
                 vv.put(b.getLong(), b.getLong());
@@ -348,6 +471,12 @@ public final class EvidenceState implements ReplicatedState {
                 b.get(id);
                 final Agent a = new Agent();
                 a.convicted = b.get() == 1;
+                if (a.convicted && version == SNAPSHOT_VERSION) {
+                    a.convictedSeq = b.getLong();
+                    b.get(a.convictedDigest);
+                } else if (a.convicted) {
+                    a.convictedSeq = CONVICTED_SEQ_UNKNOWN;
+                }
                 for (int k = b.getShort() & 0xFFFF; k > 0; k--) {
                     final long o = b.getLong();
                     final Total t = new Total();

@@ -2,12 +2,22 @@ package dev.vigil.daemon.consensus.evidence;
 
 import dev.vigil.accel.CombineRule;
 import dev.vigil.accel.JavaKernels;
+import dev.vigil.crypto.Certificate;
+import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.PrivateKey;
+import dev.vigil.crypto.verdict.Verdict;
+import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.daemon.consensus.Request;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +36,7 @@ class EvidenceStateTest {
     private long requestSeq;
 
     private EvidenceState state() {
-        return new EvidenceState(config, JavaKernels.INSTANCE);
+        return new EvidenceState(config, JavaKernels.INSTANCE, CA.publicKey());
     }
 
     private Request request(final long observer, final EvidenceBatch.Record... records) {
@@ -252,5 +262,214 @@ class EvidenceStateTest {
         assertThat(apply(s, 5, new Request(7, HOME, 5, order, new byte[64])).refusal()).contains("not above");
         assertThat(s.applied(HOME)).as("nothing of a refused request is applied").isZero();
         assertThatThrownBy(() -> rec(1, "a", new double[EvidenceBatch.INCREMENTS_MAX + 1])).hasMessageContaining("at most 64");
+    }
+
+    // ---------------------------------------------------------------- operator releases
+
+    private static final PrivateKey CA_KEY = key(1);
+    private static final ClusterCa CA = new ClusterCa(CA_KEY);
+    private static final List<PrivateKey> MEMBERS = List.of(key(11), key(12), key(13), key(14));
+    private static final List<Certificate> MEMBER_CERTIFICATES = MEMBERS.stream()
+        .map(k -> CA.issue(k.publicKey(), Instant.parse("2025-06-01T00:00:00Z"), Duration.ofDays(730))).toList();
+
+    private static PrivateKey key(final int seed) {
+        final byte[] secret = new byte[PrivateKey.LENGTH];
+        Arrays.fill(secret, (byte)seed);
+        return PrivateKey.of(secret);
+    }
+
+    /** The certificate the committee (shard 7, f = 1) makes of a decision, signed by {@code signers} members, as Committeeship does. */
+    private static VerdictCertificate convict(final Decision d, final int signers) {
+        final Verdict v = Verdict.convict(d.agent()).f(1).shard(7).epoch(3).view(0).sequence(d.seq()).issuedAtMicros(d.issuedAtMicros())
+            .logOdds(d.logOdds()).posterior(d.posterior()).versionVectorDigest(d.versionDigest())
+            .observers(d.kept().stream().mapToLong(Long::longValue).toArray()).build();
+        final List<VerdictSignature> signatures = new ArrayList<>();
+        for (int i = 0; i < signers; i++) {
+            signatures.add(VerdictSignature.sign(v, MEMBERS.get(i), MEMBER_CERTIFICATES.get(i)));
+        }
+        return VerdictCertificate.ofQuorum(v, signatures);
+    }
+
+    private static Verdict releaseOf(final String agent, final VerdictCertificate convict) {
+        final Verdict c = convict.verdict();
+        return Verdict.release(agent, c.id()).f(c.f()).shard(c.shard()).epoch(c.epoch()).sequence(c.sequence())
+            .issuedAtMicros(T0 + 3_600_000_000L).versionVectorDigest(c.versionVectorDigest()).build();
+    }
+
+    /** The operator's release of {@code convict}: signed with {@code signer} (the CA key, when genuine). */
+    private static VerdictCertificate release(final VerdictCertificate convict, final PrivateKey signer) {
+        final Verdict v = releaseOf(convict.verdict().agentId(), convict);
+        return VerdictCertificate.ofOperator(v, VerdictSignature.signAsOperator(v, signer));
+    }
+
+    private Request releaseRequest(final int shard, final VerdictCertificate release, final VerdictCertificate convict) {
+        return new Request(shard, HOME, ++requestSeq, new ReleaseRequest(release, convict).encode(), new byte[64]);
+    }
+
+    /** Convicts "rogue" at seq 3 on the two gateways (as anAgentItsHomeHidesIsConvictedOnTwoHonestGateways). */
+    private Decision convictRogue(final EvidenceState s) {
+        apply(s, 1, request(HOME, rec(1, "rogue", -3.0)));
+        apply(s, 2, request(GATEWAY_A, rec(1, "rogue", 9.0, 9.0, 9.0)));
+        final EvidenceResult r = apply(s, 3, request(GATEWAY_B, rec(1, "rogue", 8.0, 10.0)));
+        assertThat(r.decisions()).hasSize(1);
+        return r.decisions().get(0);
+    }
+
+    @Test
+    void anOperatorReleaseClearsTheConvictionAndOnlyNewEvidenceConvictsAgain() {
+        final EvidenceState s = state();
+        final Decision first = convictRogue(s);
+        final VerdictCertificate convict = convict(first, 3);
+        assertThat(s.convictedSeq("rogue")).isEqualTo(3);
+
+        final EvidenceResult released = apply(s, 4, releaseRequest(7, release(convict, CA_KEY), convict));
+        assertThat(released.refusal()).isNull();
+        assertThat(released.released()).isEqualTo("rogue");
+        assertThat(released.nextExpected()).as("the submitter's dots are untouched").isEqualTo(2);
+        assertThat(s.convicted("rogue")).isFalse();
+        assertThat(s.convictedSeq("rogue")).isZero();
+        assertThat(s.combination("rogue").logOdds()).as("every observer's total starts again at 0").isEqualTo(PRIOR);
+        assertThat(s.applied(GATEWAY_A)).as("the version vector stays").isEqualTo(1);
+
+        assertThat(apply(s, 5, releaseRequest(7, release(convict, CA_KEY), convict)).refusal())
+            .as("the same release again").contains("not convicted here");
+
+        // the same excursion goes on: its new increments count from zero, and convict again
+        assertThat(apply(s, 6, request(GATEWAY_A, rec(2, "rogue", 9.0, 9.0))).decisions()).isEmpty();
+        final EvidenceResult again = apply(s, 7, request(GATEWAY_B, rec(2, "rogue", 8.0, 10.0)));
+        assertThat(again.decisions()).hasSize(1);
+        final Decision second = again.decisions().get(0);
+        assertThat(second.seq()).isEqualTo(7);
+        assertThat(second.logOdds()).as("18 + 18 clipped to 20 would be more: only the new evidence counts").isEqualTo(18.0 + PRIOR);
+        assertThat(s.convicted("rogue")).isTrue();
+        final VerdictCertificate reconvict = convict(second, 3);
+        assertThat(reconvict.verdict().id()).isNotEqualTo(convict.verdict().id());
+
+        assertThat(apply(s, 8, releaseRequest(7, release(convict, CA_KEY), convict)).refusal())
+            .as("the first release replayed against the second conviction").contains("stale").contains("seq 7");
+        assertThat(s.convicted("rogue")).isTrue();
+        assertThat(apply(s, 9, releaseRequest(7, release(reconvict, CA_KEY), reconvict)).released()).isEqualTo("rogue");
+        assertThat(s.convicted("rogue")).isFalse();
+    }
+
+    @Test
+    void forgedMismatchedOrUncheckableReleasesAreRefusedWithTheirReasonAndChangeNothing() {
+        final EvidenceState s = state();
+        final VerdictCertificate convict = convict(convictRogue(s), 3);
+        final VerdictCertificate genuine = release(convict, CA_KEY);
+        final byte[] before = s.snapshot();
+        long seq = 10;
+
+        assertThat(apply(s, seq++, releaseRequest(7, release(convict, MEMBERS.get(0)), convict)).refusal())
+            .as("signed by a node's key as if the operator").contains("not by the cluster CA");
+        final byte[] bent = genuine.encoded();
+        bent[bent.length - 1] ^= 1;
+        assertThat(apply(s, seq++, releaseRequest(7, VerdictCertificate.decode(bent), convict)).refusal())
+            .as("one bit of the signature changed").contains("does not verify");
+        final Verdict quorumRelease = releaseOf("rogue", convict);
+        final List<VerdictSignature> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(VerdictSignature.sign(quorumRelease, MEMBERS.get(i), MEMBER_CERTIFICATES.get(i)));
+        }
+        assertThat(apply(s, seq++, releaseRequest(7, VerdictCertificate.ofQuorum(quorumRelease, members), convict)).refusal())
+            .as("a committee's release").contains("not an operator's RELEASE");
+        final Verdict otherAgent = releaseOf("innocent", convict);
+        assertThat(apply(s, seq++, releaseRequest(7, VerdictCertificate.ofOperator(otherAgent,
+            VerdictSignature.signAsOperator(otherAgent, CA_KEY)), convict)).refusal()).contains("names agent 'innocent'");
+        final VerdictCertificate otherConvict = convict(new Decision("rogue", 2, T0, 18.0 + PRIOR, 0.9999, List.of(GATEWAY_B),
+            List.of(HOME), List.of(GATEWAY_A), s.versionVectorDigest()), 3);
+        assertThat(apply(s, seq++, releaseRequest(7, genuine, otherConvict)).refusal())
+            .as("the release of one verdict with another").contains("retracts verdict " + convict.verdict().id());
+        assertThat(apply(s, seq++, releaseRequest(7, release(otherConvict, CA_KEY), otherConvict)).refusal())
+            .as("a conviction of another sequence than the one held").contains("stale").contains("of seq 2");
+        final VerdictCertificate otherState = convict(new Decision("rogue", 3, T0, 18.0 + PRIOR, 0.9999, List.of(GATEWAY_B),
+            List.of(HOME), List.of(GATEWAY_A), new byte[32]), 3);
+        assertThat(apply(s, seq++, releaseRequest(7, release(otherState, CA_KEY), otherState)).refusal())
+            .as("a conviction at the same sequence on another version vector (another epoch's)").contains("stale");
+        final VerdictCertificate oneSigner = convict(convictRogueDecision(convict), 1);
+        assertThat(apply(s, seq++, releaseRequest(7, release(oneSigner, CA_KEY), oneSigner)).refusal())
+            .as("a convict certificate one member signed").contains("retracted verdict's certificate").contains("needs 2f+1");
+        assertThat(apply(s, seq++, releaseRequest(8, genuine, convict)).refusal()).contains("request for shard 8");
+        assertThat(apply(s, seq++, releaseRequest(7, convict, convict)).refusal()).as("a conviction as the release")
+            .contains("not an operator's RELEASE");
+        final byte[] payload = new ReleaseRequest(genuine, convict).encode();
+        assertThat(apply(s, seq++, new Request(7, HOME, ++requestSeq, Arrays.copyOf(payload, payload.length - 5), new byte[64])).refusal())
+            .contains("truncated");
+        final EvidenceState noCa = new EvidenceState(config, JavaKernels.INSTANCE);
+        convictRogue(noCa);
+        assertThat(apply(noCa, 4, releaseRequest(7, genuine, convict)).refusal()).contains("no CA key");
+        assertThat(noCa.convicted("rogue")).isTrue();
+
+        assertThat(s.convicted("rogue")).isTrue();
+        assertThat(s.snapshot()).as("no refused release changed the state").isEqualTo(before);
+        assertThat(apply(s, seq, releaseRequest(7, genuine, convict)).released()).as("the genuine one still releases").isEqualTo("rogue");
+    }
+
+    /** The decision behind {@code convict}, read back from its verdict (to re-sign it differently). */
+    private static Decision convictRogueDecision(final VerdictCertificate convict) {
+        final Verdict v = convict.verdict();
+        return new Decision(v.agentId(), v.sequence(), v.issuedAtMicros(), v.logOdds(), v.posterior(),
+            Arrays.stream(v.observers()).boxed().toList(), List.of(), List.of(), v.versionVectorDigest());
+    }
+
+    @Test
+    void aSnapshotKeepsTheConvictionsSequenceAndAReleaseGoesAlikeOnTheRestoredState() {
+        final EvidenceState s = state();
+        final VerdictCertificate convict = convict(convictRogue(s), 3);
+        final byte[] snap = s.snapshot();
+        assertThat(snap[0]).isEqualTo((byte)EvidenceState.SNAPSHOT_VERSION);
+        final EvidenceState t = state();
+        t.restore(snap);
+        assertThat(t.snapshot()).isEqualTo(snap);
+        assertThat(t.convictedSeq("rogue")).isEqualTo(3);
+        final Request release = releaseRequest(7, release(convict, CA_KEY), convict);
+        assertThat(t.apply(4, List.of(release)).get(0)).isEqualTo(s.apply(4, List.of(release)).get(0));
+        assertThat(t.snapshot()).isEqualTo(s.snapshot());
+        assertThat(t.convicted("rogue")).isFalse();
+        final byte[] other = snap.clone();
+        other[0] = 9;
+        assertThatThrownBy(() -> state().restore(other)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 9");
+    }
+
+    @Test
+    void aVersionOneSnapshotStillRestoresAndItsConvictedAgentTakesAValidRelease() {
+        final EvidenceState s = state();
+        final VerdictCertificate convict = convict(convictRogue(s), 3);
+        final byte[] v1 = versionOne(s.snapshot(), 3, "rogue");
+        final EvidenceState t = state();
+        t.restore(v1);
+        assertThat(t.convicted("rogue")).isTrue();
+        assertThat(t.convictedSeq("rogue")).as("taken before releases existed: unknown").isEqualTo(EvidenceState.CONVICTED_SEQ_UNKNOWN);
+        assertThat(t.versionVectorDigest()).isEqualTo(s.versionVectorDigest());
+        assertThat(t.combination("rogue").logOdds()).isEqualTo(s.combination("rogue").logOdds());
+        assertThat(t.snapshot()[0]).as("written back in the new version").isEqualTo((byte)EvidenceState.SNAPSHOT_VERSION);
+        final EvidenceState u = state();
+        u.restore(t.snapshot());
+        assertThat(u.snapshot()).isEqualTo(t.snapshot());
+        // any valid conviction of the agent in this shard: none other than this one could have been issued before releases
+        final VerdictCertificate elsewhere = convict(new Decision("rogue", 99, T0, 18.0 + PRIOR, 0.9999, List.of(GATEWAY_B),
+            List.of(), List.of(), new byte[32]), 3);
+        assertThat(apply(t, 4, releaseRequest(7, release(elsewhere, MEMBERS.get(1)), elsewhere)).refusal()).contains("cluster CA");
+        assertThat(apply(t, 5, releaseRequest(7, release(convict, CA_KEY), convict)).released()).isEqualTo("rogue");
+        assertThat(t.convicted("rogue")).isFalse();
+    }
+
+    /**
+     * The version 1 form of a version 2 snapshot holding no held records and one agent,
+     * {@code agent}, convicted: without the conviction's sequence and digest.
+     */
+    private static byte[] versionOne(final byte[] v2, final int observers, final String agent) {
+        final ByteBuffer b = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(1)).isEqualTo(observers);
+        final int held = 1 + 4 + 16 * observers;
+        assertThat(b.getInt(held)).as("no held records").isZero();
+        assertThat(b.getInt(held + 4)).as("one agent").isEqualTo(1);
+        final int flag = held + 4 + 4 + 2 + agent.getBytes(StandardCharsets.UTF_8).length;
+        assertThat(v2[flag]).as("convicted").isEqualTo((byte)1);
+        final byte[] v1 = new byte[v2.length - 8 - 32];
+        System.arraycopy(v2, 0, v1, 0, flag + 1);
+        System.arraycopy(v2, flag + 1 + 8 + 32, v1, flag + 1, v2.length - flag - 1 - 40);
+        v1[0] = 1;
+        return v1;
     }
 }
