@@ -8,6 +8,7 @@ import dev.vigil.crypto.PublicKey;
 import dev.vigil.crypto.verdict.Attestation;
 import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.Committee;
 import dev.vigil.daemon.consensus.CommitteeDirectory;
@@ -393,6 +394,12 @@ public final class FleetVerdicts {
         if (!ok.isValid()) {
             return refuse("certificate", fromId, "verdict certificate " + id + ": " + ok.problem());
         }
+        if (certificate.attestation() == Attestation.QUORUM) {
+            final String problem = committeeProblem(certificate);
+            if (problem != null) {
+                return refuse("certificate-committee", fromId, "verdict certificate " + id + ": " + problem);
+            }
+        }
         if (fromId == selfId) {
             counters.certificatesAssembled++;
         } else {
@@ -400,6 +407,34 @@ public final class FleetVerdicts {
         }
         keep(fromId, certificate);
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * What the CA key alone cannot show (any 2f + 1 certified nodes can sign, and f = 0 makes one a
+     * quorum): that the signers were the shard's committee. When this node holds the directory of
+     * the verdict's epoch, its f must be that committee's and every signer a member; otherwise its
+     * f must be at least the f of the shard's committee in the directory this node holds (or the
+     * configured f before any directory), so a lone node cannot pass off an f = 0 verdict.
+     *
+     * @return null when it holds, else the reason
+     */
+    private String committeeProblem(final VerdictCertificate certificate) {
+        final Verdict v = certificate.verdict();
+        final Committee named = committee(v.shard(), v.epoch());
+        if (named != null) {
+            if (v.f() != named.f()) {
+                return "claims f = " + v.f() + ", the committee of shard " + v.shard() + " in epoch " + v.epoch() + " has f = " + named.f();
+            }
+            for (final VerdictSignature sig : certificate.signatures()) {
+                if (named.indexOf(sig.signerId()) < 0) {
+                    return "signer " + NodeIds.toHex(sig.signerId()) + " is not on the committee of shard " + v.shard() + " in epoch " + v.epoch();
+                }
+            }
+            return null;
+        }
+        final Committee now = committee(v.shard());
+        final int fMin = now != null ? now.f() : config.f();
+        return v.f() >= fMin ? null : "claims f = " + v.f() + ", below the f = " + fMin + " of shard " + v.shard() + "'s committee now";
     }
 
     /** A verified certificate new to this node: stored and acted on, passed to every neighbour but the one it came from. */

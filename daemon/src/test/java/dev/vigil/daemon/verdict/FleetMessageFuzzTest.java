@@ -486,7 +486,7 @@ class FleetMessageFuzzTest {
         }
         final int observer = silent.index == 3 ? 1 : 3;
         for (int w = 1; w <= 4; w++) {
-            fleet.net.nodes.get(observer).verdicts.onScore(agent, 1.0, 1.0 * w);
+            fleet.net.nodes.get(observer).verdicts.onScore(agent, 3.0, 3.0 * w); // past the send level from the 4th window
             fleet.net.run(500_000);
         }
         fleet.net.run(20_000_000);

@@ -196,4 +196,36 @@ class FleetVerdictsTest {
         assertThat(seatsConvict(net, "rogue")).containsOnly(true);
         assertThat(forger.verdicts.counters().releasesSubmitted()).isZero();
     }
+
+    /**
+     * The CA key alone accepts any 2f + 1 certified signers, and with f = 0 one node is a quorum:
+     * a node could flood a conviction it signed alone. Nodes also check the committee: the f of the
+     * shard's committee and its members as signers (or, for an epoch they no longer hold, at least
+     * the f of the shard's committee now).
+     */
+    @Test
+    void aConvictionSignedByOneNodeOrByNodesOffTheCommitteeIsRefusedEverywhere() {
+        final VerdictNet net = new VerdictNet(5, CONFIG);
+        net.run(3_000_000);
+        gatewaysSeeRogue(net, new double[2]);
+        final VerdictNet.Node target = net.nodes.get(2);
+        final VerdictNet.Node forger = net.nodes.get(3);
+        final Verdict real = target.received.get(0).verdict();
+        final Verdict alone = Verdict.convict("innocent").f(0).shard(real.shard()).epoch(real.epoch()).sequence(real.sequence() + 1)
+            .issuedAtMicros(net.now).logOdds(30).posterior(1.0).versionVectorDigest(real.versionVectorDigest()).build();
+        final VerdictCertificate byOne = VerdictCertificate.ofQuorum(alone, List.of(VerdictSignature.sign(alone, forger.key, forger.certificate)));
+        assertThat(byOne.verify(net.ca.publicKey(), 0).isValid()).as("what the CA key alone would accept").isTrue();
+        final Verdict older = Verdict.convict("innocent").f(0).shard(real.shard()).epoch(real.epoch() + 1000).sequence(1)
+            .issuedAtMicros(net.now).logOdds(30).posterior(1.0).versionVectorDigest(real.versionVectorDigest()).build();
+        final VerdictCertificate otherEpoch = VerdictCertificate.ofQuorum(older, List.of(VerdictSignature.sign(older, forger.key, forger.certificate)));
+
+        target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(byOne).encode());
+        target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(otherEpoch).encode());
+        assertThat(target.verdicts.counters().refused("certificate-committee")).isEqualTo(2);
+        assertThat(target.verdicts.internalErrors()).isZero();
+        net.run(3_000_000);
+        for (final VerdictNet.Node n : net.nodes) {
+            assertThat(ids(n)).as("node " + n.index + " kept no forged conviction").containsExactly(real.id());
+        }
+    }
 }
