@@ -12,7 +12,9 @@ import java.util.List;
  * own checkpoint per K, the latest view, the latest stable and the base. After
  * {@code truncate(h)} an implementation drops records at or below h (keeping the base, the latest
  * stable and the latest stable that holds a snapshot), so what it holds is bounded by L and the number of view changes within the window;
- * it may also keep only the latest accepted record per sequence number.
+ * it may also drop, per sequence number, what a newer record supersedes: older prepared
+ * certificates, and accepted pre-prepares of older views but the newest prepared certificate's
+ * ({@link StoredLog} does, so its bound does not depend on the number of view changes).
  */
 public interface ConsensusLog {
     void append(LogRecord record);

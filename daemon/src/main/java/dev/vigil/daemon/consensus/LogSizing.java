@@ -8,13 +8,13 @@ import dev.vigil.storage.StoreSpec;
  * sizing keys ({@code storage.consensus_replicas}, {@code storage.consensus_log_kib_per_replica}).
  *
  * <p>Records one log holds at most ({@link #recordsPerLogMax}): after {@code truncate(h)} the
- * replica's log holds sequence numbers in (h, h + L] only, each with one accepted pre-prepare and
- * one prepared certificate per view it entered there (the first view and up to
- * {@code viewChangesPerWindow} more) and one committed record; plus its own checkpoints in the
+ * replica's log holds sequence numbers in (h, h + L] only, each with at most two accepted
+ * pre-prepares (the newest view's, and the one of the newest prepared certificate's view), one
+ * prepared certificate and one committed record, however many views the window saw (a log drops
+ * what a newer record of the same sequence number supersedes); plus its own checkpoints in the
  * window (L / K + 1), the stables (latest, latest with state, one appended before its truncate),
- * the base and the view record (two for the moment between appending a view and dropping the old).
- * With the defaults (K = 64, L = 128, one view change per window) that is 128 × 5 + 3 + 3 + 1 + 2
- * = 649 records.
+ * the base and the view record (two for the moment between appending a view and dropping the
+ * old). With the defaults (K = 64, L = 128) that is 128 × 4 + 3 + 3 + 1 + 2 = 521 records.
  *
  * <p>The store is laid out for {@code replicasMax} logs each at both bounds: entries = replicas ×
  * records, average value = bytes per log / records; Chronicle Map may grow 4x beyond, which covers
@@ -31,8 +31,8 @@ import dev.vigil.storage.StoreSpec;
  */
 public record LogSizing(int recordsPerLogMax, long bytesPerLogMax, int replicasMax, int chunkBytesMax, long worstCaseBytesPerLog) {
     public static final String STORE = "consensus-log";
-    /** View changes within one window the record bound allows for (each re-accepts and re-prepares the window). */
-    public static final int VIEW_CHANGES_PER_WINDOW = 1;
+    /** Records per sequence number in the window: two accepted pre-prepares, one prepared certificate, one committed. */
+    static final int RECORDS_PER_SEQ = 4;
     public static final int REPLICAS_DEFAULT = 128;
     public static final long BYTES_PER_LOG_DEFAULT = 1024 * 1024;
     /**
@@ -57,15 +57,13 @@ public record LogSizing(int recordsPerLogMax, long bytesPerLogMax, int replicasM
     public static LogSizing of(final ConsensusConfig config, final int members, final int replicasMax, final long bytesPerLogMax) {
         final int window = config.windowSeqs();
         final int k = config.checkpointSeqs();
-        final int views = 1 + VIEW_CHANGES_PER_WINDOW;
-        final long perSeq = 2L * views + 1;
         final long fixed = (window / k + 1) + 3 + 1 + 2;
-        final long records = window * perSeq + fixed;
+        final long records = (long)window * RECORDS_PER_SEQ + fixed;
         final long batch = Vote.LENGTH + (long)config.batchBytesMax();
         final long prepared = Vote.LENGTH * (long)members + 8;
         final long committed = 8 + Digests.LENGTH + (long)config.batchBytesMax();
         final long snapshot = 16 + (long)config.snapshotBytesMax() + (long)members * Checkpoint.LENGTH;
-        final long worst = window * (views * (batch + prepared) + committed) + ((window / k + 1) + 3) * snapshot;
+        final long worst = window * (2 * batch + prepared + committed) + ((window / k + 1) + 3) * snapshot;
         return new LogSizing((int)Math.min(Integer.MAX_VALUE, records), bytesPerLogMax, replicasMax, CHUNK_BYTES_MAX, worst);
     }
 

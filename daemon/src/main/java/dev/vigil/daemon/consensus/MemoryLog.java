@@ -8,7 +8,8 @@ import java.util.List;
  * their {@link LogRecords} encoding and decoded on reading, as a durable store would. Truncation
  * drops records at or below the stable sequence number except the base, the latest stable and the latest
  * stable that holds a snapshot;
- * only the latest view record is kept. Not durable: for simulations (simnet's committee) and tests.
+ * only the latest view record is kept, and what a newer record of a sequence number supersedes is
+ * dropped ({@link Supersede}), as {@link StoredLog} does. Not durable: for simulations (simnet's committee) and tests.
  */
 public final class MemoryLog implements ConsensusLog {
     private final Limits limits;
@@ -36,6 +37,28 @@ public final class MemoryLog implements ConsensusLog {
         }
         records.add(bytes);
         decoded.add(back);
+        dropSuperseded(back);
+    }
+
+    /** The same records {@link StoredLog} drops ({@link Supersede}). */
+    private void dropSuperseded(final LogRecord now) {
+        final long view = Supersede.viewOf(now);
+        if (view < 0) {
+            return;
+        }
+        long preparedView = -1;
+        for (final LogRecord r : decoded) {
+            if (r instanceof LogRecord.Prepared && r.seq() == now.seq()) {
+                preparedView = Math.max(preparedView, Supersede.viewOf(r));
+            }
+        }
+        for (int i = decoded.size() - 2; i >= 0; i--) {
+            final LogRecord r = decoded.get(i);
+            if (r.seq() == now.seq() && Supersede.drops(now.getClass(), view, r.getClass(), Supersede.viewOf(r), preparedView)) {
+                decoded.remove(i);
+                records.remove(i);
+            }
+        }
     }
 
     @Override

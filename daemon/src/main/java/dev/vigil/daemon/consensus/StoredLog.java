@@ -6,6 +6,7 @@ import dev.vigil.storage.StoreException;
 import dev.vigil.storage.StoreFullException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -50,7 +51,7 @@ import java.util.TreeMap;
  */
 public final class StoredLog implements ConsensusLog {
     /** What the in-memory index keeps of one live record. */
-    private record Entry(long seq, Class<?> kind, boolean holdsState, int chunks, int bytes) {
+    private record Entry(long seq, Class<?> kind, boolean holdsState, int chunks, int bytes, long view) {
     }
 
     private final KeyValueStore store;
@@ -59,6 +60,8 @@ public final class StoredLog implements ConsensusLog {
     private final LogSizing sizing;
     private final Limits limits;
     private final NavigableMap<Long, Entry> live = new TreeMap<>();
+    /** Append indexes of the live accepted and prepared records, by sequence number (for {@link #superseded}). */
+    private final Map<Long, List<Long>> slotRecords = new HashMap<>();
     private long nextIndex;
     private long bytes;
     private boolean failed;
@@ -139,13 +142,45 @@ public final class StoredLog implements ConsensusLog {
             throw e;
         }
         nextIndex++;
-        live.put(index, entry(record, chunks.length, encoded.length));
+        put(index, entry(record, chunks.length, encoded.length));
         bytes += encoded.length;
         if (record instanceof LogRecord.View) {
             for (final long old : indexesOf(LogRecord.View.class, index)) {
                 remove(old);
             }
         }
+        for (final long old : superseded(index)) {
+            remove(old);
+        }
+    }
+
+    /**
+     * Records of the sequence number of the one just appended at {@code index} that it supersedes
+     * ({@link Supersede}), so that view changes within a window do not add up against the record
+     * bound. Removed only after the new record is durable; a crash in between leaves both, and
+     * opening the log removes them then. Only records appended before {@code index} count.
+     */
+    private List<Long> superseded(final long index) {
+        final Entry now = live.get(index);
+        if (now.kind() != LogRecord.Accepted.class && now.kind() != LogRecord.Prepared.class) {
+            return List.of();
+        }
+        final List<Long> same = slotRecords.get(now.seq());
+        long preparedView = -1;
+        for (final long i : same) {
+            final Entry en = live.get(i);
+            if (i <= index && en.kind() == LogRecord.Prepared.class) {
+                preparedView = Math.max(preparedView, en.view());
+            }
+        }
+        final List<Long> out = new ArrayList<>();
+        for (final long i : same) {
+            final Entry en = live.get(i);
+            if (i < index && Supersede.drops(now.kind(), now.view(), en.kind(), en.view(), preparedView)) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -216,7 +251,7 @@ public final class StoredLog implements ConsensusLog {
                 what = c.damage();
                 break;
             }
-            live.put(index, entry(c.record(), e.getValue().size(), c.bytes()));
+            put(index, entry(c.record(), e.getValue().size(), c.bytes()));
         }
         if (cutAt != null) {
             final NavigableMap<Long, List<Integer>> cut = all.tailMap(cutAt, true);
@@ -233,6 +268,14 @@ public final class StoredLog implements ConsensusLog {
         final List<Long> views = indexesOf(LogRecord.View.class, Long.MAX_VALUE);
         for (int i = 0; i < views.size() - 1; i++) {
             remove(views.get(i));
+        }
+        // a crash between an append and the removal of what it superseded left both: remove them now
+        for (final long index : new ArrayList<>(live.keySet())) {
+            if (live.containsKey(index)) {
+                for (final long old : superseded(index)) {
+                    remove(old);
+                }
+            }
         }
         redoTruncation(corruptKeys, damage);
         return damage;
@@ -351,9 +394,27 @@ public final class StoredLog implements ConsensusLog {
         return out;
     }
 
+    private void put(final long index, final Entry en) {
+        live.put(index, en);
+        if (en.view() >= 0) {
+            slotRecords.computeIfAbsent(en.seq(), s -> new ArrayList<>(4)).add(index);
+        }
+    }
+
+    private void unindex(final long index, final Entry en) {
+        final List<Long> same = en.view() >= 0 ? slotRecords.get(en.seq()) : null;
+        if (same != null) {
+            same.remove(Long.valueOf(index));
+            if (same.isEmpty()) {
+                slotRecords.remove(en.seq());
+            }
+        }
+    }
+
     /** Removes a live record: chunk 0 first, so a crash in between leaves chunks that open removes. */
     private void remove(final long index) {
         final Entry en = live.remove(index);
+        unindex(index, en);
         for (int k = 0; k < en.chunks(); k++) {
             store.remove(LogKeys.key(shard, epoch, index, k));
         }
@@ -378,7 +439,7 @@ public final class StoredLog implements ConsensusLog {
 
     private static Entry entry(final LogRecord r, final int chunks, final int bytes) {
         final boolean state = r instanceof LogRecord.Stable st && st.snapshot().length > 0;
-        return new Entry(r.seq(), r.getClass(), state, chunks, bytes);
+        return new Entry(r.seq(), r.getClass(), state, chunks, bytes, Supersede.viewOf(r));
     }
 
     private String who() {

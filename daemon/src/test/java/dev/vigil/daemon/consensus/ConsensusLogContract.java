@@ -50,7 +50,8 @@ abstract class ConsensusLogContract {
                 continue; // views: below
             }
             for (int i = 0; i < 6; i++) {
-                final LogRecord r = sample(kind, 10 + i);
+                // a sequence number per record: records of one seq may supersede each other (StoredLogSupersedeTest)
+                final LogRecord r = sample(kind, 10 + 10L * kind + i);
                 log.append(r);
                 appended.add(r);
             }
