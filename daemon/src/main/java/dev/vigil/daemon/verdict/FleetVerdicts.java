@@ -70,6 +70,35 @@ public final class FleetVerdicts {
                 return size() > 4 * config.sharesPendingMax();
             }
         };
+        this.releasesSeen = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, Long> eldest) {
+                return size() > config.agentsMax();
+            }
+        };
+        this.recentConvictions = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, VerdictCertificate> eldest) {
+                return size() > RECENT_CONVICTIONS_MAX;
+            }
+        };
+    }
+
+    /**
+     * Operator releases of each agent this node has kept (at most {@code agentsMax} agents, the least
+     * recently touched forgotten): its evidence records carry the count, and a committee holds a
+     * record until it has applied as many releases of the agent, so evidence made after a release
+     * never counts before it. Not persisted: after a restart records carry 0 until a release is
+     * seen again, which makes them wait for nothing (they count as before).
+     */
+    private final LinkedHashMap<String, Long> releasesSeen;
+    /** Convict certificates kept lately, by id: a committee member submits a release of one it sees flooded. */
+    private final LinkedHashMap<String, VerdictCertificate> recentConvictions;
+    static final int RECENT_CONVICTIONS_MAX = 1024;
+
+    long releasesSeen(final String agent) {
+        final Long n = releasesSeen.get(agent);
+        return n == null ? 0 : n;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -443,12 +472,38 @@ public final class FleetVerdicts {
         certificatesSeen.put(id, Boolean.TRUE);
         seats.completed(id);
         env.verdict(certificate);
+        final Verdict v = certificate.verdict();
+        if (v.kind() == Verdict.Kind.CONVICT) {
+            recentConvictions.put(id, certificate);
+        } else {
+            releasesSeen.merge(v.agentId(), 1L, Long::sum);
+            if (fromId != selfId) { // from the API this node submitted it already
+                submitAsMember(certificate);
+            }
+        }
         final byte[] message = new FleetMessage.CertificateMessage(certificate).encode();
         for (final VerdictTree.Neighbour n : tree.neighbours()) {
             if (n.id() != fromId) {
                 send(n.id(), n.address(), message);
                 counters.certificatesForwarded++;
             }
+        }
+    }
+
+    /**
+     * A release flooded to a member of the agent's committee: it submits it too, so the committee
+     * orders it even if the node that took it from the operator died first (the state refuses the
+     * copies after the first as not convicted any more). Needs the convict certificate, kept lately.
+     */
+    private void submitAsMember(final VerdictCertificate release) {
+        final Verdict r = release.verdict();
+        final Committee c = committee(r.shard());
+        final VerdictCertificate convict = recentConvictions.get(r.retractedId());
+        if (c == null || c.indexOf(selfId) < 0 || convict == null || releaseProblem(release, convict) != null) {
+            return;
+        }
+        if (observing.submitRelease(r.shard(), new ReleaseRequest(release, convict).encode())) {
+            counters.releasesSubmitted++;
         }
     }
 

@@ -75,9 +75,13 @@ final class ShardOutbox {
         }
     }
 
-    ShardOutbox(final int shard, final int recordsMax) {
+    /** @param releasesOf the operator releases of an agent this node has seen: each record carries it (it depends on them) */
+    private final java.util.function.ToLongFunction<String> releasesOf;
+
+    ShardOutbox(final int shard, final int recordsMax, final java.util.function.ToLongFunction<String> releasesOf) {
         this.shard = shard;
         this.recordsMax = recordsMax;
+        this.releasesOf = releasesOf;
     }
 
     void add(final Excursions.Pending p) {
@@ -129,7 +133,7 @@ final class ShardOutbox {
             }
             waiting.poll();
             bytes += size;
-            records.add(new EvidenceBatch.Record(nextDot++, p.agent(), p.excursion(), p.increments()));
+            records.add(new EvidenceBatch.Record(nextDot++, p.agent(), p.excursion(), p.increments(), releasesOf.applyAsLong(p.agent())));
         }
         lastRequestSeq = Math.max(lastRequestSeq + 1, nowMicros);
         inFlight = new InFlight(lastRequestSeq, records, null, nowMicros, backoffMicros);

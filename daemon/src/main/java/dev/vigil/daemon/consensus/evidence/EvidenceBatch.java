@@ -15,10 +15,11 @@ import java.util.List;
  * agents, each carrying the observer's dot (its per-observer sequence number, consecutive from 1).
  * The observer signs the request that carries the batch, so one signature covers many agents.
  *
- * <p>Layout, little-endian: version u8 (1), sentAtMicros u64 (the observer's clock when it sent
+ * <p>Layout, little-endian: version u8 (2), sentAtMicros u64 (the observer's clock when it sent
  * the batch; a verdict this batch decides is issued at this time, so every replica signs the same
  * bytes), record count u16, then per record: seq u64, agent id
- * (u16 length + UTF-8), excursion u32, increment count u16, increments f64 each. Every increment is
+ * (u16 length + UTF-8), excursion u32, releases u32, increment count u16, increments f64 each.
+ * Version 1 (no releases field: 0) is still read. Every increment is
  * finite. Bounds: {@link #RECORDS_MAX} records, {@link #AGENT_ID_BYTES_MAX} bytes of agent id,
  * {@link #INCREMENTS_MAX} increments per record, {@link #BYTES_MAX} bytes in all; the decoder
  * refuses anything else, or any trailing byte, with a message naming the field.
@@ -27,7 +28,9 @@ import java.util.List;
  * @param records      in the order the observer made them (ascending seq)
  */
 public record EvidenceBatch(long sentAtMicros, List<Record> records) {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The layout before records carried {@code releases}; still read, as releases 0. */
+    public static final int VERSION_V1 = 1;
     public static final int RECORDS_MAX = 256;
     public static final int AGENT_ID_BYTES_MAX = 256;
     public static final int INCREMENTS_MAX = 64;
@@ -50,9 +53,19 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
      *                   CUSUM rose from 0; a higher number than the committee holds starts the sum
      *                   again, an empty increments list with it closes the excursion
      * @param increments the clipped log-likelihood ratios of the windows, oldest first
+     * @param releases   the operator releases of this agent the observer had seen when it sent the
+     *                   record: the record depends on them, and waits in the committee until it has
+     *                   applied as many (evidence made after a release counts only after it)
      */
-    public record Record(long seq, String agent, long excursion, double[] increments) {
+    public record Record(long seq, String agent, long excursion, double[] increments, long releases) {
+        public Record(final long seq, final String agent, final long excursion, final double[] increments) {
+            this(seq, agent, excursion, increments, 0);
+        }
+
         public Record {
+            if (releases < 0 || releases > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("releases " + releases + " outside u32");
+            }
             if (seq < 1) {
                 throw new IllegalArgumentException("seq " + seq + ": dots count from 1");
             }
@@ -88,12 +101,12 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
         }
 
         int encodedLength() {
-            return 8 + 2 + agent.getBytes(StandardCharsets.UTF_8).length + 4 + 2 + 8 * increments.length;
+            return 8 + 2 + agent.getBytes(StandardCharsets.UTF_8).length + 4 + 4 + 2 + 8 * increments.length;
         }
 
         void writeTo(final ByteBuffer b) {
             final byte[] id = agent.getBytes(StandardCharsets.UTF_8);
-            b.putLong(seq).putShort((short)id.length).put(id).putInt((int)excursion).putShort((short)increments.length);
+            b.putLong(seq).putShort((short)id.length).put(id).putInt((int)excursion).putInt((int)releases).putShort((short)increments.length);
             for (final double x : increments) {
                 b.putDouble(x);
             }
@@ -102,7 +115,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
         @Override
         public boolean equals(final Object o) {
             return o instanceof Record r && r.seq == seq && r.agent.equals(agent) && r.excursion == excursion
-                && Arrays.equals(r.increments, increments);
+                && r.releases == releases && Arrays.equals(r.increments, increments);
         }
 
         @Override
@@ -112,7 +125,8 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
 
         @Override
         public String toString() {
-            return "Record[seq=" + seq + ", agent=" + agent + ", excursion=" + excursion + ", increments=" + Arrays.toString(increments) + "]";
+            return "Record[seq=" + seq + ", agent=" + agent + ", excursion=" + excursion + ", releases=" + releases
+                + ", increments=" + Arrays.toString(increments) + "]";
         }
     }
 
@@ -144,8 +158,8 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
         final ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
             final int version = b.get() & 0xFF;
-            if (version != VERSION) {
-                throw new Malformed("evidence batch version " + version + ", this node reads " + VERSION);
+            if (version != VERSION && version != VERSION_V1) {
+                throw new Malformed("evidence batch version " + version + ", this node reads " + VERSION_V1 + " and " + VERSION);
             }
             final long sentAt = b.getLong();
             if (sentAt < 0) {
@@ -172,6 +186,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
                     throw new Malformed("record " + i + ": agent id is not UTF-8");
                 }
                 final long excursion = b.getInt() & 0xFFFF_FFFFL;
+                final long releases = version == VERSION_V1 ? 0 : b.getInt() & 0xFFFF_FFFFL;
                 final int n = b.getShort() & 0xFFFF;
                 if (n > INCREMENTS_MAX) {
                     throw new Malformed("record " + i + ": " + n + " increments, at most " + INCREMENTS_MAX);
@@ -189,7 +204,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
                 if (i > 0 && seq <= records.get(i - 1).seq()) {
                     throw new Malformed("record " + i + ": seq " + seq + " not above the record before it");
                 }
-                records.add(new Record(seq, agent, excursion, xs));
+                records.add(new Record(seq, agent, excursion, xs, releases));
             }
             if (b.hasRemaining()) {
                 throw new Malformed(b.remaining() + " trailing bytes after " + count + " records");

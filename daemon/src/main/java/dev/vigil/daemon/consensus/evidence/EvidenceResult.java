@@ -33,7 +33,12 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
     }
 
     static EvidenceResult released(final String agent, final long nextExpected) {
-        return new EvidenceResult(null, 0, 0, 0, 0, nextExpected, List.of(), agent);
+        return released(agent, nextExpected, List.of());
+    }
+
+    /** @param decisions those the records that waited for this release caused once they went in */
+    static EvidenceResult released(final String agent, final long nextExpected, final List<Decision> decisions) {
+        return new EvidenceResult(null, 0, 0, 0, 0, nextExpected, decisions, agent);
     }
 
     public byte[] encode() {
@@ -44,8 +49,14 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
         }
         if (released != null) {
             final byte[] a = released.getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + 2 + a.length + 8).order(ByteOrder.LITTLE_ENDIAN).put((byte)2).putShort((short)a.length).put(a)
-                .putLong(nextExpected).array();
+            int n = 1 + 2 + a.length + 8 + 2;
+            for (final Decision d : decisions) {
+                n += d.encodedLength();
+            }
+            final ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN).put((byte)2).putShort((short)a.length).put(a)
+                .putLong(nextExpected).putShort((short)decisions.size());
+            decisions.forEach(d -> d.writeTo(b));
+            return b.array();
         }
         int n = 1 + 4 * 4 + 8 + 2;
         for (final Decision d : decisions) {
@@ -70,7 +81,13 @@ public record EvidenceResult(String refusal, int applied, int duplicates, int he
         if (kind == 2) {
             final byte[] a = new byte[b.getShort() & 0xFFFF];
             b.get(a);
-            return released(new String(a, StandardCharsets.UTF_8), b.getLong());
+            final long next = b.getLong();
+            final int n = b.getShort() & 0xFFFF;
+            final List<Decision> decisions = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                decisions.add(Decision.readFrom(b));
+            }
+            return released(new String(a, StandardCharsets.UTF_8), next, decisions);
         }
         final int applied = b.getInt();
         final int duplicates = b.getInt();

@@ -80,16 +80,27 @@ import java.util.TreeSet;
  * small directory runs with a smaller f and its certificates say so. The check that the conviction
  * is the one held here is what matters, and the operator's signature is what authorises it.
  *
- * <p>Not yet here: evidence that waits for a verdict it depends on.
+ * <h2>Evidence that depends on a verdict</h2>
+ * A record carries the number of operator releases of its agent its observer had seen when it
+ * sent it ({@link EvidenceBatch.Record#releases}). The state counts the releases it applied per
+ * agent; a record that depends on more waits, like a record behind a gap (with its observer's
+ * later dots, in the same bound), until the release is applied, and then goes in counted from
+ * the release's zero. So evidence made after a release never counts toward the conviction the
+ * release retracted, and a release that reaches observers (flooded) before its committee orders it
+ * does not let their new evidence count early. A record that depends on fewer releases than
+ * applied (sent before its observer heard of one) counts as any other.
  */
 public final class EvidenceState implements ReplicatedState {
     /**
      * 2 adds, per convicted agent, the sequence and version-vector digest of its conviction; a
      * version 1 snapshot still restores, its convicted agents with the conviction unknown (see
-     * {@link #CONVICTED_SEQ_UNKNOWN}).
+     * {@link #CONVICTED_SEQ_UNKNOWN}). 3 adds the releases count per agent and per held record
+     * (versions 1 and 2: 0).
      */
-    static final int SNAPSHOT_VERSION = 2;
+    static final int SNAPSHOT_VERSION = 3;
     static final int SNAPSHOT_VERSION_V1 = 1;
+    /** Version 2: convictions with their sequence and digest, records and agents without releases. */
+    static final int SNAPSHOT_VERSION_V2 = 2;
     /**
      * The conviction of an agent restored from a version 1 snapshot, taken before releases existed:
      * such an agent was convicted in no other way than this, never released since, so a valid operator
@@ -140,6 +151,8 @@ public final class EvidenceState implements ReplicatedState {
         long convictedSeq;
         /** While convicted: the version-vector digest the decision named (zeros when the sequence is unknown). */
         byte[] convictedDigest = new byte[32];
+        /** Operator releases of this agent applied here: records that depend on more wait. */
+        long releases;
     }
 
     private static final class Total {
@@ -170,7 +183,7 @@ public final class EvidenceState implements ReplicatedState {
 
     private EvidenceResult apply(final long seq, final Request request) {
         if (ReleaseRequest.isRelease(request.payload())) {
-            return release(request);
+            return release(seq, request);
         }
         final EvidenceBatch batch;
         try {
@@ -189,20 +202,14 @@ public final class EvidenceState implements ReplicatedState {
             final long last = versionVector.getOrDefault(observer, 0L);
             if (rec.seq() <= last || waiting.containsKey(rec.seq())) {
                 tally[1]++;
-            } else if (rec.seq() == last + 1) {
+            } else if (rec.seq() == last + 1 && ready(rec)) {
                 take(observer, rec, tally, touched);
             } else if (waiting.size() < config.heldPerObserverMax()) {
                 waiting.put(rec.seq(), rec);
             } else {
                 tally[3]++;
             }
-            // a filled gap releases what waited behind it
-            for (Map.Entry<Long, EvidenceBatch.Record> next = waiting.firstEntry();
-                 next != null && next.getKey() == versionVector.getOrDefault(observer, 0L) + 1;
-                 next = waiting.firstEntry()) {
-                waiting.pollFirstEntry();
-                take(observer, next.getValue(), tally, touched);
-            }
+            fill(observer, waiting, tally, touched);
         }
         if (waiting.isEmpty()) {
             held.remove(observer);
@@ -219,7 +226,7 @@ public final class EvidenceState implements ReplicatedState {
     }
 
     /** See the class comment: every check, cheapest first; only a release that passed them all changes the state. */
-    private EvidenceResult release(final Request request) {
+    private EvidenceResult release(final long seq, final Request request) {
         if (ca == null) {
             return EvidenceResult.refused("release refused: this committee state has no CA key to check releases with");
         }
@@ -273,7 +280,42 @@ public final class EvidenceState implements ReplicatedState {
         for (final Total t : a.byObserver.values()) {
             t.sum = new ExactSum();
         }
-        return EvidenceResult.released(convict.agentId(), versionVector.getOrDefault(request.client(), 0L) + 1);
+        a.releases++;
+        // records that waited for this release go in now (with what waited behind them)
+        final long[] tally = new long[4];
+        final TreeSet<String> touched = new TreeSet<>();
+        final Iterator<Map.Entry<Long, TreeMap<Long, EvidenceBatch.Record>>> it = held.entrySet().iterator();
+        while (it.hasNext()) {
+            final Map.Entry<Long, TreeMap<Long, EvidenceBatch.Record>> e = it.next();
+            fill(e.getKey(), e.getValue(), tally, touched);
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+        final List<Decision> decisions = new ArrayList<>();
+        for (final String agent : touched) {
+            final Decision d = decide(agent, seq, release.issuedAtMicros());
+            if (d != null) {
+                decisions.add(d);
+            }
+        }
+        return EvidenceResult.released(convict.agentId(), versionVector.getOrDefault(request.client(), 0L) + 1, decisions);
+    }
+
+    /** A filled gap, or a release applied, lets what waited behind it in: in dot order, while each is ready. */
+    private void fill(final long observer, final TreeMap<Long, EvidenceBatch.Record> waiting, final long[] tally, final TreeSet<String> touched) {
+        for (Map.Entry<Long, EvidenceBatch.Record> next = waiting.firstEntry();
+             next != null && next.getKey() == versionVector.getOrDefault(observer, 0L) + 1 && ready(next.getValue());
+             next = waiting.firstEntry()) {
+            waiting.pollFirstEntry();
+            take(observer, next.getValue(), tally, touched);
+        }
+    }
+
+    /** Whether the releases a record depends on are applied here; one that depends on more waits (with the observer's later dots). */
+    private boolean ready(final EvidenceBatch.Record rec) {
+        final Agent a = agents.get(rec.agent());
+        return rec.releases() <= (a == null ? 0 : a.releases);
     }
 
     private void take(final long observer, final EvidenceBatch.Record rec, final long[] tally, final TreeSet<String> touched) {
@@ -406,7 +448,7 @@ public final class EvidenceState implements ReplicatedState {
         }
         n += 4;
         for (final Map.Entry<String, Agent> e : agents.entrySet()) {
-            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + (e.getValue().convicted ? 8 + 32 : 0) + 2;
+            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + (e.getValue().convicted ? 8 + 32 : 0) + 4 + 2;
             for (final Total t : e.getValue().byObserver.values()) {
                 n += 8 + 4 + 2 + t.sum.serializedSize();
             }
@@ -426,7 +468,7 @@ public final class EvidenceState implements ReplicatedState {
             if (a.convicted) {
                 b.putLong(a.convictedSeq).put(a.convictedDigest);
             }
-            b.putShort((short)a.byObserver.size());
+            b.putInt((int)a.releases).putShort((short)a.byObserver.size());
             a.byObserver.forEach((o, t) -> {
                 final byte[] sum = t.sum.toBytes();
                 b.putLong(o).putInt((int)t.excursion).putShort((short)sum.length).put(sum);
@@ -443,9 +485,9 @@ public final class EvidenceState implements ReplicatedState {
         final TreeMap<String, Agent> as = new TreeMap<>();
         try {
             final int version = b.get();
-            if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_V1) {
+            if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_V2 && version != SNAPSHOT_VERSION_V1) {
                 throw new IllegalArgumentException("evidence snapshot version " + version + ", this node reads " + SNAPSHOT_VERSION_V1
-                    + " and " + SNAPSHOT_VERSION);
+                    + " to " + SNAPSHOT_VERSION);
             }
             for (int i = b.getInt(); i > 0; i--) {
                 vv.put(b.getLong(), b.getLong());
@@ -458,11 +500,12 @@ public final class EvidenceState implements ReplicatedState {
                     final byte[] id = new byte[b.getShort() & 0xFFFF];
                     b.get(id);
                     final long excursion = b.getInt() & 0xFFFF_FFFFL;
+                    final long releases = version == SNAPSHOT_VERSION ? b.getInt() & 0xFFFF_FFFFL : 0;
                     final double[] xs = new double[b.getShort() & 0xFFFF];
                     for (int x = 0; x < xs.length; x++) {
                         xs[x] = b.getDouble();
                     }
-                    w.put(s, new EvidenceBatch.Record(s, new String(id, StandardCharsets.UTF_8), excursion, xs));
+                    w.put(s, new EvidenceBatch.Record(s, new String(id, StandardCharsets.UTF_8), excursion, xs, releases));
                 }
                 waiting.put(o, w);
             }
@@ -471,11 +514,14 @@ public final class EvidenceState implements ReplicatedState {
                 b.get(id);
                 final Agent a = new Agent();
                 a.convicted = b.get() == 1;
-                if (a.convicted && version == SNAPSHOT_VERSION) {
+                if (a.convicted && version != SNAPSHOT_VERSION_V1) {
                     a.convictedSeq = b.getLong();
                     b.get(a.convictedDigest);
                 } else if (a.convicted) {
                     a.convictedSeq = CONVICTED_SEQ_UNKNOWN;
+                }
+                if (version == SNAPSHOT_VERSION) {
+                    a.releases = b.getInt() & 0xFFFF_FFFFL;
                 }
                 for (int k = b.getShort() & 0xFFFF; k > 0; k--) {
                     final long o = b.getLong();

@@ -315,6 +315,41 @@ class EvidenceStateTest {
         return r.decisions().get(0);
     }
 
+    /**
+     * Evidence an observer sends after it saw a release depends on it: it waits (with the
+     * observer's later dots) until the committee applied that release, then goes in, counted from
+     * the release's zero; if it decides, the release's result carries the decision.
+     */
+    @Test
+    void evidenceThatDependsOnAReleaseNotAppliedYetWaitsForItThenCounts() {
+        final EvidenceState s = state();
+        final VerdictCertificate convict = convict(convictRogue(s), 3);
+        final EvidenceResult early = apply(s, 4, request(GATEWAY_A, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, 1),
+            rec(3, "other", 1.0)));
+        assertThat(early.applied()).isZero();
+        assertThat(early.held()).as("the record that depends on the release, and the observer's next dot behind it").isEqualTo(2);
+        assertThat(early.nextExpected()).isEqualTo(2);
+        assertThat(s.applied(GATEWAY_A)).isEqualTo(1);
+        apply(s, 5, request(GATEWAY_B, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, 1)));
+        final byte[] waiting = s.snapshot();
+        final EvidenceState restored = state();
+        restored.restore(waiting);
+        assertThat(restored.snapshot()).as("held records keep what they depend on").isEqualTo(waiting);
+
+        final EvidenceResult released = apply(s, 6, releaseRequest(7, release(convict, CA_KEY), convict));
+        assertThat(released.released()).isEqualTo("rogue");
+        assertThat(s.applied(GATEWAY_A)).as("went in once the release was applied").isEqualTo(3);
+        assertThat(s.applied(GATEWAY_B)).isEqualTo(2);
+        assertThat(released.decisions()).as("18 from each gateway, counted from the release's zero: convicted again").singleElement()
+            .satisfies(d -> {
+                assertThat(d.agent()).isEqualTo("rogue");
+                assertThat(d.kept()).containsExactly(GATEWAY_A);
+            });
+        assertThat(EvidenceResult.decode(released.encode())).isEqualTo(released);
+        assertThat(restored.apply(6, List.of(releaseRequest(7, release(convict, CA_KEY), convict)))).hasSize(1);
+        assertThat(restored.snapshot()).as("the restored state goes alike").isEqualTo(s.snapshot());
+    }
+
     @Test
     void anOperatorReleaseClearsTheConvictionAndOnlyNewEvidenceConvictsAgain() {
         final EvidenceState s = state();
@@ -455,8 +490,9 @@ class EvidenceStateTest {
     }
 
     /**
-     * The version 1 form of a version 2 snapshot holding no held records and one agent,
-     * {@code agent}, convicted: without the conviction's sequence and digest.
+     * The version 1 form of a version 3 snapshot holding no held records and one agent,
+     * {@code agent}, convicted and never released: without the conviction's sequence and digest
+     * and the releases count.
      */
     private static byte[] versionOne(final byte[] v2, final int observers, final String agent) {
         final ByteBuffer b = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);
@@ -466,9 +502,10 @@ class EvidenceStateTest {
         assertThat(b.getInt(held + 4)).as("one agent").isEqualTo(1);
         final int flag = held + 4 + 4 + 2 + agent.getBytes(StandardCharsets.UTF_8).length;
         assertThat(v2[flag]).as("convicted").isEqualTo((byte)1);
-        final byte[] v1 = new byte[v2.length - 8 - 32];
+        assertThat(b.getInt(flag + 1 + 8 + 32)).as("never released").isZero();
+        final byte[] v1 = new byte[v2.length - 8 - 32 - 4];
         System.arraycopy(v2, 0, v1, 0, flag + 1);
-        System.arraycopy(v2, flag + 1 + 8 + 32, v1, flag + 1, v2.length - flag - 1 - 40);
+        System.arraycopy(v2, flag + 1 + 8 + 32 + 4, v1, flag + 1, v2.length - flag - 1 - 44);
         v1[0] = 1;
         return v1;
     }
