@@ -114,7 +114,7 @@ final class NormalCase {
         }
         for (final Request req : p.batch().requests()) {
             if (!replica.batching().requestValid(req)) {
-                return !req.isReconfiguration() && !s.verifier.knows(req.client()) ? awaitClient(p, req.client()) : Refusal.BAD_SIGNATURE;
+                return !req.isReconfiguration() && !s.verifier.knows(req.client()) ? awaitClient(p, req.client(), now) : Refusal.BAD_SIGNATURE;
             }
         }
         if (existing != null && existing.committed && !Arrays.equals(existing.committedDigest, digest)) {
@@ -131,9 +131,18 @@ final class NormalCase {
      * until a request arrives ({@link #retryAwaiting}); refusing it would leave this replica
      * without the slot, and its request timer would change view alone.
      */
-    private Refusal awaitClient(final Proposal p, final long client) {
+    private Refusal awaitClient(final Proposal p, final long client, final long now) {
         final long seq = p.header().seq();
-        if (!s.awaitingClients.containsKey(seq) && s.awaitingClients.size() >= s.window) {
+        s.awaitingClients.values().removeIf(h -> h.header().view() != s.view || !s.inWindow(h.header().seq()));
+        final Proposal before = s.awaitingClients.get(seq);
+        if (before != null) {
+            if (!Arrays.equals(before.header().digest(), p.header().digest())) {
+                replica.viewChanges().equivocation(before.header(), p.header(), now); // both signed by the primary
+                return Refusal.CONFLICT;
+            }
+            return Refusal.REPLAY;
+        }
+        if (s.awaitingClients.size() >= s.window) {
             return Refusal.FULL;
         }
         s.awaitingClients.put(seq, p);

@@ -15,6 +15,7 @@ import dev.vigil.daemon.consensus.CommitteeDirectory;
 import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Signer;
+import dev.vigil.daemon.consensus.evidence.EvidenceBatch;
 import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
 
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class FleetVerdicts {
                 return size() > 4 * config.sharesPendingMax();
             }
         };
-        this.releasesSeen = new LinkedHashMap<>(16, 0.75f, true) {
+        this.releasedSeen = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(final Map.Entry<String, Long> eldest) {
                 return size() > config.agentsMax();
@@ -85,19 +86,20 @@ public final class FleetVerdicts {
     }
 
     /**
-     * Operator releases of each agent this node has kept (at most {@code agentsMax} agents, the least
-     * recently touched forgotten): its evidence records carry the count, and a committee holds a
-     * record until it has applied as many releases of the agent, so evidence made after a release
-     * never counts before it. Not persisted: after a restart records carry 0 until a release is
-     * seen again, which makes them wait for nothing (they count as before).
+     * Per agent, the conviction whose operator release this node kept last
+     * ({@link EvidenceBatch#convictionKey}; at most {@code agentsMax} agents, the least recently
+     * touched forgotten): its evidence records name it, and the committee holds such a record while
+     * it still holds that conviction, so evidence made after a release never counts before it. Not
+     * persisted: after a restart records name none until a release is seen again, and wait for
+     * nothing (they count as before).
      */
-    private final LinkedHashMap<String, Long> releasesSeen;
+    private final LinkedHashMap<String, Long> releasedSeen;
     /** Convict certificates kept lately, by id: a committee member submits a release of one it sees flooded. */
     private final LinkedHashMap<String, VerdictCertificate> recentConvictions;
     static final int RECENT_CONVICTIONS_MAX = 1024;
 
-    long releasesSeen(final String agent) {
-        final Long n = releasesSeen.get(agent);
+    long releasedSeen(final String agent) {
+        final Long n = releasedSeen.get(agent);
         return n == null ? 0 : n;
     }
 
@@ -353,9 +355,43 @@ public final class FleetVerdicts {
         directory = next;
         issuer = issuerCertificate;
         counters.directoriesAdopted++;
+        remember(prior);
+        remember(next);
         seats.onDirectory(next, previous);
         observing.onDirectory(next);
         passDown(new FleetMessage.DirectoryMessage(issuer, directory, previous).encode());
+        // certificates of this epoch that came before its directory can be checked now
+        final List<Map.Entry<Long, VerdictCertificate>> early = new ArrayList<>(certificatesEarly);
+        certificatesEarly.clear();
+        for (final Map.Entry<Long, VerdictCertificate> e : early) {
+            onCertificate(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The directories this node adopted lately, newest last (at most {@link #DIRECTORIES_KEPT}): what certificates are checked against. */
+    private final java.util.ArrayDeque<CommitteeDirectory> directories = new java.util.ArrayDeque<>();
+    static final int DIRECTORIES_KEPT = 8;
+    /** Certificates of an epoch newer than the directory held, waiting for it (at most {@link #CERTIFICATES_EARLY_MAX}). */
+    private final List<Map.Entry<Long, VerdictCertificate>> certificatesEarly = new ArrayList<>();
+    static final int CERTIFICATES_EARLY_MAX = 64;
+
+    private void remember(final CommitteeDirectory d) {
+        if (d == null || directories.stream().anyMatch(x -> x.epoch() == d.epoch())) {
+            return;
+        }
+        directories.addLast(d);
+        while (directories.size() > DIRECTORIES_KEPT) {
+            directories.removeFirst();
+        }
+    }
+
+    private CommitteeDirectory directoryOf(final long epoch) {
+        for (final CommitteeDirectory d : directories) {
+            if (d.epoch() == epoch) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private void passDown(final byte[] message) {
@@ -424,7 +460,10 @@ public final class FleetVerdicts {
             return refuse("certificate", fromId, "verdict certificate " + id + ": " + ok.problem());
         }
         if (certificate.attestation() == Attestation.QUORUM) {
-            final String problem = committeeProblem(certificate);
+            final String problem = committeeProblem(fromId, certificate);
+            if (problem == EARLY) {
+                return Outcome.HELD;
+            }
             if (problem != null) {
                 return refuse("certificate-committee", fromId, "verdict certificate " + id + ": " + problem);
             }
@@ -440,31 +479,47 @@ public final class FleetVerdicts {
 
     /**
      * What the CA key alone cannot show (any 2f + 1 certified nodes can sign, and f = 0 makes one a
-     * quorum): that the signers were the shard's committee. When this node holds the directory of
-     * the verdict's epoch, its f must be that committee's and every signer a member; otherwise its
-     * f must be at least the f of the shard's committee in the directory this node holds (or the
-     * configured f before any directory), so a lone node cannot pass off an f = 0 verdict.
+     * quorum): that the signers were the committee of the agent's shard in the verdict's epoch. The
+     * shard must be the agent's; the node must hold that epoch's directory (the current one, or one
+     * of the last {@value #DIRECTORIES_KEPT} it adopted): the verdict's f must be that committee's and
+     * every signer a member. A certificate of a newer epoch waits (bounded) for its directory; one of
+     * an epoch older than those kept cannot be checked and is refused.
      *
-     * @return null when it holds, else the reason
+     * @return null when it holds, {@link #EARLY} when it waits for its directory, else the reason
      */
-    private String committeeProblem(final VerdictCertificate certificate) {
+    private String committeeProblem(final long fromId, final VerdictCertificate certificate) {
         final Verdict v = certificate.verdict();
-        final Committee named = committee(v.shard(), v.epoch());
-        if (named != null) {
-            if (v.f() != named.f()) {
-                return "claims f = " + v.f() + ", the committee of shard " + v.shard() + " in epoch " + v.epoch() + " has f = " + named.f();
-            }
-            for (final VerdictSignature sig : certificate.signatures()) {
-                if (named.indexOf(sig.signerId()) < 0) {
-                    return "signer " + NodeIds.toHex(sig.signerId()) + " is not on the committee of shard " + v.shard() + " in epoch " + v.epoch();
-                }
-            }
-            return null;
+        if (v.shard() < 0 || v.shard() >= config.shards() || v.shard() != Committees.shardOf(v.agentId(), config.shards())) {
+            return "names shard " + v.shard() + ", agent '" + v.agentId() + "' maps to shard "
+                + Committees.shardOf(v.agentId(), config.shards()) + " of " + config.shards();
         }
-        final Committee now = committee(v.shard());
-        final int fMin = now != null ? now.f() : config.f();
-        return v.f() >= fMin ? null : "claims f = " + v.f() + ", below the f = " + fMin + " of shard " + v.shard() + "'s committee now";
+        final CommitteeDirectory d = directoryOf(v.epoch());
+        if (d == null) {
+            if (directory == null || v.epoch() > directory.epoch()) {
+                if (certificatesEarly.size() >= CERTIFICATES_EARLY_MAX) {
+                    return "of epoch " + v.epoch() + ", whose directory this node does not hold yet, and "
+                        + CERTIFICATES_EARLY_MAX + " such certificates wait already";
+                }
+                certificatesEarly.add(Map.entry(fromId, certificate));
+                return EARLY;
+            }
+            return "of epoch " + v.epoch() + ", older than the directories this node keeps (from epoch "
+                + directories.peekFirst().epoch() + "): its committee cannot be checked";
+        }
+        final Committee named = Committees.select(d, v.shard(), config.f());
+        if (v.f() != named.f()) {
+            return "claims f = " + v.f() + ", the committee of shard " + v.shard() + " in epoch " + v.epoch() + " has f = " + named.f();
+        }
+        for (final VerdictSignature sig : certificate.signatures()) {
+            if (named.indexOf(sig.signerId()) < 0) {
+                return "signer " + NodeIds.toHex(sig.signerId()) + " is not on the committee of shard " + v.shard() + " in epoch " + v.epoch();
+            }
+        }
+        return null;
     }
+
+    /** {@link #committeeProblem}'s answer for a certificate held until its epoch's directory arrives. */
+    private static final String EARLY = "early";
 
     /** A verified certificate new to this node: stored and acted on, passed to every neighbour but the one it came from. */
     private void keep(final long fromId, final VerdictCertificate certificate) {
@@ -476,7 +531,7 @@ public final class FleetVerdicts {
         if (v.kind() == Verdict.Kind.CONVICT) {
             recentConvictions.put(id, certificate);
         } else {
-            releasesSeen.merge(v.agentId(), 1L, Long::sum);
+            releasedSeen.put(v.agentId(), EvidenceBatch.convictionKey(v.versionVectorDigest()));
             if (fromId != selfId) { // from the API this node submitted it already
                 submitAsMember(certificate);
             }

@@ -49,7 +49,7 @@ public final class Observing {
     void onScore(final String agent, final double llr, final double cusumAfter) {
         for (final Excursions.Pending p : excursions.onScore(agent, llr * config.llrTemper(), cusumAfter)) {
             final int shard = Committees.shardOf(agent, config.shards());
-            final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasesSeen));
+            final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasedSeen));
             box.add(p);
             sendNext(box, env.nowMicros());
         }
@@ -93,7 +93,7 @@ public final class Observing {
     /** See {@link FleetVerdicts#offerEvidence}: queued as if the excursion tracking had produced them, then sent as usual. */
     int offer(final String agent, final long excursion, final double[][] increments) {
         final int shard = Committees.shardOf(agent, config.shards());
-        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasesSeen));
+        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasedSeen));
         for (final double[] xs : increments) {
             box.add(new Excursions.Pending(agent, excursion, xs));
         }
@@ -108,7 +108,7 @@ public final class Observing {
      * @return false when the shard's outbox holds as many releases as it may
      */
     boolean submitRelease(final int shard, final byte[] payload) {
-        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasesSeen));
+        final ShardOutbox box = outboxes.computeIfAbsent(shard, s -> new ShardOutbox(s, config.outboxRecordsMax(), host::releasedSeen));
         if (!box.addRelease(payload)) {
             return false;
         }

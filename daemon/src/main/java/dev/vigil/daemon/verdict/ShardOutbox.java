@@ -75,13 +75,13 @@ final class ShardOutbox {
         }
     }
 
-    /** @param releasesOf the operator releases of an agent this node has seen: each record carries it (it depends on them) */
-    private final java.util.function.ToLongFunction<String> releasesOf;
+    /** Per agent, the conviction whose release this node saw last (0: none): each record names it (it depends on that release). */
+    private final java.util.function.ToLongFunction<String> releasedOf;
 
-    ShardOutbox(final int shard, final int recordsMax, final java.util.function.ToLongFunction<String> releasesOf) {
+    ShardOutbox(final int shard, final int recordsMax, final java.util.function.ToLongFunction<String> releasedOf) {
         this.shard = shard;
         this.recordsMax = recordsMax;
-        this.releasesOf = releasesOf;
+        this.releasedOf = releasedOf;
     }
 
     void add(final Excursions.Pending p) {
@@ -133,7 +133,7 @@ final class ShardOutbox {
             }
             waiting.poll();
             bytes += size;
-            records.add(new EvidenceBatch.Record(nextDot++, p.agent(), p.excursion(), p.increments(), releasesOf.applyAsLong(p.agent())));
+            records.add(new EvidenceBatch.Record(nextDot++, p.agent(), p.excursion(), p.increments(), releasedOf.applyAsLong(p.agent())));
         }
         lastRequestSeq = Math.max(lastRequestSeq + 1, nowMicros);
         inFlight = new InFlight(lastRequestSeq, records, null, nowMicros, backoffMicros);

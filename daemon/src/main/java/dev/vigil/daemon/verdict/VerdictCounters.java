@@ -31,7 +31,7 @@ public final class VerdictCounters {
     long orphanLogsDropped;
     long seatsRecovered;
     long directoryForks;
-    /** Operator releases this node took through its API and submitted to the agent's committee. */
+    /** Operator releases this node submitted to the agent's committee: taken through its API, or flooded to it as a member. */
     long releasesSubmitted;
     /** Operator releases this node's seats executed and applied (every member counts each once). */
     long releasesApplied;

@@ -215,17 +215,26 @@ class FleetVerdictsTest {
         final VerdictNet.Node target = net.nodes.get(2);
         final VerdictNet.Node forger = net.nodes.get(3);
         final Verdict real = target.received.get(0).verdict();
-        final Verdict alone = Verdict.convict("innocent").f(0).shard(real.shard()).epoch(real.epoch()).sequence(real.sequence() + 1)
+        final Verdict alone = Verdict.convict(real.agentId()).f(0).shard(real.shard()).epoch(real.epoch()).sequence(real.sequence() + 1)
             .issuedAtMicros(net.now).logOdds(30).posterior(1.0).versionVectorDigest(real.versionVectorDigest()).build();
         final VerdictCertificate byOne = VerdictCertificate.ofQuorum(alone, List.of(VerdictSignature.sign(alone, forger.key, forger.certificate)));
         assertThat(byOne.verify(net.ca.publicKey(), 0).isValid()).as("what the CA key alone would accept").isTrue();
-        final Verdict older = Verdict.convict("innocent").f(0).shard(real.shard()).epoch(real.epoch() + 1000).sequence(1)
+        final Verdict later = Verdict.convict(real.agentId()).f(0).shard(real.shard()).epoch(real.epoch() + 1000).sequence(1)
             .issuedAtMicros(net.now).logOdds(30).posterior(1.0).versionVectorDigest(real.versionVectorDigest()).build();
-        final VerdictCertificate otherEpoch = VerdictCertificate.ofQuorum(older, List.of(VerdictSignature.sign(older, forger.key, forger.certificate)));
+        final VerdictCertificate futureEpoch = VerdictCertificate.ofQuorum(later, List.of(VerdictSignature.sign(later, forger.key, forger.certificate)));
+        final int otherShard = (real.shard() + 1) % CONFIG.shards();
+        final Verdict elsewhere = Verdict.convict(real.agentId()).f(0).shard(otherShard).epoch(real.epoch()).sequence(1)
+            .issuedAtMicros(net.now).logOdds(30).posterior(1.0).versionVectorDigest(real.versionVectorDigest()).build();
+        final VerdictCertificate wrongShard = VerdictCertificate.ofQuorum(elsewhere,
+            List.of(VerdictSignature.sign(elsewhere, forger.key, forger.certificate)));
 
         target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(byOne).encode());
-        target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(otherEpoch).encode());
+        target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(wrongShard).encode());
         assertThat(target.verdicts.counters().refused("certificate-committee")).isEqualTo(2);
+        // an epoch this node has no directory for yet: held until it has, not kept
+        final long heldBefore = target.verdicts.counters().held();
+        target.verdicts.onMessage(forger.key.nodeId(), "n3", new FleetMessage.CertificateMessage(futureEpoch).encode());
+        assertThat(target.verdicts.counters().held()).isEqualTo(heldBefore + 1);
         assertThat(target.verdicts.internalErrors()).isZero();
         net.run(3_000_000);
         for (final VerdictNet.Node n : net.nodes) {

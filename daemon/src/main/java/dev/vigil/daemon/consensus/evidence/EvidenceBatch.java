@@ -18,8 +18,8 @@ import java.util.List;
  * <p>Layout, little-endian: version u8 (2), sentAtMicros u64 (the observer's clock when it sent
  * the batch; a verdict this batch decides is issued at this time, so every replica signs the same
  * bytes), record count u16, then per record: seq u64, agent id
- * (u16 length + UTF-8), excursion u32, releases u32, increment count u16, increments f64 each.
- * Version 1 (no releases field: 0) is still read. Every increment is
+ * (u16 length + UTF-8), excursion u32, released u64, increment count u16, increments f64 each.
+ * Version 1 (no released field: 0) is still read. Every increment is
  * finite. Bounds: {@link #RECORDS_MAX} records, {@link #AGENT_ID_BYTES_MAX} bytes of agent id,
  * {@link #INCREMENTS_MAX} increments per record, {@link #BYTES_MAX} bytes in all; the decoder
  * refuses anything else, or any trailing byte, with a message naming the field.
@@ -29,7 +29,7 @@ import java.util.List;
  */
 public record EvidenceBatch(long sentAtMicros, List<Record> records) {
     public static final int VERSION = 2;
-    /** The layout before records carried {@code releases}; still read, as releases 0. */
+    /** The layout before records carried {@code released}; still read, as released 0. */
     public static final int VERSION_V1 = 1;
     public static final int RECORDS_MAX = 256;
     public static final int AGENT_ID_BYTES_MAX = 256;
@@ -53,19 +53,17 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
      *                   CUSUM rose from 0; a higher number than the committee holds starts the sum
      *                   again, an empty increments list with it closes the excursion
      * @param increments the clipped log-likelihood ratios of the windows, oldest first
-     * @param releases   the operator releases of this agent the observer had seen when it sent the
-     *                   record: the record depends on them, and waits in the committee until it has
-     *                   applied as many (evidence made after a release counts only after it)
+     * @param released   the conviction of this agent whose operator release the observer had seen last
+     *                   when it sent the record ({@link #convictionKey}), or 0: the record depends on
+     *                   that release and waits in the committee while the committee still holds that
+     *                   conviction (evidence made after a release counts only after it)
      */
-    public record Record(long seq, String agent, long excursion, double[] increments, long releases) {
+    public record Record(long seq, String agent, long excursion, double[] increments, long released) {
         public Record(final long seq, final String agent, final long excursion, final double[] increments) {
             this(seq, agent, excursion, increments, 0);
         }
 
         public Record {
-            if (releases < 0 || releases > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("releases " + releases + " outside u32");
-            }
             if (seq < 1) {
                 throw new IllegalArgumentException("seq " + seq + ": dots count from 1");
             }
@@ -101,12 +99,12 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
         }
 
         int encodedLength() {
-            return 8 + 2 + agent.getBytes(StandardCharsets.UTF_8).length + 4 + 4 + 2 + 8 * increments.length;
+            return 8 + 2 + agent.getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 2 + 8 * increments.length;
         }
 
         void writeTo(final ByteBuffer b) {
             final byte[] id = agent.getBytes(StandardCharsets.UTF_8);
-            b.putLong(seq).putShort((short)id.length).put(id).putInt((int)excursion).putInt((int)releases).putShort((short)increments.length);
+            b.putLong(seq).putShort((short)id.length).put(id).putInt((int)excursion).putLong(released).putShort((short)increments.length);
             for (final double x : increments) {
                 b.putDouble(x);
             }
@@ -115,7 +113,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
         @Override
         public boolean equals(final Object o) {
             return o instanceof Record r && r.seq == seq && r.agent.equals(agent) && r.excursion == excursion
-                && r.releases == releases && Arrays.equals(r.increments, increments);
+                && r.released == released && Arrays.equals(r.increments, increments);
         }
 
         @Override
@@ -125,9 +123,18 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
 
         @Override
         public String toString() {
-            return "Record[seq=" + seq + ", agent=" + agent + ", excursion=" + excursion + ", releases=" + releases
+            return "Record[seq=" + seq + ", agent=" + agent + ", excursion=" + excursion + ", released=" + Long.toHexString(released)
                 + ", increments=" + Arrays.toString(increments) + "]";
         }
+    }
+
+    /**
+     * How a record names a conviction: the first 8 bytes (little-endian) of the version-vector
+     * digest the conviction was decided on, which its certificate and its release both carry; 0 is
+     * kept for "none" (a digest that starts with it names nothing).
+     */
+    public static long convictionKey(final byte[] versionVectorDigest) {
+        return ByteBuffer.wrap(versionVectorDigest, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** Evidence that cannot be taken: the message names the field and the limit. */
@@ -186,7 +193,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
                     throw new Malformed("record " + i + ": agent id is not UTF-8");
                 }
                 final long excursion = b.getInt() & 0xFFFF_FFFFL;
-                final long releases = version == VERSION_V1 ? 0 : b.getInt() & 0xFFFF_FFFFL;
+                final long released = version == VERSION_V1 ? 0 : b.getLong();
                 final int n = b.getShort() & 0xFFFF;
                 if (n > INCREMENTS_MAX) {
                     throw new Malformed("record " + i + ": " + n + " increments, at most " + INCREMENTS_MAX);
@@ -204,7 +211,7 @@ public record EvidenceBatch(long sentAtMicros, List<Record> records) {
                 if (i > 0 && seq <= records.get(i - 1).seq()) {
                     throw new Malformed("record " + i + ": seq " + seq + " not above the record before it");
                 }
-                records.add(new Record(seq, agent, excursion, xs, releases));
+                records.add(new Record(seq, agent, excursion, xs, released));
             }
             if (b.hasRemaining()) {
                 throw new Malformed(b.remaining() + " trailing bytes after " + count + " records");

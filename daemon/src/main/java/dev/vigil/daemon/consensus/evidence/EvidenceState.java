@@ -81,25 +81,27 @@ import java.util.TreeSet;
  * is the one held here is what matters, and the operator's signature is what authorises it.
  *
  * <h2>Evidence that depends on a verdict</h2>
- * A record carries the number of operator releases of its agent its observer had seen when it
- * sent it ({@link EvidenceBatch.Record#releases}). The state counts the releases it applied per
- * agent; a record that depends on more waits, like a record behind a gap (with its observer's
- * later dots, in the same bound), until the release is applied, and then goes in counted from
- * the release's zero. So evidence made after a release never counts toward the conviction the
- * release retracted, and a release that reaches observers (flooded) before its committee orders it
- * does not let their new evidence count early. A record that depends on fewer releases than
- * applied (sent before its observer heard of one) counts as any other.
+ * A record names the conviction of its agent whose operator release its observer had seen last
+ * when it sent it ({@link EvidenceBatch.Record#released}: the conviction's version-vector digest,
+ * its first 8 bytes). While this state still holds exactly that conviction the record waits, like
+ * a record behind a gap (with its observer's later dots, in the same bound); once the release is
+ * applied here it goes in, counted from the release's zero. So evidence made after a release never
+ * counts toward the conviction the release retracted, and a release that reaches observers
+ * (flooded) before its committee orders it does not let their new evidence count early. The rule
+ * names a conviction, not a count: a second release of the same conviction, a stale release of an
+ * older one, or a replayed one changes nothing here. What it cannot help: a release the committee
+ * never orders (every submitter gone) leaves such records waiting while the conviction stands.
  */
 public final class EvidenceState implements ReplicatedState {
     /**
      * 2 adds, per convicted agent, the sequence and version-vector digest of its conviction; a
      * version 1 snapshot still restores, its convicted agents with the conviction unknown (see
-     * {@link #CONVICTED_SEQ_UNKNOWN}). 3 adds the releases count per agent and per held record
-     * (versions 1 and 2: 0).
+     * {@link #CONVICTED_SEQ_UNKNOWN}). 3 adds the released conviction per held record (versions 1
+     * and 2: none).
      */
     static final int SNAPSHOT_VERSION = 3;
     static final int SNAPSHOT_VERSION_V1 = 1;
-    /** Version 2: convictions with their sequence and digest, records and agents without releases. */
+    /** Version 2: convictions with their sequence and digest, held records without the conviction they wait on. */
     static final int SNAPSHOT_VERSION_V2 = 2;
     /**
      * The conviction of an agent restored from a version 1 snapshot, taken before releases existed:
@@ -151,8 +153,6 @@ public final class EvidenceState implements ReplicatedState {
         long convictedSeq;
         /** While convicted: the version-vector digest the decision named (zeros when the sequence is unknown). */
         byte[] convictedDigest = new byte[32];
-        /** Operator releases of this agent applied here: records that depend on more wait. */
-        long releases;
     }
 
     private static final class Total {
@@ -280,7 +280,6 @@ public final class EvidenceState implements ReplicatedState {
         for (final Total t : a.byObserver.values()) {
             t.sum = new ExactSum();
         }
-        a.releases++;
         // records that waited for this release go in now (with what waited behind them)
         final long[] tally = new long[4];
         final TreeSet<String> touched = new TreeSet<>();
@@ -312,10 +311,13 @@ public final class EvidenceState implements ReplicatedState {
         }
     }
 
-    /** Whether the releases a record depends on are applied here; one that depends on more waits (with the observer's later dots). */
+    /** Whether a record may go in: not while this state holds the conviction whose release the record's observer saw. */
     private boolean ready(final EvidenceBatch.Record rec) {
+        if (rec.released() == 0) {
+            return true;
+        }
         final Agent a = agents.get(rec.agent());
-        return rec.releases() <= (a == null ? 0 : a.releases);
+        return a == null || !a.convicted || EvidenceBatch.convictionKey(a.convictedDigest) != rec.released();
     }
 
     private void take(final long observer, final EvidenceBatch.Record rec, final long[] tally, final TreeSet<String> touched) {
@@ -448,7 +450,7 @@ public final class EvidenceState implements ReplicatedState {
         }
         n += 4;
         for (final Map.Entry<String, Agent> e : agents.entrySet()) {
-            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + (e.getValue().convicted ? 8 + 32 : 0) + 4 + 2;
+            n += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + (e.getValue().convicted ? 8 + 32 : 0) + 2;
             for (final Total t : e.getValue().byObserver.values()) {
                 n += 8 + 4 + 2 + t.sum.serializedSize();
             }
@@ -468,7 +470,7 @@ public final class EvidenceState implements ReplicatedState {
             if (a.convicted) {
                 b.putLong(a.convictedSeq).put(a.convictedDigest);
             }
-            b.putInt((int)a.releases).putShort((short)a.byObserver.size());
+            b.putShort((short)a.byObserver.size());
             a.byObserver.forEach((o, t) -> {
                 final byte[] sum = t.sum.toBytes();
                 b.putLong(o).putInt((int)t.excursion).putShort((short)sum.length).put(sum);
@@ -500,12 +502,12 @@ public final class EvidenceState implements ReplicatedState {
                     final byte[] id = new byte[b.getShort() & 0xFFFF];
                     b.get(id);
                     final long excursion = b.getInt() & 0xFFFF_FFFFL;
-                    final long releases = version == SNAPSHOT_VERSION ? b.getInt() & 0xFFFF_FFFFL : 0;
+                    final long released = version == SNAPSHOT_VERSION ? b.getLong() : 0;
                     final double[] xs = new double[b.getShort() & 0xFFFF];
                     for (int x = 0; x < xs.length; x++) {
                         xs[x] = b.getDouble();
                     }
-                    w.put(s, new EvidenceBatch.Record(s, new String(id, StandardCharsets.UTF_8), excursion, xs, releases));
+                    w.put(s, new EvidenceBatch.Record(s, new String(id, StandardCharsets.UTF_8), excursion, xs, released));
                 }
                 waiting.put(o, w);
             }
@@ -519,9 +521,6 @@ public final class EvidenceState implements ReplicatedState {
                     b.get(a.convictedDigest);
                 } else if (a.convicted) {
                     a.convictedSeq = CONVICTED_SEQ_UNKNOWN;
-                }
-                if (version == SNAPSHOT_VERSION) {
-                    a.releases = b.getInt() & 0xFFFF_FFFFL;
                 }
                 for (int k = b.getShort() & 0xFFFF; k > 0; k--) {
                     final long o = b.getLong();

@@ -324,13 +324,20 @@ class EvidenceStateTest {
     void evidenceThatDependsOnAReleaseNotAppliedYetWaitsForItThenCounts() {
         final EvidenceState s = state();
         final VerdictCertificate convict = convict(convictRogue(s), 3);
-        final EvidenceResult early = apply(s, 4, request(GATEWAY_A, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, 1),
+        final long key = EvidenceBatch.convictionKey(convict.verdict().versionVectorDigest());
+        assertThat(key).isNotZero();
+        final EvidenceResult early = apply(s, 4, request(GATEWAY_A, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, key),
             rec(3, "other", 1.0)));
         assertThat(early.applied()).isZero();
         assertThat(early.held()).as("the record that depends on the release, and the observer's next dot behind it").isEqualTo(2);
         assertThat(early.nextExpected()).isEqualTo(2);
         assertThat(s.applied(GATEWAY_A)).isEqualTo(1);
-        apply(s, 5, request(GATEWAY_B, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, 1)));
+        apply(s, 5, request(GATEWAY_B, new EvidenceBatch.Record(2, "rogue", 1, new double[] {9.0, 9.0}, key)));
+        // a record naming another conviction (a stale release's, a second release of an older one) does not wait
+        final EvidenceState other = state();
+        other.restore(s.snapshot());
+        assertThat(apply(other, 6, request(HOME, new EvidenceBatch.Record(2, "rogue", 1, new double[] {1.0}, key + 1))).applied())
+            .isOne();
         final byte[] waiting = s.snapshot();
         final EvidenceState restored = state();
         restored.restore(waiting);
@@ -491,8 +498,7 @@ class EvidenceStateTest {
 
     /**
      * The version 1 form of a version 3 snapshot holding no held records and one agent,
-     * {@code agent}, convicted and never released: without the conviction's sequence and digest
-     * and the releases count.
+     * {@code agent}, convicted: without the conviction's sequence and digest.
      */
     private static byte[] versionOne(final byte[] v2, final int observers, final String agent) {
         final ByteBuffer b = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);
@@ -502,10 +508,9 @@ class EvidenceStateTest {
         assertThat(b.getInt(held + 4)).as("one agent").isEqualTo(1);
         final int flag = held + 4 + 4 + 2 + agent.getBytes(StandardCharsets.UTF_8).length;
         assertThat(v2[flag]).as("convicted").isEqualTo((byte)1);
-        assertThat(b.getInt(flag + 1 + 8 + 32)).as("never released").isZero();
-        final byte[] v1 = new byte[v2.length - 8 - 32 - 4];
+        final byte[] v1 = new byte[v2.length - 8 - 32];
         System.arraycopy(v2, 0, v1, 0, flag + 1);
-        System.arraycopy(v2, flag + 1 + 8 + 32 + 4, v1, flag + 1, v2.length - flag - 1 - 44);
+        System.arraycopy(v2, flag + 1 + 8 + 32, v1, flag + 1, v2.length - flag - 1 - 40);
         v1[0] = 1;
         return v1;
     }
