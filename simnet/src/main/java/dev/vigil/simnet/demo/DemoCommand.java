@@ -111,28 +111,51 @@ public final class DemoCommand implements Callable<Integer> {
             final long t0 = System.nanoTime();
             final ClusterCa ca = LocalDaemons.newCa(dir);
             // real stores, sized for the agents each daemon gets (agent i reports to node i mod N)
+            // the demo covers hours, not weeks: a day of minutes and two of hours, a thousand certificates
+            // (laying out a week's stores on eight daemons took most of the demo's start)
             final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes),
-                "verdicts:", "  directory_interval_ms: 1000"};
+                "  minute_retention_days: 1", "  hour_retention_days: 2",
+                "verdicts:", "  directory_interval_ms: 1000", "  certificates_max: 1000"};
             final String[] gatewayStorage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS,
-                gateways == 0 ? 1 : 2 * agents / gateways + 1), "verdicts:", "  directory_interval_ms: 1000",
+                gateways == 0 ? 1 : 2 * agents / gateways + 1), "  minute_retention_days: 1", "  hour_retention_days: 2",
+                "verdicts:", "  directory_interval_ms: 1000", "  certificates_max: 1000",
                 // a gateway sees parts of other hosts' agents: its statistics are not the fleet's behaviour
                 "tree:", "  contribute_statistics: false"};
             daemons.add(LocalDaemons.start(dir, ca, "node0", null, false, storage));
             final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
-            for (int i = 1; i < nodes; i++) {
-                daemons.add(LocalDaemons.start(dir, ca, "node" + i, bootstrap, false, storage));
+            // the others start side by side (each opens its own stores, most of a start), then join through node0
+            final List<CompletableFuture<Daemon>> starting = new ArrayList<>();
+            for (int i = 1; i < nodes + gateways; i++) {
+                final String name = i < nodes ? "node" + i : "gateway" + (i - nodes);
+                final String[] yaml = i < nodes ? storage : gatewayStorage;
+                starting.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return LocalDaemons.start(dir, ca, name, bootstrap, false, yaml);
+                    } catch (final IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
             }
-            for (int g = 0; g < gateways; g++) {
-                daemons.add(LocalDaemons.start(dir, ca, "gateway" + g, bootstrap, false, gatewayStorage));
+            RuntimeException failed = null;
+            for (final CompletableFuture<Daemon> f : starting) {
+                try {
+                    daemons.add(f.join());
+                } catch (final RuntimeException e) {
+                    failed = failed == null ? e : failed; // the others still join the list, so that they are stopped
+                }
             }
+            if (failed != null) {
+                throw failed;
+            }
+            final double upAfterS = (System.nanoTime() - t0) / 1e9;
             final List<String> apis = new ArrayList<>();
             final Map<String, String> names = new TreeMap<>();
             for (int i = 0; i < daemons.size(); i++) {
                 apis.add("http://127.0.0.1:" + daemons.get(i).apiAddress().getPort());
                 names.put(NodeIds.toHex(daemons.get(i).nodeId()), "node" + i);
             }
-            progress.printf("vigil demo: %d daemon%s and %d gateway daemons up on loopback (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
-                nodes, nodes == 1 ? "" : "s", gateways, NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
+            progress.printf("vigil demo: %d daemon%s and %d gateway daemons up on loopback after %.1f s (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
+                nodes, nodes == 1 ? "" : "s", gateways, upAfterS, NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
                 apis.size() <= 3 ? apis : apis.get(0) + " .. " + apis.get(apis.size() - 1), dir);
             final HttpClient http = HttpClient.newHttpClient();
             final TreeSnapshot formedAt = awaitTree(http, apis, names, t0);
