@@ -203,9 +203,9 @@ class FleetVerdictsTest {
 
     /**
      * The CA key alone accepts any 2f + 1 certified signers, and with f = 0 one node is a quorum:
-     * a node could flood a conviction it signed alone. Nodes also check the committee: the f of the
-     * shard's committee and its members as signers (or, for an epoch they no longer hold, at least
-     * the f of the shard's committee now).
+     * a node could flood a conviction it signed alone. Nodes also check the committee: the shard is
+     * the agent's, the f is its committee's in that epoch and the signers are members; a certificate
+     * of an epoch whose directory a node does not hold yet waits for it.
      */
     @Test
     void aConvictionSignedByOneNodeOrByNodesOffTheCommitteeIsRefusedEverywhere() {
