@@ -108,6 +108,20 @@ public final class Committeeship implements Seat.Host {
 
     // ---------------------------------------------------------------- directory epochs
 
+    /**
+     * Each directory interval: a seat of an older epoch that is active now but was still joining
+     * when the newer directory came (its replica refused the reconfiguration then) is asked to
+     * close again; otherwise its epoch would never close and the next committee never join. A seat
+     * that took it already refuses the copy as a replay.
+     */
+    void proposeReconfigurationAgain(final CommitteeDirectory current, final long now) {
+        seats.values().forEach(byEpoch -> byEpoch.values().forEach(seat -> {
+            if (seat.committee.epoch() < current.epoch() && seat.replica != null && seat.replica.status().mode().equals("active")) {
+                seat.replica.proposeReconfiguration(current, now);
+            }
+        }));
+    }
+
     void onDirectory(final CommitteeDirectory next, final CommitteeDirectory previous) {
         memberKeys.clear();
         for (final CommitteeDirectory d : previous == null ? List.of(next) : List.of(previous, next)) {
@@ -128,11 +142,16 @@ public final class Committeeship implements Seat.Host {
                     }
                 }
                 // keep the seat of the previous epoch (it serves its closing state to members still
-                // joining), close older ones
+                // joining), close older ones: unless this node's seat of the epoch after an older one
+                // is itself still joining from it (a committee slow to close, e.g. after a view
+                // change, when two epochs come quickly): dropping it then would strand that epoch
                 final Iterator<Map.Entry<Long, Seat>> it = mine.entrySet().iterator();
                 while (it.hasNext()) {
                     final Map.Entry<Long, Seat> e = it.next();
-                    if (e.getKey() < next.epoch() - 1) {
+                    final Seat successor = mine.get(e.getKey() + 1);
+                    final boolean feeding = successor != null && successor.replica != null
+                        && successor.replica.status().mode().equals("joining");
+                    if (e.getKey() < next.epoch() - 1 && !feeding) {
                         e.getValue().close();
                         env.dropConsensusLog(shard, e.getKey());
                         it.remove();

@@ -256,6 +256,7 @@ public final class FleetVerdicts {
             }
             if (directory != null) {
                 passDown(new FleetMessage.DirectoryMessage(issuer, directory, previous).encode());
+                seats.proposeReconfigurationAgain(directory, now);
             }
         }
         observing.onTick(now);
