@@ -105,8 +105,8 @@ class KillRestartTest {
             ""));
         final String base = "http://127.0.0.1:" + api;
 
-        child = spawn(home);
-        awaitHealthy(base);
+        child = dev.vigil.daemon.testing.ChildJvm.daemon(home);
+        dev.vigil.daemon.testing.ChildJvm.awaitHealthy(http, base);
         final String nodeId = NodeIds.toHex(key.nodeId());
         await().atMost(Duration.ofSeconds(30)).until(() -> inClusterWith(base, founder));
 
@@ -160,8 +160,8 @@ class KillRestartTest {
         final String inFlight = loader.inFlightAgent;
         assertThat(inFlight).isIn(LOADED);
 
-        child = spawn(home);
-        awaitHealthy(base);
+        child = dev.vigil.daemon.testing.ChildJvm.daemon(home);
+        dev.vigil.daemon.testing.ChildJvm.awaitHealthy(http, base);
         long inFlightStored = 0;
         for (final String a : AGENTS) {
             final JsonNode s = get(base + "/v1/agents/" + a).path("summary");
@@ -282,15 +282,6 @@ class KillRestartTest {
         return Rows.row(agent, tsMicros, level);
     }
 
-    private static Process spawn(final Path home) throws IOException {
-        return dev.vigil.daemon.testing.ChildJvm.daemon(home);
-    }
-
-    private void awaitHealthy(final String base) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-            .until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-    }
 
     private HttpResponse<String> post(final String url, final String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))

@@ -2,7 +2,12 @@ package dev.vigil.daemon.testing;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,5 +41,12 @@ public final class ChildJvm {
     public static Process daemon(final Path home) throws IOException {
         return new ProcessBuilder(command(false, "dev.vigil.daemon.cli.Main", "run", "--config", home.resolve("node.yaml").toString()))
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile())).start();
+    }
+
+    /** Waits (at most 60 s) until the daemon at {@code base} answers {@code /healthz} with 200. */
+    public static void awaitHealthy(final HttpClient http, final String base) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+            .until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 }

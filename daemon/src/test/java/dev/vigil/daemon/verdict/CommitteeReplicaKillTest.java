@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,11 +109,11 @@ class CommitteeReplicaKillTest {
         final String childBase = "http://127.0.0.1:" + api;
         // the child first (its JVM is the slow one to start), then the others: all five join within one settling of the
         // root's candidates, so that the directory of all five is the second epoch
-        child = spawn(home);
+        child = dev.vigil.daemon.testing.ChildJvm.daemon(home);
         for (int i = 1; i < 4; i++) {
             daemons.add(LocalDaemons.start(dir, ca, "n" + i, bootstrap, false, CONFIG));
         }
-        awaitHealthy(childBase);
+        dev.vigil.daemon.testing.ChildJvm.awaitHealthy(http, childBase);
 
         // the fleet is up: one directory epoch of five candidates everywhere, every seat of it active
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
@@ -143,8 +142,8 @@ class CommitteeReplicaKillTest {
             assertThat(load.failure).isNull();
             child.destroyForcibly().waitFor(); // SIGKILL, with the load still running
             System.out.printf("committee-kill: killed the child (seats' last executed %s)%n", beforeKill);
-            child = spawn(home);
-            awaitHealthy(childBase);
+            child = dev.vigil.daemon.testing.ChildJvm.daemon(home);
+            dev.vigil.daemon.testing.ChildJvm.awaitHealthy(http, childBase);
 
             // it rejoins the same epoch and rebuilds its seats from their logs
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
@@ -409,15 +408,5 @@ class CommitteeReplicaKillTest {
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
-    }
-
-    private static Process spawn(final Path home) throws IOException {
-        return dev.vigil.daemon.testing.ChildJvm.daemon(home);
-    }
-
-    private void awaitHealthy(final String base) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-            .until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 }
