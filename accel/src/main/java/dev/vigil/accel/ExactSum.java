@@ -276,6 +276,35 @@ public final class ExactSum {
         propagateCarries();
     }
 
+    /**
+     * Whether {@code src[off, off + 66)} is an accumulator in canonical form (chunks 0..64 in
+     * [0, 2^32), the top chunk inside the bound), as a device returns it.
+     */
+    static boolean isCanonical(final long[] src, final int off) {
+        for (int i = 0; i < TOP; i++) {
+            if ((src[off + i] & ~CHUNK_MASK) != 0) {
+                return false;
+            }
+        }
+        return src[off + TOP] >= -TOP_LIMIT && src[off + TOP] < TOP_LIMIT;
+    }
+
+    /**
+     * Adds an exact sum given as 66 canonical chunks ({@link #isCanonical}), e.g. one a device
+     * accumulated; as {@link #merge}.
+     *
+     * @throws ArithmeticException if the exact sum leaves [-2^1068, 2^1068)
+     */
+    void mergeChunks(final long[] src, final int off) {
+        assert isCanonical(src, off);
+        normalise();
+        final long[] c = chunks;
+        for (int i = 0; i < CHUNKS; i++) {
+            c[i] += src[off + i];
+        }
+        propagateCarries();
+    }
+
     private void normalise() {
         if (addsUntilCarry != ADDS_BETWEEN_CARRIES) {
             propagateCarries();

@@ -2,8 +2,9 @@ package dev.vigil.accel;
 
 /**
  * The numeric kernels Vigil may hand to an accelerator. {@link JavaKernels} is the reference; any
- * other backend (OpenCL, to come) must return the same bits for every input, which the shared
- * contract test (accel's {@code KernelsContract}) checks for each backend.
+ * other backend ({@link OpenClKernels}) must return the same bits for exact sums and the same
+ * values to 1e-12 relative for scoring and merges, which the shared contract test (accel's
+ * {@code KernelsContract}) checks for each backend.
  */
 public interface Kernels {
     /**
@@ -23,6 +24,38 @@ public interface Kernels {
      * @throws IllegalArgumentException if an increment is NaN or infinite
      */
     void sum(double[] increments, int off, int len, ExactSum into);
+
+    /**
+     * Adds each segment of {@code increments} exactly into its own sum: segment s is
+     * {@code [ends[s − 1], ends[s])} (segment 0 starts at 0) and goes into {@code into[s]}. All or
+     * nothing: if any increment is refused, no sum changes.
+     *
+     * @throws IllegalArgumentException if an increment is NaN or infinite (named with its index),
+     *         or the ends do not rise within increments
+     */
+    void sum(double[] increments, int[] ends, ExactSum[] into);
+
+    /**
+     * Squared Mahalanobis distances of a batch: observation i, {@code observations[i·d, i·d + d)},
+     * against baseline {@code baselineOf[i]}, into {@code out[i]}, for i in [0, n). Each distance
+     * is the forward substitution y = L⁻¹(x − μ) and the sum of y<sub>i</sub>² in index order, with
+     * no fused multiply-add, as {@code Gaussian.mahalanobis2} computes it; backends agree to
+     * 1e-12 relative (in practice to the bit).
+     *
+     * @throws IllegalArgumentException if the arrays do not fit n and the baselines
+     */
+    void score(Baselines baselines, double[] observations, int[] baselineOf, int n, double[] out);
+
+    /**
+     * Merges groups of sufficient statistics, each in its fixed order: group g is the parts
+     * {@code [groupEnds[g − 1], groupEnds[g])} (group 0 starts at 0), merged left to right into
+     * entry g of {@code out} from an empty start, with Chan et al.'s formula on the first part's
+     * shift exactly as {@code Moments.merge} does (empty parts are skipped; the first non-empty
+     * one is copied). Backends agree to 1e-12 relative (in practice to the bit).
+     *
+     * @throws IllegalArgumentException if the groups do not fit the parts and out, or a count is negative
+     */
+    void merge(MomentsBatch parts, int[] groupEnds, int groups, MomentsBatch out);
 
     /**
      * Combines the evidence of the observers {@code totals[0, observers)} on one agent.
