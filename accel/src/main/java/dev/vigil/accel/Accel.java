@@ -160,6 +160,7 @@ public final class Accel implements Kernels, AutoCloseable {
             return;
         }
         calibration = cal;
+        kernels.resetCounters();
         if (kernels.lostReason() != null) {
             final String lost = kernels.lostReason();
             kernels.close();

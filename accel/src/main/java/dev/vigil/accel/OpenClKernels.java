@@ -83,7 +83,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     private final cl_kernel accumulateKernel;
     private final cl_kernel scoreKernel;
     private final cl_kernel mergeKernel;
-    private final long passBytes;
+    private volatile long passBytes;
     private final cl_mem[] buffers = new cl_mem[11];
     private final long[] capacities = new long[11];
     private volatile Thresholds thresholds = Thresholds.ALWAYS;
@@ -188,6 +188,11 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
         return String.join(" | ", java.util.Arrays.copyOf(all, Math.min(lines, all.length)));
     }
 
+    /** Tests only: smaller passes, so that a test exercises the pass boundaries. */
+    void passBytes(final long bytes) {
+        this.passBytes = bytes;
+    }
+
     public OpenClDevice device() {
         return device;
     }
@@ -208,6 +213,14 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     /** Why the device was given up, or null while it is in use. */
     public String lostReason() {
         return lost;
+    }
+
+    /** Back to zero: the calibration's work is not the daemon's. */
+    synchronized void resetCounters() {
+        batches = 0;
+        bytesMoved = 0;
+        transferNanos = 0;
+        totalNanos = 0;
     }
 
     public synchronized Counters counters() {

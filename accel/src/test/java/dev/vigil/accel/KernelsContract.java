@@ -230,6 +230,188 @@ abstract class KernelsContract {
         assertThat(viaKernels.toBytes()).isEqualTo(direct.toBytes());
     }
 
+    @Property(tries = 100)
+    void sumsEachSegmentLikeExactSum(@ForAll final long seed, @ForAll @Size(max = 30) final List<@IntRange(max = 3_000) Integer> lengths) {
+        final int total = lengths.stream().mapToInt(Integer::intValue).sum();
+        final double[] xs = Increments.mixed(seed, total, new SplittableRandom(seed).nextBoolean());
+        final int[] ends = new int[lengths.size()];
+        final ExactSum[] into = new ExactSum[lengths.size()];
+        final ExactSum[] direct = new ExactSum[lengths.size()];
+        int at = 0;
+        for (int s = 0; s < ends.length; s++) {
+            into[s] = new ExactSum();
+            into[s].add(s); // a starting value, kept
+            direct[s] = into[s].copy();
+            for (int i = at; i < at + lengths.get(s); i++) {
+                direct[s].add(xs[i]);
+            }
+            at += lengths.get(s);
+            ends[s] = at;
+        }
+        kernels().sum(xs, ends, into);
+        for (int s = 0; s < ends.length; s++) {
+            assertThat(into[s].toBytes()).as("segment %d", s).isEqualTo(direct[s].toBytes());
+        }
+    }
+
+    @Test
+    void aRefusedIncrementChangesNoSegment() {
+        final double[] xs = Increments.mixed(5, 20_000, false);
+        xs[15_432] = Double.NaN;
+        final ExactSum[] into = {new ExactSum(), new ExactSum(), new ExactSum()};
+        into[0].add(1.5);
+        final byte[][] before = {into[0].toBytes(), into[1].toBytes(), into[2].toBytes()};
+        assertThatThrownBy(() -> kernels().sum(xs, new int[] {10_000, 15_000, 20_000}, into))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN").hasMessageContaining("15432");
+        for (int s = 0; s < 3; s++) {
+            assertThat(into[s].toBytes()).isEqualTo(before[s]);
+        }
+        assertThatThrownBy(() -> kernels().sum(xs, new int[] {10, 5}, new ExactSum[] {new ExactSum(), new ExactSum()}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ends[1]");
+        assertThatThrownBy(() -> kernels().sum(xs, new int[] {10}, new ExactSum[0]))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property(tries = 60)
+    void scoresLikeTheTextbookSolve(@ForAll final long seed, @ForAll @IntRange(min = 1, max = 16) final int d,
+                                    @ForAll @IntRange(max = 3_000) final int n) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Baselines baselines = ModelReference.baselines(random, d, 1 + n / 50);
+        final double[] observations = new double[n * d];
+        final int[] baselineOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            baselineOf[i] = random.nextInt(baselines.count());
+            for (int j = 0; j < d; j++) {
+                observations[i * d + j] = baselines.means()[baselineOf[i] * d + j] + random.nextGaussian() * Math.scalb(1.0, random.nextInt(-2, 4));
+            }
+        }
+        final double[] out = new double[n + 3];
+        out[n] = 42; // beyond n: untouched
+        kernels().score(baselines, observations, baselineOf, n, out);
+        assertThat(out[n]).isEqualTo(42);
+        for (int i = 0; i < n; i++) {
+            final double[] x = Arrays.copyOfRange(observations, i * d, i * d + d);
+            final double expected = ModelReference.mahalanobis2(x, ModelReference.mean(baselines, baselineOf[i]),
+                ModelReference.lower(baselines, baselineOf[i]));
+            assertRelative(out[i], expected, 1e-12, "observation " + i);
+            if (i % 97 == 0) { // an independent route through Σ: only to a looser tolerance
+                assertRelative(out[i], ModelReference.viaCovariance(x, ModelReference.mean(baselines, baselineOf[i]),
+                    ModelReference.lower(baselines, baselineOf[i])), 1e-7, "observation " + i + " via Σ");
+            }
+        }
+    }
+
+    @Test
+    void scoresAtTheLargestDimension() {
+        final SplittableRandom random = new SplittableRandom(64);
+        final int d = Baselines.DIMENSION_MAX;
+        final Baselines baselines = ModelReference.baselines(random, d, 3);
+        final double[] observations = new double[5 * d];
+        Arrays.setAll(observations, i -> random.nextGaussian() * 3);
+        final int[] baselineOf = {2, 0, 1, 2, 0};
+        final double[] out = new double[5];
+        kernels().score(baselines, observations, baselineOf, 5, out);
+        for (int i = 0; i < 5; i++) {
+            final double[] x = Arrays.copyOfRange(observations, i * d, i * d + d);
+            assertRelative(out[i], ModelReference.mahalanobis2(x, ModelReference.mean(baselines, baselineOf[i]),
+                ModelReference.lower(baselines, baselineOf[i])), 1e-12, "observation " + i);
+        }
+        assertThatThrownBy(() -> kernels().score(baselines, observations, new int[] {0, 3, 0, 0, 0}, 5, out))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baselineOf[1]");
+        assertThatThrownBy(() -> kernels().score(baselines, observations, baselineOf, 6, new double[6]))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("n = 6");
+        assertThatThrownBy(() -> new Baselines(d, 2, new double[2 * d], new double[5]))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lowers");
+    }
+
+    @Property(tries = 60)
+    void mergesEachGroupLikeChanInItsOrder(@ForAll final long seed, @ForAll @IntRange(min = 1, max = 10) final int d,
+                                           @ForAll @IntRange(max = 40) final int groups) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int[] groupEnds = new int[groups];
+        final List<ModelReference.Stats> parts = new ArrayList<>();
+        final List<ModelReference.Stats> merged = new ArrayList<>();
+        final List<ModelReference.Stats> raw = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            final ModelReference.Stats m = new ModelReference.Stats(d);
+            final ModelReference.Stats all = new ModelReference.Stats(d);
+            final double centre = random.nextGaussian() * Math.scalb(1.0, random.nextInt(0, 20));
+            final int count = random.nextInt(13);
+            for (int p = 0; p < count; p++) {
+                final ModelReference.Stats part = new ModelReference.Stats(d);
+                final int observations = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(30);
+                for (int o = 0; o < observations; o++) {
+                    final double[] x = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        x[j] = centre + random.nextGaussian() * (1 + j);
+                    }
+                    part.add(x);
+                    all.add(x);
+                }
+                parts.add(part);
+                m.merge(part);
+            }
+            merged.add(m);
+            raw.add(all);
+            groupEnds[g] = parts.size();
+        }
+        final MomentsBatch in = new MomentsBatch(d, parts.size());
+        for (int e = 0; e < parts.size(); e++) {
+            parts.get(e).copyTo(in, e);
+        }
+        final MomentsBatch out = new MomentsBatch(d, groups + 1);
+        Arrays.fill(out.comoments(), 7.0); // stale values: a merge overwrites its entries
+        out.counts()[groups] = 99;
+        kernels().merge(in, groupEnds, groups, out);
+        assertThat(out.counts()[groups]).isEqualTo(99);
+        for (int g = 0; g < groups; g++) {
+            final MomentsBatch expected = new MomentsBatch(d, 1);
+            merged.get(g).copyTo(expected, 0);
+            assertThat(out.counts()[g]).as("group %d count", g).isEqualTo(raw.get(g).count).isEqualTo(expected.counts()[0]);
+            assertClose(Arrays.copyOfRange(out.shifts(), g * d, g * d + d), expected.shifts(), 1e-12, "group " + g + " shift");
+            assertClose(Arrays.copyOfRange(out.means(), g * d, g * d + d), expected.means(), 1e-12, "group " + g + " mean");
+            final int t = Baselines.packedLength(d);
+            final double[] comoments = Arrays.copyOfRange(out.comoments(), g * t, g * t + t);
+            assertClose(comoments, expected.comoments(), 1e-12, "group " + g + " co-moments");
+            // and, independently, the statistics of the group's raw observations, to rounding
+            final MomentsBatch direct = new MomentsBatch(d, 1);
+            raw.get(g).copyTo(direct, 0);
+            assertClose(comoments, direct.comoments(), 1e-8, "group " + g + " co-moments against the raw observations");
+        }
+    }
+
+    @Test
+    void refusesMergesThatDoNotFit() {
+        final MomentsBatch parts = new MomentsBatch(3, 4);
+        assertThatThrownBy(() -> kernels().merge(parts, new int[] {2, 1}, 2, new MomentsBatch(3, 2)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groupEnds[1]");
+        assertThatThrownBy(() -> kernels().merge(parts, new int[] {5}, 1, new MomentsBatch(3, 1)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groupEnds[0]");
+        assertThatThrownBy(() -> kernels().merge(parts, new int[] {4}, 1, new MomentsBatch(2, 1)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimension");
+        parts.counts()[2] = -1;
+        assertThatThrownBy(() -> kernels().merge(parts, new int[] {4}, 1, new MomentsBatch(3, 1)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counts[2]");
+    }
+
+    static void assertRelative(final double actual, final double expected, final double tolerance, final String what) {
+        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected)
+            .isLessThanOrEqualTo(tolerance * Math.abs(expected));
+    }
+
+    /** Within tolerance relative to the largest magnitude of the expected vector (cancelled entries can be near 0). */
+    static void assertClose(final double[] actual, final double[] expected, final double tolerance, final String what) {
+        double scale = 0;
+        for (final double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Math.abs(actual[i] - expected[i])).as(what + " [" + i + "]: " + actual[i] + " vs " + expected[i])
+                .isLessThanOrEqualTo(tolerance * scale);
+        }
+    }
+
     @Provide
     Arbitrary<Double> clips() {
         return Arbitraries.of(0.5, 5.0, 10.0, 1e300, Double.MAX_VALUE);
