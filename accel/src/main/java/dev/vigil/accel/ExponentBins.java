@@ -47,17 +47,29 @@ final class ExponentBins {
      */
     int add(final double[] xs, final int from, final int to, final ExactSum sum) {
         final long[] b = bins;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        while (true) {
+            // The hot loop holds no call: it stops at a term that needs attention, which is then
+            // handled outside it (C2 keeps the loop tight; with the call inside, about 1.5× slower).
+            for (; i < to; i++) {
+                final long bits = Double.doubleToRawLongBits(xs[i]);
+                final int bin = (int) (bits >>> 52);
+                final long now = b[bin] + ((bits & SIGNIFICAND_MASK) | IMPLICIT_BIT); // < 2^62 + 2^53: no overflow
+                b[bin] = now;
+                if (now >= UNTOUCHED) {
+                    break;
+                }
+            }
+            if (i == to) {
+                return -1;
+            }
             final long bits = Double.doubleToRawLongBits(xs[i]);
             final int bin = (int) (bits >>> 52);
-            final long significand = (bits & SIGNIFICAND_MASK) | IMPLICIT_BIT;
-            final long now = b[bin] + significand; // < 2^62 + 2^53: no overflow
-            b[bin] = now;
-            if (now >= UNTOUCHED && !attend(bin, now, significand, sum)) {
+            if (!attend(bin, b[bin], (bits & SIGNIFICAND_MASK) | IMPLICIT_BIT, sum)) {
                 return i;
             }
+            i++;
         }
-        return -1;
     }
 
     /** The rare cases: a bin's first term, a full bin, a subnormal or zero, a non-finite term. */
