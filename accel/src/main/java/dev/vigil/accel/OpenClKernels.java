@@ -528,8 +528,11 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     }
 
     private void run(final cl_kernel kernel, final int items) {
-        // the runtime picks the work-group size (an FPGA board's may be small)
-        CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {items}, null, 0, null, null);
+        // A multiple of 64 work items (the kernels skip those past the end), so that the runtime,
+        // which picks the work-group size (an FPGA board's may be small), can pick a large one:
+        // with a prime count it could only pick 1.
+        final long global = (items + 63L) / 64 * 64;
+        CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, null, 0, null, null);
         CL.clFinish(queue);
     }
 

@@ -69,8 +69,10 @@ final class KernelsBench {
                     sum.reset();
                     kernels.sum(in.increments, 0, n, sum);
                 });
+                final OpenClKernels.Counters afterAccumulate = device == null ? null : device.counters();
                 final double[] scores = new double[n];
                 final double score = best(p.runs(), n, () -> kernels.score(in.baselines, in.observations, in.baselineOf, n, scores));
+                final OpenClKernels.Counters afterScore = device == null ? null : device.counters();
                 final MomentsBatch merged = new MomentsBatch(p.dimension(), in.groups);
                 final double merge = best(p.runs(), n, () -> kernels.merge(in.parts, in.groupEnds, in.groups, merged));
                 row.put("accumulate_per_s", round(accumulate));
@@ -78,9 +80,10 @@ final class KernelsBench {
                 row.put("merge_per_s", round(merge));
                 if (device != null) {
                     final OpenClKernels.Counters after = device.counters();
-                    final long transfer = after.transferNanos() - before.transferNanos();
-                    final long total = after.totalNanos() - before.totalNanos();
-                    row.put("transfer_share", Math.round(1000.0 * transfer / Math.max(1, total)) / 1000.0);
+                    row.put("transfer_share", share(before, after));
+                    row.put("accumulate_transfer_share", share(before, afterAccumulate));
+                    row.put("score_transfer_share", share(afterAccumulate, afterScore));
+                    row.put("merge_transfer_share", share(afterScore, after));
                 } else {
                     row.put("transfer_share", 0.0);
                 }
@@ -145,6 +148,13 @@ final class KernelsBench {
         } else if (current == null || current == Integer.MAX_VALUE) {
             winsFrom.put(kernel, n);
         }
+    }
+
+    /** The share of device-call time spent in transfers between two readings of the counters. */
+    private static double share(final OpenClKernels.Counters from, final OpenClKernels.Counters to) {
+        final long transfer = to.transferNanos() - from.transferNanos();
+        final long total = to.totalNanos() - from.totalNanos();
+        return Math.round(1000.0 * transfer / Math.max(1, total)) / 1000.0;
     }
 
     private static OpenClDevice pick(final List<OpenClDevice> devices, final String selector) {
