@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
         // A restarted node joins through the peers it last knew as well: its old cluster is among them.
         this.core = new NodeCore(config.core().withExtraBootstrap(stores.snapshotPeers()), config.tree(), key, certificate, caKey, env);
-        this.detector = new Detector(config.schema(), config.detection());
+        this.detector = new Detector(config.schema(), config.detection(), accel);
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
         this.commands = new OperatorCommands(caKey, detector, history);
