@@ -67,18 +67,22 @@ final class Restoration {
      */
     int rebuildPending(final int max, final Journal journal) {
         final List<AgentState> replayed = new ArrayList<>(Math.min(MERGE_AGENTS_MAX, Math.min(max, pending.size())));
-        for (int i = 0; i < max && !pending.isEmpty(); i++) {
-            final AgentState a = agents.get(pending.pollFirst());
-            // an agent's refit reads its own window only: the others' replays cannot change it
-            if (a != null && a.pendingRestore && replay(a, journal)) {
-                replayed.add(a);
+        try {
+            for (int i = 0; i < max && !pending.isEmpty(); i++) {
+                final AgentState a = agents.get(pending.pollFirst());
+                // an agent's refit reads its own window only: the others' replays cannot change it
+                if (a != null && a.pendingRestore && replay(a, journal)) {
+                    replayed.add(a);
+                }
+                if (replayed.size() == MERGE_AGENTS_MAX) {
+                    refitAll(replayed);
+                    replayed.clear();
+                }
             }
-            if (replayed.size() == MERGE_AGENTS_MAX) {
-                refitAll(replayed);
-                replayed.clear();
-            }
+        } finally {
+            // a replay that failed (the journal threw) leaves the agents replayed before it refitted, as one by one would
+            refitAll(replayed);
         }
-        refitAll(replayed);
         return pending.size();
     }
 
