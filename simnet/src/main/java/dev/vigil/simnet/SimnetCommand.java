@@ -87,6 +87,11 @@ public final class SimnetCommand implements Callable<Integer> {
         description = "fleet-detect: agents in the synthetic fleet (default: one per node, at most 10,000).")
     int agents;
 
+    @Option(names = "--accel", defaultValue = "java", paramLabel = "auto|java|opencl",
+        description = "fleet-detect: where the committees and the centralised detector add evidence, as the daemon's accel.backend "
+            + "(default: ${DEFAULT-VALUE}). The report is the same on every backend; where it ran goes to stderr.")
+    String accel;
+
     @Option(names = "--json", description = "Print the report as JSON (otherwise a short summary).")
     boolean json;
 
@@ -163,6 +168,13 @@ public final class SimnetCommand implements Callable<Integer> {
             err.println("vigil simnet: --loss and --storage-faults must be in [0, 1), --start-spread-s and --time-limit-s positive");
             return 2;
         }
+        final dev.vigil.accel.Accel.Backend accelBackend;
+        try {
+            accelBackend = dev.vigil.accel.Accel.Backend.parse(accel);
+        } catch (final IllegalArgumentException e) {
+            err.println("vigil simnet: --accel must be auto, java or opencl, got '" + accel + "'");
+            return 2;
+        }
         final HostStats host = new HostStats();
         if (frameDigest) {
             host.recordFrames();
@@ -178,19 +190,31 @@ public final class SimnetCommand implements Callable<Integer> {
             host.injectBug(0, Math.round(Double.parseDouble(injectBug.substring(at + 1)) * 1e6), type);
         }
         final Map<String, Object> report;
+        // only fleet-detect has batches for an accelerator; selected before the run, so the whole run uses one backend
+        final dev.vigil.accel.Accel kernels = scenario == Scenario.fleet_detect ? dev.vigil.accel.Accel.selected(accelBackend, "") : null;
         try {
-            report = runScenario(host);
+            report = runScenario(host, kernels == null ? dev.vigil.accel.JavaKernels.INSTANCE : kernels);
+            if (kernels != null) {
+                accelStatus = kernels.status();
+            }
         } catch (final RuntimeException bug) {
             // a node's bug (SimulatedBug: where and when) or the harness's own: the run is over either way
             err.println("vigil simnet: internal error, " + bug.getMessage());
             bug.printStackTrace(err);
             err.println("vigil simnet: scenario failed on a bug; replay with --seed " + seed);
             return 1;
+        } finally {
+            if (kernels != null) {
+                kernels.close();
+            }
         }
         return finish(report, host);
     }
 
-    private Map<String, Object> runScenario(final HostStats host) {
+    /** Where fleet-detect's batches ran, for the stderr line (it varies by host, so it stays out of the report). */
+    private dev.vigil.accel.Accel.Status accelStatus;
+
+    private Map<String, Object> runScenario(final HostStats host, final dev.vigil.accel.Kernels kernels) {
         return switch (scenario) {
             case join -> JoinScenario.run(new JoinScenario.Params(
                 nodes, seed, loss, Math.round(startSpreadS * 1e6), Math.round(timeLimitS * 1e6), signatures.scheme, outsiders), host);
@@ -202,7 +226,7 @@ public final class SimnetCommand implements Callable<Integer> {
                 seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
             case fleet_detect -> dev.vigil.simnet.verdicts.FleetDetect.run(new dev.vigil.simnet.verdicts.FleetDetect.Params(
                 nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX),
-                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE, hideCompromised));
+                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE, hideCompromised), kernels);
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };
@@ -236,6 +260,15 @@ public final class SimnetCommand implements Callable<Integer> {
                 report.get("frames_total"), report.get("bytes_total"), report.get("max_frame_bytes"),
                 report.get("max_frame_type"), report.get("peers_per_node"));
             out.println("invariants failed: " + report.get("invariants_failed"));
+        }
+        if (scenario == Scenario.fleet_detect && accelStatus != null) {
+            final Map<String, Object> accelReport = new java.util.LinkedHashMap<>();
+            accelReport.put("requested", accelStatus.requested());
+            accelReport.put("backend", accelStatus.backend());
+            accelReport.put("device", accelStatus.device());
+            accelReport.put("reason", accelStatus.reason());
+            accelReport.put("device_batches", accelStatus.batches());
+            hostReport.put("accel", accelReport);
         }
         err.println("{\"host\": " + new ObjectMapper().writeValueAsString(hostReport) + "}");
         final boolean ok = Boolean.TRUE.equals(report.get("converged")) && ((List<?>)report.get("invariants_failed")).isEmpty()

@@ -2,6 +2,7 @@ package dev.vigil.daemon.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.accel.Accel;
 import dev.vigil.daemon.eval.EvalInputException;
 import dev.vigil.daemon.eval.Evaluation;
 import dev.vigil.daemon.eval.LabelledCsv;
@@ -28,6 +29,8 @@ import java.util.concurrent.Callable;
             + "singular, score every row.",
         "stream: take rows in --order (default file order); score each row against the running statistics of the rows "
             + "before it with the ridge always added, then add it; the first max(100, 10*d) rows are not scored.",
+        "--accel: where batch mode scores its rows, as the daemon's accel.backend; the scores are the same on every backend "
+            + "(a device that disagrees with Java in the calibration is not used).",
         "ROC-AUC gives tied scores their average rank (as scikit-learn's roc_auc_score). PR-AUC is average precision "
             + "as scikit-learn's average_precision_score defines it: sum over thresholds of (R_n - R_n-1) * P_n, "
             + "not a trapezoidal area."})
@@ -46,9 +49,21 @@ final class EvalCommand implements Callable<Integer> {
             + "In batch mode it changes only rounding.")
     Path order;
 
+    @Option(names = "--accel", defaultValue = "auto", paramLabel = "auto|java|opencl",
+        description = "Batch mode: auto (an OpenCL GPU or accelerator with fp64 where a calibration of a second or two finds it "
+            + "faster than Java; files under " + AUTO_ROWS_MIN + " rows stay in Java), java, or opencl (every batch on the "
+            + "device) (default: ${DEFAULT-VALUE}). Stream mode scores each row against a model of its own, in Java.")
+    String accel;
+
     @Option(names = "--json", description = "Print one JSON object: rows, features, anomalies, roc_auc, pr_auc, mode, "
-        + "scored_rows, scored_anomalies, warmup_rows, ridged.")
+        + "scored_rows, scored_anomalies, warmup_rows, ridged, accel (requested, backend, device, reason).")
     boolean json;
+
+    /**
+     * Under auto, files with fewer rows are scored in Java without looking for a device: the
+     * calibration starts at batches of 1,000, so auto never sends a smaller one to a device.
+     */
+    static final int AUTO_ROWS_MIN = 1_000;
 
     @Override
     public Integer call() throws JsonProcessingException {
@@ -58,23 +73,60 @@ final class EvalCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw new CliException("--mode: " + e.getMessage());
         }
+        final Accel.Backend backend;
+        try {
+            backend = Accel.Backend.parse(accel);
+        } catch (final IllegalArgumentException e) {
+            throw new CliException("--accel must be auto, java or opencl, got '" + accel + "'");
+        }
         final Evaluation.Result result;
+        final Accel.Status scoredOn;
         try {
             final LabelledCsv data = LabelledCsv.read(csv);
             final String dataName = String.valueOf(csv.getFileName());
             final int[] rowOrder = order == null ? RowOrder.fileOrder(data.rows()) : RowOrder.read(order, data.rows(), dataName);
-            result = Evaluation.run(data, evaluationMode, rowOrder);
+            final String javaWhy = evaluationMode == Evaluation.Mode.STREAM
+                ? "stream mode scores each row against a model of its own, in Java"
+                : backend == Accel.Backend.AUTO && data.rows() < AUTO_ROWS_MIN
+                ? data.rows() + " rows: under auto, fewer than " + AUTO_ROWS_MIN + " are scored in Java" : null;
+            if (javaWhy != null) {
+                result = Evaluation.run(data, evaluationMode, rowOrder);
+                scoredOn = new Accel.Status(backend.label(), "java", "", javaWhy, "", 0, 0, 0);
+            } else {
+                // a one-off: select now (a second or two with OpenCL) rather than score in Java while a background selection runs
+                try (Accel kernels = Accel.selected(backend, "")) {
+                    final long batchesBefore = kernels.status().batches(); // the calibration's
+                    result = Evaluation.run(data, evaluationMode, rowOrder, kernels);
+                    scoredOn = whereScored(kernels.status(), batchesBefore, data.rows());
+                }
+            }
         } catch (final EvalInputException e) {
             throw new CliException(e.getMessage());
         }
         final PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(jsonFields(result)));
+            final Map<String, Object> fields = jsonFields(result);
+            final Map<String, Object> accelFields = new LinkedHashMap<>();
+            accelFields.put("requested", scoredOn.requested());
+            accelFields.put("backend", scoredOn.backend());
+            accelFields.put("device", scoredOn.device());
+            accelFields.put("reason", scoredOn.reason());
+            fields.put("accel", accelFields);
+            out.println(new ObjectMapper().writeValueAsString(fields));
         } else {
-            printText(out, result);
+            printText(out, result, scoredOn);
         }
         out.flush();
         return 0;
+    }
+
+    /** The device's status, or Java's when the device ran none of the scoring (its thresholds kept it in Java). */
+    private static Accel.Status whereScored(final Accel.Status s, final long batchesBefore, final int rows) {
+        if (!s.backend().equals("opencl") || s.batches() > batchesBefore) {
+            return s;
+        }
+        return new Accel.Status(s.requested(), "java", "", "the calibration keeps score batches of " + rows + " rows off "
+            + s.device() + " (" + s.thresholds() + ")", s.thresholds(), s.batches(), s.bytesMoved(), s.transferShare());
     }
 
     private static Map<String, Object> jsonFields(final Evaluation.Result r) {
@@ -92,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
         return fields;
     }
 
-    private void printText(final PrintWriter out, final Evaluation.Result r) {
+    private void printText(final PrintWriter out, final Evaluation.Result r, final Accel.Status scoredOn) {
         out.printf(Locale.ROOT, "%s: %d rows, %d features, %d anomalies (%.2f %%)%n",
             csv, r.rows(), r.features(), r.anomalies(), 100.0 * r.anomalies() / r.rows());
         if (r.mode() == Evaluation.Mode.BATCH) {
@@ -103,6 +155,8 @@ final class EvalCommand implements Callable<Integer> {
                 order == null ? "file order" : "order from " + order, r.warmupRows());
         }
         out.printf(Locale.ROOT, "scored %d rows, %d anomalies%n", r.scoredRows(), r.scoredAnomalies());
+        out.printf(Locale.ROOT, "scored on %s%s: %s%n", scoredOn.backend(),
+            scoredOn.device().isEmpty() ? "" : " (" + scoredOn.device() + ")", scoredOn.reason());
         out.printf(Locale.ROOT, "ROC-AUC %.6f%n", r.rocAuc());
         out.printf(Locale.ROOT, "PR-AUC  %.6f (average precision)%n", r.averagePrecision());
     }

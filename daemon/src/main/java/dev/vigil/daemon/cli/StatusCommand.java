@@ -103,6 +103,7 @@ final class StatusCommand implements Callable<Integer> {
             s.path("uptime_s").asDouble(), s.path("accepted").asBoolean() ? "accepted" : "not yet accepted");
         System.out.printf("peer address %s (listening on %s), API %s, transport %s%n", s.path("advertised_address").asText(),
             s.path("listen").path("peer").asText(), s.path("listen").path("api").asText(), s.path("transport").path("io").asText());
+        printAccel(s.path("accel"));
         System.out.printf("%n%-18s %-24s %-8s %10s %12s%n", "PEER", "ADDRESS", "STATE", "RTT ms", "HEARD ms ago");
         for (final JsonNode p : s.path("peers")) {
             System.out.printf("%-18s %-24s %-8s %10s %12.0f%n", p.path("node_id").asText(), p.path("address").asText(),
@@ -139,6 +140,21 @@ final class StatusCommand implements Callable<Integer> {
                 r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("frames").asLong());
         }
         printVerdicts(s.path("verdicts"));
+    }
+
+    /** Where the node's numeric batches run and why; the device's work once it has one. Absent from an older daemon's status. */
+    static void printAccel(final JsonNode a) {
+        if (a.isMissingNode()) {
+            return;
+        }
+        final String device = a.path("device").asText();
+        System.out.printf("accel: %s%s (accel.backend %s): %s%n", a.path("backend").asText(), device.isEmpty() ? "" : " on " + device,
+            a.path("requested").asText(), a.path("reason").asText());
+        if (!a.path("thresholds").asText().isEmpty() || a.path("batches").asLong() > 0) {
+            System.out.printf("accel device: %s; %d batches, %d bytes moved, %.1f %% of device time moving data%n",
+                a.path("thresholds").asText().isEmpty() ? "no kernel on the device now" : a.path("thresholds").asText(),
+                a.path("batches").asLong(), a.path("bytes_moved").asLong(), 100 * a.path("transfer_share").asDouble());
+        }
     }
 
     /** Fleet verdicts: the directory held, the committees this node sits on, its evidence as an observer, verdicts held. */

@@ -20,7 +20,11 @@ record ConfigFile(
     Detection detection,
     Tree tree,
     Storage storage,
-    Verdicts verdicts) {
+    Verdicts verdicts,
+    Accel accel) {
+
+    record Accel(String backend, String device) {
+    }
 
     record Verdicts(Boolean enabled, Long shards, Long f, Double sendLevel, Long certificatesMax, String webhook, List<String> command,
                     Long commandTimeoutMs, Long responseQueueMax, Long directoryIntervalMs, Double llrTemper) {

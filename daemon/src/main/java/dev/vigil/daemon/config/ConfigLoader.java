@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.accel.Accel;
 import dev.vigil.daemon.consensus.ConsensusLogConfig;
 import dev.vigil.daemon.core.CoreConfig;
 import dev.vigil.daemon.detect.DetectionConfig;
@@ -137,7 +138,30 @@ public final class ConfigLoader {
         return new NodeConfig(file, dataDir, peerListen, apiListen, otlpListen, keyFile, certificateFile, caFile, core,
             queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection),
             consensusLog(file, raw.storage()), verdicts(file, raw.verdicts()),
-            raw.tree() == null || raw.tree().contributeStatistics() == null || raw.tree().contributeStatistics());
+            raw.tree() == null || raw.tree().contributeStatistics() == null || raw.tree().contributeStatistics(),
+            accel(file, raw.accel()));
+    }
+
+    private static AccelSettings accel(final Path file, final ConfigFile.Accel raw) {
+        if (raw == null) {
+            return AccelSettings.defaults();
+        }
+        final Accel.Backend backend;
+        if (raw.backend() == null) {
+            backend = AccelSettings.defaults().backend();
+        } else {
+            try {
+                backend = Accel.Backend.parse(raw.backend().trim().toLowerCase(java.util.Locale.ROOT));
+            } catch (final IllegalArgumentException e) {
+                throw new ConfigException(file, "accel.backend", "expected auto, java or opencl, got '" + raw.backend() + "'");
+            }
+        }
+        final String device = raw.device() == null ? "" : raw.device().trim();
+        if (device.length() > AccelSettings.DEVICE_CHARS_MAX || device.chars().anyMatch(Character::isISOControl)) {
+            throw new ConfigException(file, "accel.device", "expected an OpenCL device index or a part of its name (at most "
+                + AccelSettings.DEVICE_CHARS_MAX + " printable characters), got '" + raw.device() + "'");
+        }
+        return new AccelSettings(backend, device);
     }
 
     private static VerdictSettings verdicts(final Path file, final ConfigFile.Verdicts given) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * taken from the config file's directory). {@code otlpListen} is null when OTLP ingest is off.
  * {@code contributeStatistics} false ({@code tree.contribute_statistics}) keeps this node's agent
  * statistics out of the tree's cluster and fleet baselines (a gateway host, whose partial views of
- * other hosts' agents are not the fleet's behaviour).
+ * other hosts' agents are not the fleet's behaviour). {@code accel} is where the node's numeric
+ * batches run (the {@code accel} section).
  */
 public record NodeConfig(
     Path file,
@@ -33,7 +34,8 @@ public record NodeConfig(
     dev.vigil.daemon.history.HistoryConfig history,
     dev.vigil.daemon.consensus.ConsensusLogConfig consensusLog,
     VerdictSettings verdicts,
-    boolean contributeStatistics) {
+    boolean contributeStatistics,
+    AccelSettings accel) {
 
     /** Where the stores live: {@code data_dir/stores}. */
     public java.nio.file.Path storesDir() {

@@ -1,5 +1,6 @@
 package dev.vigil.daemon.detect;
 
+import dev.vigil.accel.MomentsBatch;
 import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
@@ -75,6 +76,20 @@ final class AgentState {
     void refit() {
         refitBucket = window.newest();
         window.mergeOlderThan(config.lagBuckets(), reference);
+        fitReference();
+    }
+
+    /**
+     * {@link #refit} with the window's merge made elsewhere, by a batch merge of several agents'
+     * windows (see {@link Restoration}): entry {@code entry} of {@code merged}.
+     */
+    void refitFrom(final MomentsBatch merged, final int entry) {
+        refitBucket = window.newest();
+        reference.copyFrom(merged, entry);
+        fitReference();
+    }
+
+    private void fitReference() {
         referenceCount = reference.count();
         if (referenceCount < 2) {
             model = null;

@@ -3,6 +3,7 @@ package dev.vigil.daemon.detect;
 import dev.vigil.daemon.stats.Moments;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Sufficient statistics over a sliding window of time buckets, in two tiers: the newest
@@ -138,27 +139,36 @@ final class BucketWindow {
      * {@code lag} must be smaller than the fine tier.
      */
     Moments mergeOlderThan(final int lag, final Moments into) {
+        into.clear();
+        forEachOlderThan(lag, into::merge);
+        return into;
+    }
+
+    /**
+     * The buckets {@link #mergeOlderThan} merges, in the order it merges them (time order, coarse
+     * then fine): what a batch merge of several windows takes as one group. The statistics are the
+     * window's own: read them, do not keep or change them.
+     */
+    void forEachOlderThan(final int lag, final Consumer<Moments> part) {
         if (lag >= fine.length) {
             throw new IllegalArgumentException("lag " + lag + " must be below the fine tier (" + fine.length + " buckets)");
         }
-        into.clear();
         if (newest == Long.MIN_VALUE) {
-            return into;
+            return;
         }
         final long firstCoarse = Math.floorDiv(newest - buckets + 1, rollup);
         final long lastCoarse = Math.floorDiv(newest - fine.length, rollup);
         for (long c = firstCoarse; c <= lastCoarse; c++) {
             final int slot = (int)Math.floorMod(c, (long)coarse.length);
             if (coarseIndex[slot] == c) {
-                into.merge(coarse[slot]);
+                part.accept(coarse[slot]);
             }
         }
         for (long b = newest - fine.length + 1; b <= newest - lag; b++) {
             final int slot = (int)Math.floorMod(b, (long)fine.length);
             if (fineIndex[slot] == b) {
-                into.merge(fine[slot]);
+                part.accept(fine[slot]);
             }
         }
-        return into;
     }
 }

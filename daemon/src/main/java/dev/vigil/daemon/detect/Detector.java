@@ -1,5 +1,7 @@
 package dev.vigil.daemon.detect;
 
+import dev.vigil.accel.JavaKernels;
+import dev.vigil.accel.Kernels;
 import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
@@ -69,7 +71,13 @@ public final class Detector {
     private String lastStoreRefusal;
     private Journal journal = Journal.NONE;
 
+    /** A detector whose batch work (the rebuild of baselines after a restart) runs in Java. */
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
+        this(schema, config, JavaKernels.INSTANCE);
+    }
+
+    /** @param kernels where the rebuild of baselines after a restart merges windows (see {@link #restorePending}) */
+    public Detector(final FeatureSchema schema, final DetectionConfig config, final Kernels kernels) {
         this.schema = schema;
         this.config = config;
         this.d = schema.size();
@@ -78,7 +86,7 @@ public final class Detector {
         this.llrOffset = -d * Math.log(config.inflation());
         this.llrSlope = 0.5 * (1 - 1 / (config.inflation() * config.inflation()));
         this.baselines = new Baselines(config, d);
-        this.restoration = new Restoration(schema, config, agents, baselines);
+        this.restoration = new Restoration(schema, config, agents, baselines, kernels);
     }
 
     public FeatureSchema schema() {

@@ -1,5 +1,8 @@
 package dev.vigil.daemon.eval;
 
+import dev.vigil.accel.Baselines;
+import dev.vigil.accel.JavaKernels;
+import dev.vigil.accel.Kernels;
 import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
@@ -12,7 +15,9 @@ import java.util.Locale;
  *
  * <ul>
  * <li>{@link Mode#BATCH}: one Gaussian fitted to every row (covariance divided by n, ridge only
- *     when the covariance is singular), then every row scored against it.</li>
+ *     when the covariance is singular), then every row scored against it, in batches of up to
+ *     {@link #SCORE_BATCH_BYTES_MAX} of rows through {@link Kernels#score} (on Java, the bits of
+ *     {@link Gaussian#mahalanobis2}).</li>
  * <li>{@link Mode#STREAM}: rows in the given order, each scored against the statistics of the
  *     rows before it with the ridge always added, as a young baseline in the daemon is, then
  *     added to them. The first {@link #warmupRows} rows are added without being scored.</li>
@@ -22,6 +27,11 @@ public final class Evaluation {
     /** Rows that stream mode adds before it scores: enough for a covariance estimate to mean something. */
     public static final int WARMUP_ROWS_MIN = 100;
     public static final int WARMUP_ROWS_PER_FEATURE = 10;
+    /**
+     * Bytes of rows one scoring call takes: bounds the flat copy of the rows a call needs (a file
+     * of {@link LabelledCsv#ROWS_MAX} rows of 64 features is 512 MiB of doubles, eight calls).
+     */
+    public static final int SCORE_BATCH_BYTES_MAX = 64 << 20;
 
     public enum Mode {
         BATCH, STREAM;
@@ -59,7 +69,12 @@ public final class Evaluation {
     }
 
     public static Result run(final LabelledCsv data, final Mode mode, final int[] order) {
-        return mode == Mode.BATCH ? batch(data, order) : stream(data, order);
+        return run(data, mode, order, JavaKernels.INSTANCE);
+    }
+
+    /** @param kernels where batch mode scores its rows; stream mode scores each row against its own model, in Java */
+    public static Result run(final LabelledCsv data, final Mode mode, final int[] order, final Kernels kernels) {
+        return mode == Mode.BATCH ? batch(data, order, kernels) : stream(data, order);
     }
 
     /** {@link RowOrder} hands out only permutations; a caller building its own must do the same. */
@@ -80,6 +95,11 @@ public final class Evaluation {
      * Fits on all rows (added in {@code order}, which changes only rounding) and scores them all.
      */
     public static Result batch(final LabelledCsv data, final int[] order) {
+        return batch(data, order, JavaKernels.INSTANCE);
+    }
+
+    /** As {@link #batch(LabelledCsv, int[])}, scoring the rows with {@code kernels}. */
+    public static Result batch(final LabelledCsv data, final int[] order, final Kernels kernels) {
         requirePermutation(order, data.rows());
         final int d = data.features();
         final Moments moments = new Moments(d);
@@ -91,13 +111,33 @@ public final class Evaluation {
             throw new EvalInputException(data.source() + ": cannot fit a Gaussian: "
                 + (data.rows() < 2 ? "fewer than two rows" : "the covariance is zero (every feature constant) or not finite"));
         }
-        final double[] scores = new double[data.rows()];
+        final double[] scores = score(model, data, kernels, SCORE_BATCH_BYTES_MAX);
         final boolean[] anomaly = new boolean[data.rows()];
         for (int i = 0; i < data.rows(); i++) {
-            scores[i] = model.mahalanobis2(data.row(i));
             anomaly[i] = data.anomaly(i);
         }
         return result(data, Mode.BATCH, 0, scores, anomaly, model.ridged());
+    }
+
+    /** Every row's squared Mahalanobis distance from {@code model}, in file order, up to {@code bytesPerCall} of rows a call. */
+    static double[] score(final Gaussian model, final LabelledCsv data, final Kernels kernels, final int bytesPerCall) {
+        final int d = data.features();
+        final int rows = data.rows();
+        final int rowsPerCall = Math.min(rows, Math.max(1, bytesPerCall / (Double.BYTES * d)));
+        final Baselines baseline = model.toBaselines();
+        final double[] flat = new double[rowsPerCall * d];
+        final int[] baselineOf = new int[rowsPerCall]; // every row against baseline 0
+        final double[] out = new double[rowsPerCall];
+        final double[] scores = new double[rows];
+        for (int from = 0; from < rows; from += rowsPerCall) {
+            final int n = Math.min(rowsPerCall, rows - from);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(data.row(from + i), 0, flat, i * d, d);
+            }
+            kernels.score(baseline, flat, baselineOf, n, out);
+            System.arraycopy(out, 0, scores, from, n);
+        }
+        return scores;
     }
 
     /** Scores each row in {@code order} against the rows before it, after the first {@link #warmupRows}. */

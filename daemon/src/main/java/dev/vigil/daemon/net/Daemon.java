@@ -1,5 +1,6 @@
 package dev.vigil.daemon.net;
 
+import dev.vigil.accel.Accel;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.CertificateStatus;
 import dev.vigil.crypto.KeyFiles;
@@ -79,6 +80,8 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private final StorageMaintenance maintenance;
     private final VerdictHost verdicts;
     private final VerdictResponses responses;
+    // the process's kernels for this accel setting, shared with other daemons in the JVM
+    private final Accel accel;
     private boolean closed;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
@@ -88,6 +91,8 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.stores = stores;
         this.history = stores.history();
         this.replication = stores.replication();
+        // selects its backend on a thread of its own: until then (and whenever OpenCL cannot serve) Java
+        this.accel = Accel.shared(config.accel().backend(), config.accel().device());
         this.io = IoKind.best();
         this.listeners = new Listeners(config, io);
         this.coreGroup = io.group(1, "vigil-core");
@@ -99,7 +104,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
         // A restarted node joins through the peers it last knew as well: its old cluster is among them.
         this.core = new NodeCore(config.core().withExtraBootstrap(stores.snapshotPeers()), config.tree(), key, certificate, caKey, env);
-        this.detector = new Detector(config.schema(), config.detection());
+        this.detector = new Detector(config.schema(), config.detection(), accel);
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
         this.commands = new OperatorCommands(caKey, detector, history);
@@ -110,7 +115,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
             vs.responseQueueMax()), stores.verdictMarks());
         this.verdicts = new VerdictHost(vs.fleet(), core, env, key, certificate, caKey, detector, stores.verdicts(), vs.certificatesMax(),
             stores::consensusLog, (shard, epoch) -> stores.consensusLogs().drop(shard, epoch), () -> stores.consensusLogs().logs(),
-            responses);
+            responses, accel);
         responses.resume(verdicts.book());
     }
 
@@ -218,9 +223,11 @@ public final class Daemon implements AutoCloseable, NodeApi {
 
     @Override
     public CompletableFuture<StatusJson.View> statusView() {
+        // read here, on the API's thread: the device's counters wait for a batch another daemon of this JVM may be running
+        final Accel.Status accelStatus = accel.status();
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
-            history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses)));
+            history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses), accelStatus));
     }
 
     @Override

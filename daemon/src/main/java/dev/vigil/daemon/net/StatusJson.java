@@ -22,13 +22,29 @@ import java.util.Map;
  */
 record StatusJson(String nodeId, String version, String advertisedAddress, Listen listen, double uptimeS, boolean accepted,
                   ApiJson.Coordinate coordinate, List<String> bootstrap, List<Peer> peers, Frames frames, List<Refusal> refusals,
-                  Transport transport, Detection detection, Storage storage, Map<String, Object> otlp, Verdicts verdicts) {
+                  Transport transport, Detection detection, Storage storage, Map<String, Object> otlp, Verdicts verdicts,
+                  Accel accel) {
 
     /** What one status answer is made of, gathered on the core's thread. */
     record View(NodeStatus node, Detector.Counters detection, OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io,
                 double uptimeS, NodeConfig config, SocketAddress peerListen, SocketAddress apiListen,
                 AgentHistory.Counters storage, boolean storesRecovered,
-                dev.vigil.daemon.history.Replication.Counters replication, Verdicts verdicts) {
+                dev.vigil.daemon.history.Replication.Counters replication, Verdicts verdicts,
+                dev.vigil.accel.Accel.Status accel) {
+    }
+
+    /**
+     * Where numeric batches run: the backend asked for ({@code accel.backend}), the one running
+     * ({@code java} or {@code opencl}), its device, why, from which batch sizes each kernel goes to
+     * the device, and the device's work so far (batches, bytes both ways, share of device-call time
+     * spent moving data). Shared by every daemon of one JVM with the same setting.
+     */
+    record Accel(String requested, String backend, String device, String reason, String thresholds, long batches,
+                 long bytesMoved, double transferShare) {
+        static Accel of(final dev.vigil.accel.Accel.Status s) {
+            return new Accel(s.requested(), s.backend(), s.device(), s.reason(), s.thresholds(), s.batches(), s.bytesMoved(),
+                ApiJson.round3(s.transferShare()));
+        }
     }
 
     /**
@@ -108,7 +124,8 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
             ApiJson.round3(v.uptimeS()), s.accepted(), ApiJson.Coordinate.of(s.coordinate()),
             v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected(),
                 s.internalErrors(), s.frames().consensus()),
-            refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap(), v.verdicts());
+            refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap(), v.verdicts(),
+            Accel.of(v.accel()));
     }
 
     private static Transport transport(final View v) {

@@ -1,5 +1,6 @@
 package dev.vigil.daemon.net;
 
+import dev.vigil.accel.Kernels;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
@@ -42,6 +43,7 @@ final class VerdictHost {
     private final java.util.function.BiConsumer<Integer, Long> dropLog;
     private final java.util.function.Supplier<java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id>> logsHeld;
     private final Responses responses;
+    private final Kernels kernels;
     private ScheduledFuture<?> tick;
     private long oversizedSends;
 
@@ -49,7 +51,8 @@ final class VerdictHost {
                 final PublicKey ca, final Detector detector, final KeyValueStore verdictStore, final int certificatesMax,
                 final BiFunction<Integer, Long, ConsensusLog> logs, final java.util.function.BiConsumer<Integer, Long> dropLog,
                 final java.util.function.Supplier<java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id>> logsHeld,
-                final Responses responses) {
+                final Responses responses, final Kernels kernels) {
+        this.kernels = kernels;
         this.logsHeld = logsHeld;
         this.dropLog = dropLog;
         this.config = config;
@@ -98,6 +101,11 @@ final class VerdictHost {
         @Override
         public NodeLog log() {
             return env.log();
+        }
+
+        @Override
+        public Kernels kernels() {
+            return kernels;
         }
 
         @Override

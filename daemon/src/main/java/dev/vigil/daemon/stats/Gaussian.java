@@ -1,5 +1,9 @@
 package dev.vigil.daemon.stats;
 
+import dev.vigil.accel.Baselines;
+
+import java.util.List;
+
 /**
  * A multivariate Gaussian fitted to {@link Moments}: mean, covariance (divided by n) and its
  * lower Cholesky factor L (LLᵀ = Σ), so that the squared Mahalanobis distance
@@ -108,6 +112,39 @@ public final class Gaussian {
             sum += y * y;
         }
         return sum;
+    }
+
+    /**
+     * This model as a batch of one for {@link dev.vigil.accel.Kernels#score}: its mean and its
+     * lower factor, copied, in the layout {@link #mahalanobis2} reads them, so that Java's batch
+     * score of x is the same bits as {@code mahalanobis2(x)}.
+     */
+    public Baselines toBaselines() {
+        return toBaselines(List.of(this));
+    }
+
+    /**
+     * Several models of one dimension as baselines 0, 1, … in list order (copied).
+     *
+     * @throws IllegalArgumentException if the list is empty or the dimensions differ
+     */
+    public static Baselines toBaselines(final List<Gaussian> models) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models");
+        }
+        final int d = models.get(0).dimension;
+        final int t = d * (d + 1) / 2;
+        final double[] means = new double[models.size() * d];
+        final double[] lowers = new double[models.size() * t];
+        for (int b = 0; b < models.size(); b++) {
+            final Gaussian g = models.get(b);
+            if (g.dimension != d) {
+                throw new IllegalArgumentException("model " + b + " has dimension " + g.dimension + ", model 0 has " + d);
+            }
+            System.arraycopy(g.mean, 0, means, b * d, d);
+            System.arraycopy(g.lower, 0, lowers, b * t, t);
+        }
+        return new Baselines(d, models.size(), means, lowers);
     }
 
     public int dimension() {

@@ -1,5 +1,7 @@
 package dev.vigil.daemon.stats;
 
+import dev.vigil.accel.MomentsBatch;
+
 import java.util.Arrays;
 
 /**
@@ -117,6 +119,47 @@ public final class Moments {
         System.arraycopy(other.shift, 0, shift, 0, dimension);
         System.arraycopy(other.mean, 0, mean, 0, dimension);
         System.arraycopy(other.comoment, 0, comoment, 0, comoment.length);
+    }
+
+    /**
+     * Writes these statistics into entry {@code entry} of {@code batch}, field for field (the batch
+     * keeps the same count, shift, mean relative to the shift and packed upper co-moments), so that
+     * {@link dev.vigil.accel.Kernels#merge} sees the same bits {@link #merge} would.
+     *
+     * @throws IllegalArgumentException if the batch has another dimension
+     * @throws IndexOutOfBoundsException if the batch has no such entry
+     */
+    public void copyTo(final MomentsBatch batch, final int entry) {
+        checkEntry(batch, entry);
+        batch.counts()[entry] = count;
+        System.arraycopy(shift, 0, batch.shifts(), batch.vectorOffset(entry), dimension);
+        System.arraycopy(mean, 0, batch.means(), batch.vectorOffset(entry), dimension);
+        System.arraycopy(comoment, 0, batch.comoments(), batch.comomentOffset(entry), comoment.length);
+    }
+
+    /**
+     * Becomes entry {@code entry} of {@code batch}, field for field: the inverse of {@link #copyTo}.
+     *
+     * @throws IllegalArgumentException if the batch has another dimension or the entry's count is negative
+     * @throws IndexOutOfBoundsException if the batch has no such entry
+     */
+    public void copyFrom(final MomentsBatch batch, final int entry) {
+        checkEntry(batch, entry);
+        final long n = batch.counts()[entry];
+        if (n < 0) {
+            throw new IllegalArgumentException("entry " + entry + " has a negative count " + n);
+        }
+        count = n;
+        System.arraycopy(batch.shifts(), batch.vectorOffset(entry), shift, 0, dimension);
+        System.arraycopy(batch.means(), batch.vectorOffset(entry), mean, 0, dimension);
+        System.arraycopy(batch.comoments(), batch.comomentOffset(entry), comoment, 0, comoment.length);
+    }
+
+    private void checkEntry(final MomentsBatch batch, final int entry) {
+        if (batch.dimension() != dimension) {
+            throw new IllegalArgumentException("batch of dimension " + batch.dimension() + ", statistics of " + dimension);
+        }
+        java.util.Objects.checkIndex(entry, batch.size());
     }
 
     public void clear() {

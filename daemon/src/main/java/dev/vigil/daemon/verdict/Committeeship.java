@@ -1,6 +1,5 @@
 package dev.vigil.daemon.verdict;
 
-import dev.vigil.accel.JavaKernels;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.CertificateStatus;
 import dev.vigil.crypto.NodeIds;
@@ -176,7 +175,7 @@ public final class Committeeship implements Seat.Host {
                     + e.getMessage());
                 continue;
             }
-            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), JavaKernels.INSTANCE, ca), log,
+            final Seat seat = new Seat(host.selfId(), committee, new EvidenceState(config.evidence(), env.kernels(), ca), log,
                 this);
             byEpoch.put(next.epoch(), seat);
             final List<dev.vigil.daemon.consensus.LogRecord> persisted = seat.log.records();

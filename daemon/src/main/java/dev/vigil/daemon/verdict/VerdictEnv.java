@@ -1,5 +1,7 @@
 package dev.vigil.daemon.verdict;
 
+import dev.vigil.accel.JavaKernels;
+import dev.vigil.accel.Kernels;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.daemon.consensus.ConsensusLog;
 import dev.vigil.daemon.core.NodeLog;
@@ -29,6 +31,15 @@ public interface VerdictEnv {
      */
     default java.util.List<dev.vigil.daemon.consensus.StoredLogs.Id> consensusLogsHeld() {
         return java.util.List.of();
+    }
+
+    /**
+     * The numeric kernels the committees' evidence states add and combine with (the daemon's
+     * {@code Accel}); Java unless the host says otherwise. Every backend gives the same bits here:
+     * exact sums are exact, and the combination runs in Java on every backend.
+     */
+    default Kernels kernels() {
+        return JavaKernels.INSTANCE;
     }
 
     /** A verdict certificate this node holds now for the first time (verified): store it, act on it. */

@@ -169,7 +169,7 @@ class ConfigLoaderTest {
             .hasMessageStartingWith(file.toString())
             .hasMessageContaining("field 'peerz'")
             .hasMessageContaining("unknown field")
-            .hasMessageContaining("expected one of: advertise, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
+            .hasMessageContaining("expected one of: accel, advertise, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
                 + "identity, listen, liveness, peers, storage, transport");
     }
 
@@ -400,6 +400,7 @@ class ConfigLoaderTest {
         assertThat(c.detection()).isEqualTo(dev.vigil.daemon.detect.DetectionConfig.defaults());
         assertThat(c.core().bootstrap()).hasSize(2);
         assertThat(c.tree()).isEqualTo(dev.vigil.daemon.tree.TreeConfig.defaults(10));
+        assertThat(c.accel()).isEqualTo(AccelSettings.defaults());
     }
 
     @Test
@@ -536,6 +537,52 @@ class ConfigLoaderTest {
         final Path file = write("node.yaml", MINIMAL + "storage:\n  consensus_log_kib_per_replica: 16\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
             .hasMessageContaining("storage.consensus_log_kib_per_replica");
+    }
+
+    // ---- accel ----
+
+    @Test
+    void accelDefaultsToAutoOnTheFirstSuitableDevice() throws IOException {
+        final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL));
+        assertThat(c.accel().backend()).isEqualTo(dev.vigil.accel.Accel.Backend.AUTO);
+        assertThat(c.accel().device()).isEmpty();
+        assertThat(ConfigLoader.load(write("empty.yaml", MINIMAL + "accel:\n")).accel()).isEqualTo(AccelSettings.defaults());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"java, JAVA", "opencl, OPENCL", "auto, AUTO", "OpenCL, OPENCL"})
+    void accelBackendAndDeviceLoad(final String given, final dev.vigil.accel.Accel.Backend expected) throws IOException {
+        final NodeConfig c = ConfigLoader.load(write("node.yaml", MINIMAL + "accel:\n  backend: " + given + "\n  device: \" H200 \"\n"));
+        assertThat(c.accel()).isEqualTo(new AccelSettings(expected, "H200"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpu", "cuda", "\"\"", "javaa"})
+    void anUnknownAccelBackendIsRefusedNamingTheFieldAndTheChoices(final String given) throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "accel:\n  backend: " + given + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field 'accel.backend'")
+            .hasMessageContaining("expected auto, java or opencl, got '" + given.replace("\"", "") + "'");
+    }
+
+    @Test
+    void anAccelDeviceThatCannotBeANameIsRefusedByName() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "accel:\n  device: " + "x".repeat(AccelSettings.DEVICE_CHARS_MAX + 1) + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'accel.device'");
+    }
+
+    @Test
+    void anUnknownAccelFieldListsTheAccelFields() throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "accel:\n  backends: java\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'accel.backends'")
+            .hasMessageContaining("expected one of: backend, device");
     }
 
     private Path write(final String name, final String text) throws IOException {

@@ -59,6 +59,7 @@ class EvalCommandTest {
             .contains("mode batch")
             .contains("no ridge")
             .contains("ROC-AUC 0.934186")
+            .containsPattern("scored on (java|opencl).*: .+")
             .contains("PR-AUC")
             .contains("average precision");
     }
@@ -100,6 +101,52 @@ class EvalCommandTest {
     void anUnknownModeIsExitCodeTwo() {
         assertThat(run("eval", "--csv", "x.csv", "--mode", "online")).isEqualTo(2);
         assertThat(err.toString()).contains("mode must be batch or stream");
+    }
+
+    @Test
+    void anUnknownAccelBackendIsExitCodeTwoAndNamesTheChoices() {
+        assertThat(run("eval", "--csv", "x.csv", "--accel", "gpu")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vigil eval: --accel must be auto, java or opencl, got 'gpu'" + System.lineSeparator());
+    }
+
+    @Test
+    void theAccelBackendChangesWhereRowsAreScoredNotTheMetrics() throws IOException {
+        final Path thyroid = ReferenceDataTest.dataFile("thyroid.csv");
+
+        assertThat(run("eval", "--csv", thyroid.toString(), "--json", "--accel", "java")).as(err.toString()).isZero();
+        final JsonNode java = new ObjectMapper().readTree(out.toString());
+        out.getBuffer().setLength(0);
+        assertThat(run("eval", "--csv", thyroid.toString(), "--json")).as(err.toString()).isZero();
+        final JsonNode auto = new ObjectMapper().readTree(out.toString());
+
+        assertThat(java.path("accel").path("requested").asText()).isEqualTo("java");
+        assertThat(java.path("accel").path("backend").asText()).isEqualTo("java");
+        assertThat(java.path("accel").path("reason").asText()).isEqualTo("accel.backend is java");
+        assertThat(auto.path("accel").path("requested").asText()).isEqualTo("auto");
+        assertThat(auto.path("accel").path("backend").asText()).isIn("java", "opencl");
+        assertThat(auto.path("accel").path("reason").asText()).isNotBlank();
+        // a device is used only if its calibration scores agreed with Java's bits
+        assertThat(auto.path("roc_auc").asDouble()).isEqualTo(java.path("roc_auc").asDouble());
+        assertThat(auto.path("pr_auc").asDouble()).isEqualTo(java.path("pr_auc").asDouble());
+        assertThat(java.path("roc_auc").asDouble()).isCloseTo(0.934186, within(1e-6));
+    }
+
+    @Test
+    void streamModeAndSmallFilesAreScoredInJavaAndSaySo() throws IOException {
+        final Path cardio = ReferenceDataTest.dataFile("cardio.csv");
+        assertThat(run("eval", "--csv", cardio.toString(), "--mode", "stream", "--json", "--accel", "opencl")).as(err.toString()).isZero();
+        final JsonNode stream = new ObjectMapper().readTree(out.toString());
+        assertThat(stream.path("accel").path("requested").asText()).isEqualTo("opencl");
+        assertThat(stream.path("accel").path("backend").asText()).isEqualTo("java");
+        assertThat(stream.path("accel").path("reason").asText()).contains("stream mode");
+
+        final Path csv = dir.resolve("small.csv");
+        Files.writeString(csv, "f0,f1,label\n1,2,0\n2,1,0\n3,5,0\n4,4,0\n9,-9,1\n");
+        out.getBuffer().setLength(0);
+        assertThat(run("eval", "--csv", csv.toString(), "--json")).as(err.toString()).isZero();
+        final JsonNode small = new ObjectMapper().readTree(out.toString());
+        assertThat(small.path("accel").path("backend").asText()).isEqualTo("java");
+        assertThat(small.path("accel").path("reason").asText()).contains("5 rows").contains("fewer than 1000");
     }
 
     @Test

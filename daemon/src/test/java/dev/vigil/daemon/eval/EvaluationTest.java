@@ -52,6 +52,26 @@ class EvaluationTest {
     }
 
     @Test
+    void batchScoresAreTheBitsOfMahalanobis2InOneKernelCallOrInMany() {
+        final LabelledCsv data = generated(300, 3, 6);
+        final dev.vigil.daemon.stats.Moments moments = new dev.vigil.daemon.stats.Moments(3);
+        for (int i = 0; i < data.rows(); i++) {
+            moments.add(data.row(i));
+        }
+        final dev.vigil.daemon.stats.Gaussian model = dev.vigil.daemon.stats.Gaussian.fit(moments,
+            dev.vigil.daemon.stats.Gaussian.Ridge.WHEN_SINGULAR);
+        // one call; seven rows a call (the last call takes six); one row a call
+        for (final int bytesPerCall : new int[] {Evaluation.SCORE_BATCH_BYTES_MAX, 7 * 3 * Double.BYTES, 1}) {
+            final double[] scores = Evaluation.score(model, data, dev.vigil.accel.JavaKernels.INSTANCE, bytesPerCall);
+            assertThat(scores).hasSize(data.rows());
+            for (int i = 0; i < data.rows(); i++) {
+                assertThat(Double.doubleToRawLongBits(scores[i])).as("%d bytes a call, row %d", bytesPerCall, i)
+                    .isEqualTo(Double.doubleToRawLongBits(model.mahalanobis2(data.row(i))));
+            }
+        }
+    }
+
+    @Test
     void anomaliesFarFromTheBulkRankFirst() {
         final LabelledCsv data = generated(400, 2, 5);
 

@@ -134,6 +134,91 @@ class AgentHistoryTest {
     }
 
     @Test
+    void baselinesRebuiltInBatchMergesAfterARestartAreTheBitsOfAgentsRebuiltOneByOne() {
+        final HistoryConfig c = HistoryConfig.defaults().withExpectedAgents(16);
+        final FeatureSchema schema = FeatureSchema.agentDefault();
+        final int d = schema.size();
+        final HistoryStores stores = HistoryStores.inMemory(c, d);
+        final DetectionConfig dc = DetectionConfig.defaults();
+        final Detector before = new Detector(schema, dc);
+        before.setJournal(new HistoryJournal(stores.history(c, d)));
+        final SplittableRandom r = new SplittableRandom(11);
+        final int agents = 5;
+        long t = T0;
+        for (int i = 0; i < 2 * 4320; i++, t += 20 * S) {
+            for (int a = 0; a < agents; a++) {
+                final double[] x = new double[d];
+                for (int k = 0; k < d; k++) {
+                    x[k] = (a + 1) * 3 + r.nextGaussian() * (k + 1);
+                }
+                before.observe("agent-" + a, "worker", t + a * S, x);
+            }
+        }
+        final java.util.List<String> ids = java.util.stream.IntStream.range(0, agents).mapToObj(a -> "agent-" + a).toList();
+        final int[] merges = new int[2]; // calls, groups
+        final dev.vigil.accel.Kernels counting = new dev.vigil.accel.Kernels() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void sum(final double[] xs, final int off, final int len, final dev.vigil.accel.ExactSum into) {
+                dev.vigil.accel.JavaKernels.INSTANCE.sum(xs, off, len, into);
+            }
+
+            @Override
+            public void sum(final double[] xs, final int[] ends, final dev.vigil.accel.ExactSum[] into) {
+                dev.vigil.accel.JavaKernels.INSTANCE.sum(xs, ends, into);
+            }
+
+            @Override
+            public void score(final dev.vigil.accel.Baselines b, final double[] xs, final int[] of, final int n, final double[] out) {
+                dev.vigil.accel.JavaKernels.INSTANCE.score(b, xs, of, n, out);
+            }
+
+            @Override
+            public void merge(final dev.vigil.accel.MomentsBatch parts, final int[] ends, final int groups,
+                              final dev.vigil.accel.MomentsBatch out) {
+                merges[0]++;
+                merges[1] += groups;
+                dev.vigil.accel.JavaKernels.INSTANCE.merge(parts, ends, groups, out);
+            }
+
+            @Override
+            public dev.vigil.accel.Combination combine(final double[] totals, final int n, final dev.vigil.accel.CombineRule rule) {
+                return dev.vigil.accel.JavaKernels.INSTANCE.combine(totals, n, rule);
+            }
+        };
+        // two restarts from the same stores: one rebuilds on its maintenance pass, the other as each agent is touched
+        final Detector batched = new Detector(schema, dc, counting);
+        final AgentHistory hBatched = stores.history(c, d);
+        batched.setJournal(new HistoryJournal(hBatched));
+        batched.restore(hBatched.load().stream().map(StoredAgent::record).toList());
+        final Detector oneByOne = new Detector(schema, dc);
+        final AgentHistory hOne = stores.history(c, d);
+        oneByOne.setJournal(new HistoryJournal(hOne));
+        oneByOne.restore(hOne.load().stream().map(StoredAgent::record).toList());
+
+        assertThat(batched.restorePending(100)).isZero();
+        ids.forEach(oneByOne::agent);
+
+        assertThat(merges).as("one batch merge, a group per agent").containsExactly(1, agents);
+        for (final String id : ids) {
+            final dev.vigil.daemon.stats.Moments expected = oneByOne.ownBaseline(id);
+            assertThat(expected).as(id).isNotNull();
+            assertThat(expected.count()).as("%s: a day of observations minus the lag", id).isGreaterThan(4000);
+            assertThat(bytes(batched.ownBaseline(id))).as(id).isEqualTo(bytes(expected));
+        }
+    }
+
+    private static byte[] bytes(final dev.vigil.daemon.stats.Moments m) {
+        final byte[] out = new byte[dev.vigil.daemon.stats.Moments.encodedLength(m.dimension())];
+        m.writeTo(new org.agrona.concurrent.UnsafeBuffer(out), 0);
+        return out;
+    }
+
+    @Test
     void aRestartWithoutAFlushRestoresDetectionStateAndHistory() {
         final HistoryConfig c = HistoryConfig.defaults().withExpectedAgents(16);
         final FeatureSchema schema = FeatureSchema.agentDefault();

@@ -65,6 +65,52 @@ class DaemonApiAndSocketTest {
         assertThat(s.path("frames").path("consensus").path("fragments").has("delivered")).isTrue();
         assertThat(s.path("frames").path("consensus").path("messages_dropped").has("expired")).isTrue();
         assertThat(s.path("transport").path("io").asText()).isIn("epoll", "nio");
+        assertAccelSection(s.path("accel"));
+    }
+
+    /**
+     * The accel section: what was asked (the config has no accel section: auto), what runs (Java
+     * while the background selection decides, and wherever OpenCL cannot serve), why, and the
+     * device's counters, which cannot be negative nor the transfer share leave [0, 1].
+     */
+    private static void assertAccelSection(final JsonNode a) {
+        assertThat(a.isObject()).as("accel section in %s", a).isTrue();
+        assertThat(a.path("requested").asText()).isEqualTo("auto");
+        assertThat(a.path("backend").asText()).isIn("java", "opencl");
+        assertThat(a.path("reason").asText()).isNotBlank();
+        assertThat(a.path("device").isTextual()).isTrue();
+        assertThat(a.path("thresholds").isTextual()).isTrue();
+        if (a.path("backend").asText().equals("opencl")) {
+            assertThat(a.path("device").asText()).as("an OpenCL backend names its device").isNotEmpty();
+            assertThat(a.path("thresholds").asText()).contains("accumulate", "score", "merge");
+        }
+        assertThat(a.path("batches").isIntegralNumber()).isTrue();
+        assertThat(a.path("batches").asLong()).isNotNegative();
+        assertThat(a.path("bytes_moved").isIntegralNumber()).isTrue();
+        assertThat(a.path("bytes_moved").asLong()).isNotNegative();
+        assertThat(a.path("transfer_share").isNumber()).isTrue();
+        assertThat(a.path("transfer_share").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void vigilStatusSaysWhereNumericBatchesRunAndWhy() throws Exception {
+        final JsonNode accel = new ObjectMapper().readTree(get("/v1/status").body()).path("accel");
+        final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream stdout = System.out;
+        final int code;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = dev.vigil.daemon.cli.Main.commandLine().execute("status", "--api", "127.0.0.1:" + daemon.apiAddress().getPort());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        final String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).containsPattern("(?m)^accel: (java|opencl).* \\(accel\\.backend auto\\): .+$");
+        if (accel.path("backend").asText().equals("java") && accel.path("reason").asText().contains("using java")) {
+            // settled on Java (no usable OpenCL device here): the reason is printed as the status gives it
+            assertThat(text).contains(accel.path("reason").asText());
+        }
     }
 
     @Test

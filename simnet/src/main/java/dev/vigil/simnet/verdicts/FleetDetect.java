@@ -1,6 +1,7 @@
 package dev.vigil.simnet.verdicts;
 
 import dev.vigil.accel.JavaKernels;
+import dev.vigil.accel.Kernels;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Request;
 import dev.vigil.daemon.consensus.evidence.Decision;
@@ -81,6 +82,15 @@ public final class FleetDetect {
     }
 
     public static Map<String, Object> run(final Params p) {
+        return run(p, JavaKernels.INSTANCE);
+    }
+
+    /**
+     * @param kernels what the committees, the centralised detector and the detectors compute with
+     *                ({@code vigil simnet --accel}); the report does not depend on it (exact sums,
+     *                and a combination every backend makes in Java)
+     */
+    public static Map<String, Object> run(final Params p, final Kernels kernels) {
         final long wallStart = System.nanoTime();
         final FleetParams fp = new FleetParams(p.seed(), p.agents(), p.compromisedFraction(), 10, Simulator.EPOCH_MICROS, p.hours() * 3_600, 3_600);
         final SyntheticFleet fleet = new SyntheticFleet(fp);
@@ -95,7 +105,7 @@ public final class FleetDetect {
                 final String agent = certificate.verdict().agentId();
                 verdictMicros.merge(agent, now, Math::min);
                 verdictNodes.merge(agent, 1, Integer::sum);
-            });
+            }, kernels);
         final List<AgentSpec> agents = fleet.agents();
         final Map<String, Integer> homeOf = new TreeMap<>();
         for (int a = 0; a < agents.size(); a++) {
@@ -136,9 +146,9 @@ public final class FleetDetect {
         // detectors: one per node; scores go to the node's fleet verdicts and to the centralised detector
         final DetectionConfig detection = DetectionConfig.defaults();
         final List<Detector> detectors = new ArrayList<>(p.nodes());
-        final Central central = new Central(p.nodes(), config);
+        final Central central = new Central(p.nodes(), config, kernels);
         for (int i = 0; i < p.nodes(); i++) {
-            final Detector d = new Detector(FeatureSchema.agentDefault(), detection);
+            final Detector d = new Detector(FeatureSchema.agentDefault(), detection, kernels);
             final FleetVerdicts v = net.nodes.get(i).verdicts;
             final int node = i;
             d.setScoreListener((agent, llr, cusum) -> {
@@ -323,7 +333,7 @@ public final class FleetDetect {
         private long seq;
         private final double temper;
 
-        Central(final int observers, final VerdictConfig config) {
+        Central(final int observers, final VerdictConfig config, final Kernels kernels) {
             this.temper = config.llrTemper();
             this.excursions = new Excursions[observers];
             this.pending = new ArrayList<>(observers);
@@ -336,7 +346,7 @@ public final class FleetDetect {
                 nextDot[i] = 1;
                 signers[i] = new KeySigner(VerdictFleet.key(0x63656e74L, i));
             }
-            this.state = new EvidenceState(config.evidence(), JavaKernels.INSTANCE);
+            this.state = new EvidenceState(config.evidence(), kernels);
         }
 
         void onScore(final int observer, final String agent, final double llr, final double cusum) {

@@ -1,5 +1,6 @@
 package dev.vigil.simnet.verdicts;
 
+import dev.vigil.accel.Kernels;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.ClusterCa;
 import dev.vigil.crypto.PrivateKey;
@@ -54,6 +55,7 @@ final class VerdictFleet {
     private final int candidates;
     private final Limits logLimits;
     private final Listener listener;
+    private final Kernels kernels;
     private long seq;
     long nowMicros;
     long messages;
@@ -183,6 +185,11 @@ final class VerdictFleet {
                 }
 
                 @Override
+                public Kernels kernels() {
+                    return kernels;
+                }
+
+                @Override
                 public ConsensusLog consensusLog(final int shard, final long epoch) {
                     return logs.computeIfAbsent(shard + "/" + epoch, k -> new MemoryLog(logLimits));
                 }
@@ -204,8 +211,10 @@ final class VerdictFleet {
         }
     }
 
+    /** @param kernels what every node's committees add and combine evidence with */
     VerdictFleet(final int n, final int candidates, final VerdictConfig config, final long seed, final long startMicros,
-                 final Listener listener) {
+                 final Listener listener, final Kernels kernels) {
+        this.kernels = kernels;
         this.rng = new SplittableRandom(seed ^ 0x7665_7264_6963_7473L);
         this.nowMicros = startMicros;
         this.candidates = candidates;

@@ -1,9 +1,17 @@
 package dev.vigil.simnet.verdicts;
 
+import dev.vigil.accel.Baselines;
+import dev.vigil.accel.Combination;
+import dev.vigil.accel.CombineRule;
+import dev.vigil.accel.ExactSum;
+import dev.vigil.accel.JavaKernels;
+import dev.vigil.accel.Kernels;
+import dev.vigil.accel.MomentsBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +46,56 @@ class FleetDetectTest {
         assertThat((int)r.get("hidden_by_home")).as("the hiding liars are homes of compromised agents").isEqualTo(5);
         assertThat((int)r.get("hidden_seen_by_two_honest")).isPositive();
         assertThat(r.get("hidden_seen_by_two_honest_convicted")).isEqualTo(r.get("hidden_seen_by_two_honest"));
+    }
+
+    /**
+     * {@code --accel}: the kernels given reach every committee and the centralised detector (they
+     * are asked for exact sums), and the report is the one Java gives, key for key (but wall time).
+     */
+    @Test
+    void theKernelsGivenAddTheEvidenceAndTheReportIsJavasReport() {
+        final FleetDetect.Params p = new FleetDetect.Params(80, 3, 0.10, 2, 80);
+        final long[] segmentedSums = new long[1];
+        final Kernels counting = new Kernels() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void sum(final double[] xs, final int off, final int len, final ExactSum into) {
+                JavaKernels.INSTANCE.sum(xs, off, len, into);
+            }
+
+            @Override
+            public void sum(final double[] xs, final int[] ends, final ExactSum[] into) {
+                segmentedSums[0]++;
+                JavaKernels.INSTANCE.sum(xs, ends, into);
+            }
+
+            @Override
+            public void score(final Baselines b, final double[] xs, final int[] of, final int n, final double[] out) {
+                JavaKernels.INSTANCE.score(b, xs, of, n, out);
+            }
+
+            @Override
+            public void merge(final MomentsBatch parts, final int[] ends, final int groups, final MomentsBatch out) {
+                JavaKernels.INSTANCE.merge(parts, ends, groups, out);
+            }
+
+            @Override
+            public Combination combine(final double[] totals, final int n, final CombineRule rule) {
+                return JavaKernels.INSTANCE.combine(totals, n, rule);
+            }
+        };
+
+        final Map<String, Object> java = new TreeMap<>(FleetDetect.run(p));
+        final Map<String, Object> given = new TreeMap<>(FleetDetect.run(p, counting));
+
+        assertThat(segmentedSums[0]).as("evidence requests added through the kernels given").isPositive();
+        java.remove("wall_s");
+        given.remove("wall_s");
+        assertThat(given).isEqualTo(java);
     }
 
     @Test

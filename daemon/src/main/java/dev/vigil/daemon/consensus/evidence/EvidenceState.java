@@ -197,23 +197,25 @@ public final class EvidenceState implements ReplicatedState {
         }
         final long[] tally = new long[4]; // applied, duplicates, refused, dropped held
         final TreeSet<String> touched = new TreeSet<>();
+        final PendingIncrements increments = new PendingIncrements(kernels);
         final TreeMap<Long, EvidenceBatch.Record> waiting = held.computeIfAbsent(observer, o -> new TreeMap<>());
         for (final EvidenceBatch.Record rec : batch.records()) {
             final long last = versionVector.getOrDefault(observer, 0L);
             if (rec.seq() <= last || waiting.containsKey(rec.seq())) {
                 tally[1]++;
             } else if (rec.seq() == last + 1 && ready(rec)) {
-                take(observer, rec, tally, touched);
+                take(observer, rec, tally, touched, increments);
             } else if (waiting.size() < config.heldPerObserverMax()) {
                 waiting.put(rec.seq(), rec);
             } else {
                 tally[3]++;
             }
-            fill(observer, waiting, tally, touched);
+            fill(observer, waiting, tally, touched, increments);
         }
         if (waiting.isEmpty()) {
             held.remove(observer);
         }
+        increments.flush(); // the decisions read the totals
         final List<Decision> decisions = new ArrayList<>();
         for (final String agent : touched) {
             final Decision d = decide(agent, seq, batch.sentAtMicros());
@@ -283,14 +285,16 @@ public final class EvidenceState implements ReplicatedState {
         // records that waited for this release go in now (with what waited behind them)
         final long[] tally = new long[4];
         final TreeSet<String> touched = new TreeSet<>();
+        final PendingIncrements increments = new PendingIncrements(kernels);
         final Iterator<Map.Entry<Long, TreeMap<Long, EvidenceBatch.Record>>> it = held.entrySet().iterator();
         while (it.hasNext()) {
             final Map.Entry<Long, TreeMap<Long, EvidenceBatch.Record>> e = it.next();
-            fill(e.getKey(), e.getValue(), tally, touched);
+            fill(e.getKey(), e.getValue(), tally, touched, increments);
             if (e.getValue().isEmpty()) {
                 it.remove();
             }
         }
+        increments.flush(); // the decisions read the totals
         final List<Decision> decisions = new ArrayList<>();
         for (final String agent : touched) {
             final Decision d = decide(agent, seq, release.issuedAtMicros());
@@ -302,12 +306,13 @@ public final class EvidenceState implements ReplicatedState {
     }
 
     /** A filled gap, or a release applied, lets what waited behind it in: in dot order, while each is ready. */
-    private void fill(final long observer, final TreeMap<Long, EvidenceBatch.Record> waiting, final long[] tally, final TreeSet<String> touched) {
+    private void fill(final long observer, final TreeMap<Long, EvidenceBatch.Record> waiting, final long[] tally, final TreeSet<String> touched,
+                      final PendingIncrements increments) {
         for (Map.Entry<Long, EvidenceBatch.Record> next = waiting.firstEntry();
              next != null && next.getKey() == versionVector.getOrDefault(observer, 0L) + 1 && ready(next.getValue());
              next = waiting.firstEntry()) {
             waiting.pollFirstEntry();
-            take(observer, next.getValue(), tally, touched);
+            take(observer, next.getValue(), tally, touched, increments);
         }
     }
 
@@ -320,7 +325,9 @@ public final class EvidenceState implements ReplicatedState {
         return a == null || !a.convicted || EvidenceBatch.convictionKey(a.convictedDigest) != rec.released();
     }
 
-    private void take(final long observer, final EvidenceBatch.Record rec, final long[] tally, final TreeSet<String> touched) {
+    /** Takes a record in: its dot, its agent and total, and its increments into {@code increments} (added before any total is read). */
+    private void take(final long observer, final EvidenceBatch.Record rec, final long[] tally, final TreeSet<String> touched,
+                      final PendingIncrements increments) {
         versionVector.put(observer, rec.seq());
         Agent a = agents.get(rec.agent());
         if (a == null) {
@@ -349,8 +356,7 @@ public final class EvidenceState implements ReplicatedState {
             t.excursion = rec.excursion();
             t.sum = new ExactSum();
         }
-        final double[] xs = rec.increments();
-        kernels.sum(xs, 0, xs.length, t.sum);
+        increments.add(rec, t.sum);
         tally[0]++;
         touched.add(rec.agent());
     }
