@@ -95,13 +95,7 @@ public final class Accel implements Kernels, AutoCloseable {
         synchronized (SHARED) {
             return SHARED.computeIfAbsent(key, k -> {
                 final Accel accel = of(requested, deviceSelector);
-                final Thread thread = new Thread(() -> {
-                    try {
-                        accel.select();
-                    } catch (final RuntimeException | LinkageError e) {
-                        accel.settle(JavaKernels.INSTANCE, "", "selection failed: " + e + "; using java");
-                    }
-                }, "vigil-accel-select");
+                final Thread thread = new Thread(accel::select, "vigil-accel-select");
                 thread.setDaemon(true);
                 thread.start();
                 return accel;
@@ -109,9 +103,16 @@ public final class Accel implements Kernels, AutoCloseable {
         }
     }
 
-    /** Decides the backend, logs one line, and switches to it. Call once. */
+    /**
+     * Decides the backend, logs one line, and switches to it. Call once. Never throws: whatever
+     * goes wrong (even the JOCL jar missing from the class path) ends in Java with the reason.
+     */
     public void select() {
-        select(OpenClDevice::list, OpenClKernels::open);
+        try {
+            select(OpenClDevice::list, OpenClKernels::open);
+        } catch (final RuntimeException | LinkageError e) {
+            settle(JavaKernels.INSTANCE, "", "selection failed: " + e + "; using java");
+        }
     }
 
     /** The opener of a device, for the build-failure test. */
@@ -180,11 +181,12 @@ public final class Accel implements Kernels, AutoCloseable {
                 + " (" + choice.why + "; calibration would put " + cal.describeThresholds() + ")");
             return;
         }
-        final boolean dedicated = choice.device.type() != OpenClDevice.Type.CPU;
-        if (!dedicated && !cal.deviceWinsSomewhere()) {
+        if (!cal.deviceKeepsSomeKernel()) {
+            // a GPU is preferred, but one that loses every kernel at the largest size would only
+            // hold memory: Java it is, and the figures say why
             kernels.close();
-            settle(JavaKernels.INSTANCE, "", "calibration: the CPU OpenCL device " + choice.device.describe()
-                + " is slower than java at every size (" + summary(cal) + "); using java");
+            settle(JavaKernels.INSTANCE, "", "calibration: the OpenCL " + choice.device.type().label() + " " + choice.device.describe()
+                + " is not faster than java at the largest size of any kernel (" + summary(cal) + "); using java");
             return;
         }
         kernels.thresholds(cal.thresholds());
