@@ -18,7 +18,27 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Every command takes it; the environment's VIGIL_LOG_FORMAT is the default. */
+    @CommandLine.Option(names = "--log-format", paramLabel = "human|json", scope = CommandLine.ScopeType.INHERIT,
+        description = "Log lines as human text (default) or JSON lines, on stderr; default from VIGIL_LOG_FORMAT.")
+    void logFormat(final String value) {
+        try {
+            Logs.toStderr(Logs.Format.parse(value));
+        } catch (final IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     public static void main(final String[] args) {
+        final String fromEnvironment = System.getenv("VIGIL_LOG_FORMAT");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            try {
+                Logs.toStderr(Logs.Format.parse(fromEnvironment));
+            } catch (final IllegalArgumentException e) {
+                System.err.println("vigil: VIGIL_LOG_FORMAT: " + e.getMessage());
+                System.exit(2);
+            }
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.crypto.ClusterCa;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.cli.Logs;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import dev.vigil.simnet.fleet.AgentSpec;
@@ -94,6 +95,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON (progress goes to stderr).")
     boolean json;
 
+    @Option(names = "--log-file", paramLabel = "FILE", defaultValue = "vigil-demo.log",
+        description = "Where the daemons' log lines go, appended (default: ${DEFAULT-VALUE} in the working directory).")
+    Path logFile;
+
     @Override
     public Integer call() throws Exception {
         if (agents < 1 || agents > FleetParams.AGENTS_MAX || !(hours >= 1) || hours > 24 * 31
@@ -105,6 +110,18 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         final PrintStream progress = json ? System.err : System.out;
+        // the daemons run in this process: their lines go to the log file, the demo's own to the terminal
+        final Path logs = logFile.toAbsolutePath();
+        Logs.toFile(logs);
+        progress.printf("vigil demo: the daemons' logs go to %s%n", logs);
+        try {
+            return run(progress);
+        } finally {
+            Logs.toStderr(Logs.format());
+        }
+    }
+
+    private Integer run(final PrintStream progress) throws Exception {
         final Path dir = Files.createTempDirectory("vigil-demo-");
         final List<Daemon> daemons = new ArrayList<>();
         try {

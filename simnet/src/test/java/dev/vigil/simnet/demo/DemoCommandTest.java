@@ -22,13 +22,18 @@ class DemoCommandTest {
         final PrintStream stdout = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final int rc;
+        final java.nio.file.Path logFile = java.nio.file.Files.createTempFile("vigil-demo-test", ".log");
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
             rc = new CommandLine(new DemoCommand()).execute("--agents", "20", "--hours", "1", "--nodes", "3", "--gateways", "0",
-                "--json");
+                "--json", "--log-file", logFile.toString());
         } finally {
             System.setOut(stdout);
         }
+        // the daemons' lines went to the log file, not to the demo's output
+        final String logged = java.nio.file.Files.readString(logFile);
+        java.nio.file.Files.deleteIfExists(logFile);
+        assertThat(logged).contains(" INFO ").contains("Daemon");
         assertThat(rc).as(bytes.toString(StandardCharsets.UTF_8)).isZero();
         final JsonNode out = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
         assertThat(out.path("nodes").asInt()).isEqualTo(3);
