@@ -50,6 +50,11 @@ public final class Main implements Runnable {
                 cl.addSubcommand(command);
             }
         }
+        // bash/zsh completion of every command and option: source <(vigil completion)
+        final CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().description(
+            "Prints a bash/zsh completion script for vigil: source <(vigil completion), or save it in /etc/bash_completion.d/vigil.");
+        cl.addSubcommand("completion", completion);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Expected failures (bad config, missing key file, unreachable API) are one line for the operator.
             if (e instanceof CliException || e instanceof java.io.IOException) {
