@@ -62,9 +62,17 @@ final class AgentsCommand implements Runnable {
         @picocli.CommandLine.Mixin
         ApiTarget target;
 
+        @Option(names = "--json", description = "Print the raw JSON of GET /v1/agents.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
-            final JsonNode agents = ok(send(HttpRequest.newBuilder(URI.create(target.base() + "/v1/agents")).GET().build())).path("agents");
+            final java.net.http.HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(target.base() + "/v1/agents")).GET().build());
+            final JsonNode agents = ok(response).path("agents");
+            if (json) {
+                System.out.println(response.body());
+                return 0;
+            }
             System.out.printf("%-32s %-12s %-8s %9s %12s  %s%n", "AGENT", "ROLE", "STATUS", "CUSUM", "OBSERVATIONS", "LAST SEEN (UTC)");
             for (final JsonNode a : agents) {
                 System.out.printf("%-32s %-12s %-8s %9.2f %12d  %s%n", a.path("agent").asText(), a.path("role").asText("-"),

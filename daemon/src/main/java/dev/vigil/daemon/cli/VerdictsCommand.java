@@ -46,10 +46,18 @@ final class VerdictsCommand implements Runnable {
         @picocli.CommandLine.Mixin
         ApiTarget target;
 
+        @Option(names = "--json", description = "Print the raw JSON of GET /v1/verdicts.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
-            final com.fasterxml.jackson.databind.JsonNode verdicts = AgentsCommand.ok(AgentsCommand.send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts")).GET().build())).path("verdicts");
+            final java.net.http.HttpResponse<String> response = AgentsCommand.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts")).GET().build());
+            final com.fasterxml.jackson.databind.JsonNode verdicts = AgentsCommand.ok(response).path("verdicts");
+            if (json) {
+                System.out.println(response.body());
+                return 0;
+            }
             System.out.printf("%-16s %-8s %-32s %-16s %10s %7s  %s%n", "ID", "KIND", "AGENT", "SHARD/EPOCH/SEQ", "POSTERIOR", "SIGNERS",
                 "ISSUED (UTC)");
             for (final com.fasterxml.jackson.databind.JsonNode v : verdicts) {

@@ -114,6 +114,25 @@ class DaemonApiAndSocketTest {
     }
 
     @Test
+    void theListCommandsPrintTheApisJsonWithJson() throws Exception {
+        for (final String[] command : new String[][] {{"agents", "list"}, {"verdicts", "list"}}) {
+            final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream stdout = System.out;
+            final int code;
+            try {
+                System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+                code = dev.vigil.daemon.cli.Main.commandLine().execute(command[0], command[1], "--json", "--api",
+                    "127.0.0.1:" + daemon.apiAddress().getPort());
+            } finally {
+                System.setOut(stdout);
+            }
+            assertThat(code).isZero();
+            final JsonNode json = new ObjectMapper().readTree(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(json.path(command[0]).isArray()).as(command[0] + " list --json").isTrue();
+        }
+    }
+
+    @Test
     void unknownPathsAndMethodsGetClearErrors() throws Exception {
         final HttpResponse<String> missing = get("/v1/nothing");
         assertThat(missing.statusCode()).isEqualTo(404);
