@@ -421,14 +421,15 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
                 s[g] = (firstGroup + g == 0 ? 0 : groupEnds[firstGroup + g - 1]) - base;
                 e[g] = groupEnds[firstGroup + g] - base;
             }
-            final cl_mem counts = write(0, Pointer.to(parts.counts()).withByteOffset((long) base * Sizeof.cl_long),
-                Math.max(1, (long) span) * Sizeof.cl_long);
-            final cl_mem shifts = write(1, Pointer.to(parts.shifts()).withByteOffset((long) base * d * Sizeof.cl_double),
-                Math.max(1, (long) span * d) * Sizeof.cl_double);
-            final cl_mem means = write(2, Pointer.to(parts.means()).withByteOffset((long) base * d * Sizeof.cl_double),
-                Math.max(1, (long) span * d) * Sizeof.cl_double);
-            final cl_mem comoments = write(3, Pointer.to(parts.comoments()).withByteOffset((long) base * t * Sizeof.cl_double),
-                Math.max(1, (long) span * t) * Sizeof.cl_double);
+            // groups with no parts at all: the kernel reads nothing, and nothing may be read past the arrays' ends
+            final cl_mem counts = span == 0 ? buffer(0, Sizeof.cl_long)
+                : write(0, Pointer.to(parts.counts()).withByteOffset((long) base * Sizeof.cl_long), (long) span * Sizeof.cl_long);
+            final cl_mem shifts = span == 0 ? buffer(1, Sizeof.cl_double)
+                : write(1, Pointer.to(parts.shifts()).withByteOffset((long) base * d * Sizeof.cl_double), (long) span * d * Sizeof.cl_double);
+            final cl_mem means = span == 0 ? buffer(2, Sizeof.cl_double)
+                : write(2, Pointer.to(parts.means()).withByteOffset((long) base * d * Sizeof.cl_double), (long) span * d * Sizeof.cl_double);
+            final cl_mem comoments = span == 0 ? buffer(3, Sizeof.cl_double)
+                : write(3, Pointer.to(parts.comoments()).withByteOffset((long) base * t * Sizeof.cl_double), (long) span * t * Sizeof.cl_double);
             final cl_mem sMem = write(4, Pointer.to(s), (long) count * Sizeof.cl_int);
             final cl_mem eMem = write(5, Pointer.to(e), (long) count * Sizeof.cl_int);
             final cl_mem oc = buffer(6, (long) count * Sizeof.cl_long);

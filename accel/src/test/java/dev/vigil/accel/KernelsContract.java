@@ -381,6 +381,24 @@ abstract class KernelsContract {
     }
 
     @Test
+    void groupsWithoutPartsAreEmptyEvenPastTheLastPart() {
+        final MomentsBatch none = new MomentsBatch(3, 0);
+        final MomentsBatch out = new MomentsBatch(3, 2);
+        Arrays.fill(out.means(), 5.0);
+        out.counts()[1] = 4;
+        kernels().merge(none, new int[] {0, 0}, 2, out);
+        assertThat(out.counts()).containsExactly(0, 0);
+        assertThat(out.means()).containsOnly(0.0);
+        final MomentsBatch one = new MomentsBatch(2, 1);
+        one.counts()[0] = 3;
+        one.means()[1] = 1.5;
+        final MomentsBatch two = new MomentsBatch(2, 3);
+        kernels().merge(one, new int[] {1, 1, 1}, 3, two);
+        assertThat(two.counts()).containsExactly(3, 0, 0);
+        assertThat(two.means()).containsExactly(0, 1.5, 0, 0, 0, 0);
+    }
+
+    @Test
     void refusesMergesThatDoNotFit() {
         final MomentsBatch parts = new MomentsBatch(3, 4);
         assertThatThrownBy(() -> kernels().merge(parts, new int[] {2, 1}, 2, new MomentsBatch(3, 2)))
