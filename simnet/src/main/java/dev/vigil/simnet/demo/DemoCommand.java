@@ -284,12 +284,13 @@ public final class DemoCommand implements Callable<Integer> {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SUMMARY_UP_WITHIN_S);
         while (true) {
             final TreeSnapshot s = TreeSnapshot.of(trees(http, apis), names, formedAt.formedAfterS());
-            if (s.rootCovers(nodes, agents)) {
+            // the gateway daemons are tree members too
+            if (s.rootCovers(nodes + gateways, agents)) {
                 return s;
             }
             if (System.nanoTime() > deadline) {
                 if (s.formed()) {
-                    progress.printf("the root's aggregate did not cover all %d nodes and %d agents within %d s%n", nodes, agents,
+                    progress.printf("the root's aggregate did not cover all %d daemons and %d agents within %d s%n", nodes + gateways, agents,
                         SUMMARY_UP_WITHIN_S);
                 }
                 return s;
