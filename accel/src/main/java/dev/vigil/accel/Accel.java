@@ -213,7 +213,7 @@ public final class Accel implements Kernels, AutoCloseable {
     }
 
     /** A device, or none and why. */
-    record Choice(OpenClDevice device, String why) {
+    public record Choice(OpenClDevice device, String why) {
     }
 
     /**
@@ -222,7 +222,7 @@ public final class Accel implements Kernels, AutoCloseable {
      * with fp64, else the first CPU device with fp64 (to be calibrated), and for {@code opencl} the
      * first device with fp64.
      */
-    static Choice choose(final List<OpenClDevice> devices, final Backend requested, final String selector) {
+    public static Choice choose(final List<OpenClDevice> devices, final Backend requested, final String selector) {
         if (!selector.isEmpty()) {
             final OpenClDevice named = named(devices, selector);
             if (named == null) {

@@ -112,20 +112,25 @@ public record Calibration(List<Point> points, OpenClKernels.Thresholds threshold
         return threshold;
     }
 
-    /**
-     * Items per second: warm-up runs for {@link #MEASURE_NANOS} (at least one), then the best of at
-     * least {@value #RUNS} timed runs and at least {@link #MEASURE_NANOS} of them.
-     */
     private static double best(final Runnable run, final int items) {
-        final long warmUntil = System.nanoTime() + MEASURE_NANOS;
+        return itemsPerSecond(run, items, RUNS, MEASURE_NANOS);
+    }
+
+    /**
+     * Items per second of {@code run}: warm-up runs for {@code nanos} (at least one), then the best
+     * of at least {@code runsMin} timed runs and at least {@code nanos} of them. The calibration and
+     * {@code vigil bench kernels} both measure this way.
+     */
+    public static double itemsPerSecond(final Runnable run, final int items, final int runsMin, final long nanos) {
+        final long warmUntil = System.nanoTime() + nanos;
         int warm = 0;
-        while (warm < 1 || (System.nanoTime() < warmUntil && warm < 1_000)) {
+        while (warm < 1 || (System.nanoTime() < warmUntil && warm < 10_000)) {
             run.run();
             warm++;
         }
         long best = Long.MAX_VALUE;
-        final long until = System.nanoTime() + MEASURE_NANOS;
-        for (int r = 0; r < RUNS || (System.nanoTime() < until && r < 1_000); r++) {
+        final long until = System.nanoTime() + nanos;
+        for (int r = 0; r < runsMin || (System.nanoTime() < until && r < 10_000); r++) {
             final long start = System.nanoTime();
             run.run();
             best = Math.min(best, System.nanoTime() - start);

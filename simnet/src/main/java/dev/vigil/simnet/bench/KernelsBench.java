@@ -1,5 +1,6 @@
 package dev.vigil.simnet.bench;
 
+import dev.vigil.accel.Accel;
 import dev.vigil.accel.Calibration;
 import dev.vigil.accel.ExactSum;
 import dev.vigil.accel.JavaKernels;
@@ -157,15 +158,13 @@ final class KernelsBench {
         return Math.round(1000.0 * transfer / Math.max(1, total)) / 1000.0;
     }
 
+    /** The device as the daemon's {@code accel.backend: opencl} would pick it (index or name substring, else the first with fp64). */
     private static OpenClDevice pick(final List<OpenClDevice> devices, final String selector) {
-        for (final OpenClDevice d : devices) {
-            if (selector.isEmpty() ? d.fp64() : (String.valueOf(d.index()).equals(selector)
-                || d.name().toLowerCase(Locale.ROOT).contains(selector.toLowerCase(Locale.ROOT)))) {
-                return d;
-            }
+        final Accel.Choice choice = Accel.choose(devices, Accel.Backend.OPENCL, selector);
+        if (choice.device() == null) {
+            throw new IllegalArgumentException(choice.why());
         }
-        throw new IllegalArgumentException("no OpenCL device " + (selector.isEmpty() ? "with fp64" : "'" + selector + "'")
-            + " among " + devices.stream().map(OpenClDevice::describe).toList());
+        return choice.device();
     }
 
     private static double naiveSum(final double[] xs, final int n) {
@@ -189,25 +188,9 @@ final class KernelsBench {
         return max;
     }
 
-    /**
-     * Items per second: warm-up runs for at least 0.3 s (so that the JIT has compiled the loop), then
-     * the best of at least {@code runs} timed runs and at least 0.3 s of them.
-     */
+    /** Items per second: the best of at least {@code runs} timed runs and 0.3 s of them, after 0.3 s of warm-up. */
     private static double best(final int runs, final int items, final Runnable run) {
-        final long warmUntil = System.nanoTime() + 300_000_000L;
-        int warm = 0;
-        while (warm < 1 || (System.nanoTime() < warmUntil && warm < 10_000)) {
-            run.run();
-            warm++;
-        }
-        long best = Long.MAX_VALUE;
-        final long measureUntil = System.nanoTime() + 300_000_000L;
-        for (int r = 0; r < runs || (System.nanoTime() < measureUntil && r < 10_000); r++) {
-            final long start = System.nanoTime();
-            run.run();
-            best = Math.min(best, System.nanoTime() - start);
-        }
-        return items / (Math.max(1, best) / 1e9);
+        return Calibration.itemsPerSecond(run, items, runs, 300_000_000L);
     }
 
     private static double round(final double perSecond) {
