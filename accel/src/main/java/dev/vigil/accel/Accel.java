@@ -51,11 +51,14 @@ public final class Accel implements Kernels, AutoCloseable {
     }
 
     /**
-     * What {@code /v1/status} shows: what was asked, what runs ({@code java} or {@code opencl}),
-     * the device, why, and the device's work so far.
+     * What {@code /v1/status} and {@code /metrics} show: what was asked, what runs ({@code java} or
+     * {@code opencl}), the device, why, and the device's work so far.
+     *
+     * @param deviceNanos   time spent in device calls, transfers included
+     * @param transferNanos the part of it spent moving data
      */
     public record Status(String requested, String backend, String device, String reason, String thresholds,
-                         long batches, long bytesMoved, double transferShare) {
+                         long batches, long bytesMoved, double transferShare, long deviceNanos, long transferNanos) {
     }
 
     private final Backend requested;
@@ -270,15 +273,16 @@ public final class Accel implements Kernels, AutoCloseable {
     public Status status() {
         final OpenClKernels device = opencl;
         if (device == null) {
-            return new Status(requested.label(), current.name(), this.device, reason, "", 0, 0, 0);
+            return new Status(requested.label(), current.name(), this.device, reason, "", 0, 0, 0, 0, 0);
         }
         final OpenClKernels.Counters c = device.counters();
         final String lost = device.lostReason();
         final String thresholds = describe(device.thresholds());
         return lost == null
-            ? new Status(requested.label(), "opencl", this.device, reason, thresholds, c.batches(), c.bytesMoved(), c.transferShare())
+            ? new Status(requested.label(), "opencl", this.device, reason, thresholds, c.batches(), c.bytesMoved(), c.transferShare(),
+                c.totalNanos(), c.transferNanos())
             : new Status(requested.label(), "java", this.device, "device lost: " + lost + "; using java (was: " + reason + ")", "",
-                c.batches(), c.bytesMoved(), c.transferShare());
+                c.batches(), c.bytesMoved(), c.transferShare(), c.totalNanos(), c.transferNanos());
     }
 
     private static String describe(final OpenClKernels.Thresholds t) {

@@ -91,7 +91,7 @@ final class EvalCommand implements Callable<Integer> {
                 ? data.rows() + " rows: under auto, fewer than " + AUTO_ROWS_MIN + " are scored in Java" : null;
             if (javaWhy != null) {
                 result = Evaluation.run(data, evaluationMode, rowOrder);
-                scoredOn = new Accel.Status(backend.label(), "java", "", javaWhy, "", 0, 0, 0);
+                scoredOn = new Accel.Status(backend.label(), "java", "", javaWhy, "", 0, 0, 0, 0, 0);
             } else {
                 // a one-off: select now (a second or two with OpenCL) rather than score in Java while a background selection runs
                 try (Accel kernels = Accel.selected(backend, "")) {
@@ -126,7 +126,8 @@ final class EvalCommand implements Callable<Integer> {
             return s;
         }
         return new Accel.Status(s.requested(), "java", "", "the calibration keeps score batches of " + rows + " rows off "
-            + s.device() + " (" + s.thresholds() + ")", s.thresholds(), s.batches(), s.bytesMoved(), s.transferShare());
+            + s.device() + " (" + s.thresholds() + ")", s.thresholds(), s.batches(), s.bytesMoved(), s.transferShare(),
+            s.deviceNanos(), s.transferNanos());
     }
 
     private static Map<String, Object> jsonFields(final Evaluation.Result r) {

@@ -92,6 +92,11 @@ public final class ConsensusCounters {
         return executedRequests;
     }
 
+    /** Committed batches executed: the committee's rounds, as this replica took part in them. */
+    public long executedBatches() {
+        return executedBatches;
+    }
+
     public long checkpointsStable() {
         return checkpointsStable;
     }

@@ -2,6 +2,7 @@ package dev.vigil.daemon.detect;
 
 import dev.vigil.accel.JavaKernels;
 import dev.vigil.accel.Kernels;
+import dev.vigil.daemon.stats.FixedHistogram;
 import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
@@ -38,6 +39,8 @@ import java.util.TreeMap;
  */
 public final class Detector {
     private static final int TOP_FEATURES = 3;
+    /** Bucket bounds of the score histogram (D² of scored observations): see {@link #scoreHistogram}. */
+    static final double[] SCORE_D2_BOUNDS = {2, 4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 60, 100, 250, 1000};
 
     /** What became of one observation. */
     public enum Outcome {
@@ -70,6 +73,11 @@ public final class Detector {
     private long refusedStore;
     private String lastStoreRefusal;
     private Journal journal = Journal.NONE;
+    /**
+     * D² of every scored observation, for the metrics. Bounds around the null's χ²_d (mean d, 10 at the
+     * default ten features; its 0.999 quantile 29.6 there), and out into the tail where alarms come from.
+     */
+    private final FixedHistogram scoreD2 = new FixedHistogram(SCORE_D2_BOUNDS);
 
     /** A detector whose batch work (the rebuild of baselines after a restart) runs in Java. */
     public Detector(final FeatureSchema schema, final DetectionConfig config) {
@@ -168,6 +176,7 @@ public final class Detector {
         } else {
             scored++;
             final double d2 = baseline.model().mahalanobis2(x);
+            scoreD2.record(d2);
             final double llr = Math.max(config.llrMin(), Math.min(config.llrMax(), llr(d2)));
             a.cusum = Math.max(0, a.cusum + llr);
             a.recordScore(tsMicros, d2, llr, baseline.label());
@@ -420,6 +429,11 @@ public final class Detector {
     /** Agents this node tracks now. */
     public int agentCount() {
         return agents.size();
+    }
+
+    /** The D² of every observation scored so far, in fixed buckets (see {@link #SCORE_D2_BOUNDS}). */
+    public FixedHistogram.Snapshot scoreHistogram() {
+        return scoreD2.snapshot();
     }
 
     public Counters counters() {

@@ -9,6 +9,7 @@ import dev.vigil.daemon.api.TimeArgs;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.ingest.ObservationBatch;
+import dev.vigil.daemon.metrics.DaemonMetrics;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -43,7 +44,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The daemon's HTTP API, one route per endpoint in {@link #routes}: {@code GET /healthz},
- * {@code GET /v1/status}, {@code GET /v1/tree}, {@code POST /v1/observations},
+ * {@code GET /metrics} (Prometheus text format), {@code GET /v1/status}, {@code GET /v1/tree}, {@code POST /v1/observations},
  * {@code GET /v1/agents}, {@code GET /v1/agents/{id}}, {@code GET /v1/agents/{id}/series},
  * {@code POST /v1/agents/{id}/release} (signed), {@code GET /v1/verdicts}, {@code GET /v1/verdicts/{id}},
  * {@code POST /v1/verdicts/{id}/release} (an operator's release certificate). Requests are parsed and checked on the API's
@@ -56,7 +57,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
     static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
     /** Refused rows listed in one ingest answer; {@code refused_total} counts them all. */
     static final int REFUSALS_LISTED_MAX = 100;
-    private static final String ENDPOINTS = "/healthz, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series, /v1/verdicts, /v1/verdicts/ID";
+    private static final String ENDPOINTS = "/healthz, /metrics, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series, /v1/verdicts, /v1/verdicts/ID";
 
     private final NodeApi node;
     /**
@@ -72,6 +73,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
         this.routes = List.of(
             new Route(HttpMethod.GET, "/healthz", ApiServer::healthz),
             new Route(HttpMethod.GET, "/v1/status", x -> x.reply(node.statusView().thenApply(StatusJson::of))),
+            new Route(HttpMethod.GET, "/metrics", this::metrics),
             new Route(HttpMethod.GET, "/v1/tree", x -> x.reply(node.treeView().thenApply(TreeJson::of))),
             new Route(HttpMethod.POST, "/v1/observations", this::ingest),
             new Route(HttpMethod.GET, "/v1/agents", x -> x.reply(node.agents().thenApply(ApiJson.AgentList::new))),
@@ -126,6 +128,23 @@ final class ApiServer extends ChannelInitializer<Channel> {
             } else {
                 x.respond(HttpResponseStatus.OK, view);
             }
+        });
+    }
+
+    /**
+     * {@code GET /metrics}: the node's counters, copied on the core's thread, rendered here in the
+     * Prometheus text format; 503 when the node is stopping.
+     */
+    private void metrics(final Exchange x) {
+        x.whenDone(node.metricsView(), (view, failure) -> {
+            if (failure != null) {
+                x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));
+                return;
+            }
+            final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(node.metricsText(view)));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, DaemonMetrics.CONTENT_TYPE);
+            send(x.ctx(), x.keepAlive(), r);
         });
     }
 
@@ -269,9 +288,11 @@ final class ApiServer extends ChannelInitializer<Channel> {
             batch = ObservationBatch.parse(body, node.schema(), WallClock.micros(),
                 node.detection().futureSkewSecondsMax() * 1_000_000L);
         } catch (final ObservationBatch.Rejected e) {
+            node.ingestRefusals().bodyRefused();
             x.respond(HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
             return;
         }
+        node.ingestRefusals().rowsRefused(batch.refusals());
         x.whenDone(node.observe(batch.rows()), (observed, failure) -> {
             if (failure != null) {
                 x.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, error("node is stopping"));

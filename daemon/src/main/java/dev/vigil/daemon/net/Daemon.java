@@ -23,7 +23,10 @@ import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.Replication;
 import dev.vigil.daemon.history.Series;
+import dev.vigil.daemon.ingest.IngestRefusals;
 import dev.vigil.daemon.ingest.ObservationBatch;
+import dev.vigil.daemon.metrics.DaemonMetrics;
+import dev.vigil.daemon.metrics.MetricsView;
 import dev.vigil.daemon.stats.Moments;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -59,6 +62,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
 
     private final NodeConfig config;
     private final long startedNanos = System.nanoTime();
+    private final double startTimeSeconds = System.currentTimeMillis() / 1000.0;
     private final CountDownLatch terminated = new CountDownLatch(1);
     // held from start to stop, released last
     private final DataDirLock lock;
@@ -82,6 +86,9 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private final VerdictResponses responses;
     // the process's kernels for this accel setting, shared with other daemons in the JVM
     private final Accel accel;
+    // any thread: GET /metrics, and what the JSON ingest refused before the detector
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    private final IngestRefusals ingestRefusals = new IngestRefusals();
     private boolean closed;
 
     private Daemon(final NodeConfig config, final PrivateKey key, final Certificate certificate, final PublicKey caKey,
@@ -228,6 +235,43 @@ public final class Daemon implements AutoCloseable, NodeApi {
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
             history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses), accelStatus));
+    }
+
+    @Override
+    public CompletableFuture<MetricsView> metricsView() {
+        // read here, on the API's thread, as for the status: the device's counters may wait for another daemon's batch
+        final Accel.Status accelStatus = accel.status();
+        final IngestRefusals.Snapshot refusedByApi = ingestRefusals.snapshot();
+        return onCore(() -> new MetricsView(VersionProvider.version(), startTimeSeconds, core.status(), core.tree().status(),
+            detector.counters(), detector.scoreHistogram(), refusedByApi, listeners.otlpStats(), transport(links.stats()),
+            history.counters(), maintenance.retention(), replication.counters(), verdicts.committeeMetrics(),
+            verdicts.verdictMetrics(responses), accelStatus));
+    }
+
+    private static MetricsView.Transport transport(final List<PeerLinks.LinkStats> links) {
+        int connected = 0;
+        int queued = 0;
+        long queueFull = 0;
+        long unreachable = 0;
+        long connectFailures = 0;
+        for (final PeerLinks.LinkStats l : links) {
+            connected += l.connected() ? 1 : 0;
+            queued += l.queued();
+            queueFull += l.droppedQueueFull();
+            unreachable += l.droppedUnreachable();
+            connectFailures += l.connectFailures();
+        }
+        return new MetricsView.Transport(connected, queued, queueFull, unreachable, connectFailures);
+    }
+
+    @Override
+    public byte[] metricsText(final MetricsView view) {
+        return metrics.scrape(view);
+    }
+
+    @Override
+    public IngestRefusals ingestRefusals() {
+        return ingestRefusals;
     }
 
     @Override

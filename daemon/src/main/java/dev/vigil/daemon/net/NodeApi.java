@@ -5,7 +5,9 @@ import dev.vigil.daemon.detect.DetectionConfig;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.history.Series;
+import dev.vigil.daemon.ingest.IngestRefusals;
 import dev.vigil.daemon.ingest.ObservationBatch;
+import dev.vigil.daemon.metrics.MetricsView;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,15 @@ interface NodeApi {
 
     /** Status and transport counters together, taken in one go. */
     CompletableFuture<StatusJson.View> statusView();
+
+    /** Every counter {@code GET /metrics} shows, taken in one go. */
+    CompletableFuture<MetricsView> metricsView();
+
+    /** A view in the Prometheus text format (any thread; scrapes are serialised). */
+    byte[] metricsText(MetricsView view);
+
+    /** Where the JSON ingest counts what it refused before the detector (any thread). */
+    IngestRefusals ingestRefusals();
 
     /** The tree snapshot and the node status (for measured RTTs) together. */
     CompletableFuture<TreeJson.View> treeView();

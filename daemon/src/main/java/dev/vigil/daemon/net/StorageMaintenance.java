@@ -34,12 +34,19 @@ final class StorageMaintenance {
     private final Detector detector;
     private final NodeStores stores;
     private long ticks;
+    private long retentionPasses;
+    private long retentionNanos;
     private ScheduledFuture<?> timer;
 
     StorageMaintenance(final NodeCore core, final Detector detector, final NodeStores stores) {
         this.core = core;
         this.detector = detector;
         this.stores = stores;
+    }
+
+    /** Core thread: retention passes run so far, and the time they took. */
+    dev.vigil.daemon.metrics.MetricsView.Retention retention() {
+        return new dev.vigil.daemon.metrics.MetricsView.Retention(retentionPasses, retentionNanos);
     }
 
     /** Starts the timer on the core's loop. */
@@ -67,7 +74,10 @@ final class StorageMaintenance {
                 // the core's thread also serves peers and the API: give it back within the bound
             }
             stores.history().flushClosed(now);
+            final long retentionStart = System.nanoTime();
             stores.history().retentionPass(now);
+            retentionNanos += System.nanoTime() - retentionStart;
+            retentionPasses++;
             stores.replication().tick(now, detector, core);
             if (++ticks % SNAPSHOT_EVERY_TICKS == 0) {
                 stores.writePeerSnapshot(core);

@@ -4,6 +4,7 @@ import dev.vigil.accel.Kernels;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.crypto.PublicKey;
+import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.ConsensusLog;
@@ -12,6 +13,8 @@ import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
 import dev.vigil.daemon.core.Scheduler;
 import dev.vigil.daemon.detect.Detector;
+import dev.vigil.daemon.metrics.MetricsView;
+import dev.vigil.daemon.stats.FixedHistogram;
 import dev.vigil.daemon.verdict.CoreVerdictTree;
 import dev.vigil.daemon.verdict.FleetVerdicts;
 import dev.vigil.daemon.verdict.VerdictBook;
@@ -31,6 +34,8 @@ import java.util.function.BiFunction;
  */
 final class VerdictHost {
     static final long TICK_MS = 100;
+    /** Bucket bounds of the commit latency (seconds): from a round trip on a LAN up to the resend backoff's reach. */
+    static final double[] COMMIT_LATENCY_BOUNDS_S = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
     private final VerdictConfig config;
     private final NodeCore core;
@@ -46,6 +51,11 @@ final class VerdictHost {
     private final Kernels kernels;
     private ScheduledFuture<?> tick;
     private long oversizedSends;
+    /**
+     * This node's evidence requests, from first send to the acknowledgement that completed them, in
+     * seconds: {@link FleetVerdicts.RequestListener} tells of each on the core's thread.
+     */
+    private final FixedHistogram commitLatencySeconds = new FixedHistogram(COMMIT_LATENCY_BOUNDS_S);
 
     VerdictHost(final VerdictConfig config, final NodeCore core, final NodeEnv env, final PrivateKey key, final Certificate certificate,
                 final PublicKey ca, final Detector detector, final KeyValueStore verdictStore, final int certificatesMax,
@@ -66,6 +76,7 @@ final class VerdictHost {
         this.verdicts = new FleetVerdicts(config, key, ca, new CoreVerdictTree(core, certificate), new Env());
         core.setConsensusSink((from, bytes) -> verdicts.onMessage(from, core.addressOf(from), bytes));
         detector.setScoreListener(verdicts::onScore);
+        verdicts.onRequestDone((shard, records, latencyMicros) -> commitLatencySeconds.record(latencyMicros / 1e6));
     }
 
     /** What the node does with a verdict it holds for the first time: webhook, command (see {@link VerdictResponses}). */
@@ -208,6 +219,31 @@ final class VerdictHost {
             d == null ? null : d.candidates().size(), config.f(), config.shards(), verdicts.seats(), verdicts.observing(), book.size(),
             r.webhooksDelivered.get(), r.webhooksFailed.get(), r.commandsRun.get(), r.commandsFailed.get(), r.dropped.get(),
             withOversized(verdicts.counters().snapshot()), verdicts.replicaRefusals(), verdicts.viewChanges());
+    }
+
+    /** Core thread: the committees' side of the metrics. */
+    MetricsView.Committees committeeMetrics() {
+        return new MetricsView.Committees(verdicts.seatsByMode(), verdicts.executedBatches(), verdicts.viewChanges(),
+            verdicts.replicaRefusals(), commitLatencySeconds.snapshot());
+    }
+
+    /** Core thread: the verdicts' side of the metrics. */
+    MetricsView.Verdicts verdictMetrics(final VerdictResponses r) {
+        final dev.vigil.daemon.verdict.VerdictCounters c = verdicts.counters();
+        final dev.vigil.daemon.verdict.Observing.Status o = verdicts.observing();
+        return new MetricsView.Verdicts(config.enabled(), sum(c.acceptedByTag()), sum(c.ignoredByTag()), c.held(),
+            c.refusedByReason(), c.evidenceRecordsSent(), c.evidenceRequestsSent(), c.evidenceBytesSent(),
+            c.evidenceRecordsApplied(), o.requestsInFlight(), o.requestsDone(), o.resends(), o.recordsDropped(),
+            c.certificatesAssembled(), c.certificatesReceived(), book.held(Verdict.Kind.CONVICT), book.held(Verdict.Kind.RELEASE),
+            r.webhooksDelivered.get(), r.webhooksFailed.get(), r.commandsRun.get(), r.commandsFailed.get(), r.dropped.get());
+    }
+
+    private static long sum(final java.util.Map<String, Long> counts) {
+        long n = 0;
+        for (final long v : counts.values()) {
+            n += v;
+        }
+        return n;
     }
 
     private java.util.Map<String, Long> withOversized(final java.util.Map<String, Long> counters) {

@@ -76,6 +76,7 @@ public final class Committeeship implements Seat.Host {
     private final LinkedHashMap<Long, String> observerAddresses = lru(OBSERVER_KEYS_MAX);
     private final Verifier verifier;
     private final EarlyReplicaMessages early = new EarlyReplicaMessages(EARLY_MESSAGES_MAX);
+    private final Retired retired = new Retired();
     /** Replica messages held for an epoch whose directory has not arrived yet. */
     static final int EARLY_MESSAGES_MAX = 1024;
 
@@ -151,6 +152,7 @@ public final class Committeeship implements Seat.Host {
                     final boolean feeding = successor != null && successor.replica != null
                         && successor.replica.status().mode().equals("joining");
                     if (e.getKey() < next.epoch() - 1 && !feeding) {
+                        retire(e.getValue());
                         e.getValue().close();
                         env.dropConsensusLog(shard, e.getKey());
                         it.remove();
@@ -212,7 +214,10 @@ public final class Committeeship implements Seat.Host {
     }
 
     void closeAll() {
-        seats.values().forEach(m -> m.values().forEach(Seat::close));
+        seats.values().forEach(m -> m.values().forEach(seat -> {
+            retire(seat);
+            seat.close();
+        }));
         seats.clear();
     }
 
@@ -423,23 +428,62 @@ public final class Committeeship implements Seat.Host {
 
     // ---------------------------------------------------------------- views
 
+    /** Messages refused by this node's replicas, by reason: the seats running now and those closed before. */
     Map<String, Long> refusals() {
-        final TreeMap<String, Long> out = new TreeMap<>();
+        final long[] sum = retired.refused.clone();
         forEachReplica(r -> {
             for (final dev.vigil.daemon.consensus.Refusal reason : dev.vigil.daemon.consensus.Refusal.values()) {
-                final long n = r.counters().refused(reason);
-                if (n > 0) {
-                    out.merge(reason.label, n, Long::sum);
-                }
+                sum[reason.ordinal()] += r.counters().refused(reason);
             }
         });
+        final TreeMap<String, Long> out = new TreeMap<>();
+        for (final dev.vigil.daemon.consensus.Refusal reason : dev.vigil.daemon.consensus.Refusal.values()) {
+            if (sum[reason.ordinal()] > 0) {
+                out.put(reason.label, sum[reason.ordinal()]);
+            }
+        }
         return out;
     }
 
+    /** View changes started by this node's replicas, closed seats included. */
     long viewChanges() {
-        final long[] sum = new long[1];
+        final long[] sum = {retired.viewChanges};
         forEachReplica(r -> sum[0] += r.counters().viewChangesStarted());
         return sum[0];
+    }
+
+    /** Committed batches (committee rounds) this node's replicas executed, closed seats included. */
+    long executedBatches() {
+        final long[] sum = {retired.executedBatches};
+        forEachReplica(r -> sum[0] += r.counters().executedBatches());
+        return sum[0];
+    }
+
+    /** Seats running now, by mode ({@code active}, {@code joining}, ...). */
+    Map<String, Integer> seatsByMode() {
+        final TreeMap<String, Integer> out = new TreeMap<>();
+        forEachReplica(r -> out.merge(r.status().mode(), 1, Integer::sum));
+        return out;
+    }
+
+    /** Keeps a closing seat's counters, so that the sums above never go down when a seat goes. */
+    private void retire(final Seat seat) {
+        if (seat.replica == null) {
+            return;
+        }
+        final dev.vigil.daemon.consensus.ConsensusCounters c = seat.replica.counters();
+        retired.viewChanges += c.viewChangesStarted();
+        retired.executedBatches += c.executedBatches();
+        for (final dev.vigil.daemon.consensus.Refusal reason : dev.vigil.daemon.consensus.Refusal.values()) {
+            retired.refused[reason.ordinal()] += c.refused(reason);
+        }
+    }
+
+    /** What the replicas of closed seats counted. */
+    private static final class Retired {
+        long viewChanges;
+        long executedBatches;
+        final long[] refused = new long[dev.vigil.daemon.consensus.Refusal.values().length];
     }
 
     private void forEachReplica(final java.util.function.Consumer<Replica> action) {

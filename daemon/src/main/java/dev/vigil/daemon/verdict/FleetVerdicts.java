@@ -705,14 +705,24 @@ public final class FleetVerdicts {
         return seats.executed();
     }
 
-    /** Messages the replicas of this node's seats refused, by reason, summed over seats. */
+    /** Messages the replicas of this node's seats refused, by reason, summed over seats (seats closed since included). */
     public Map<String, Long> replicaRefusals() {
         return seats.refusals();
     }
 
-    /** View changes the replicas of this node's seats started, summed. */
+    /** View changes the replicas of this node's seats started, summed (seats closed since included). */
     public long viewChanges() {
         return seats.viewChanges();
+    }
+
+    /** Committee rounds (committed batches) the replicas of this node's seats executed, summed (seats closed since included). */
+    public long executedBatches() {
+        return seats.executedBatches();
+    }
+
+    /** This node's running seats by replica mode. */
+    public Map<String, Integer> seatsByMode() {
+        return seats.seatsByMode();
     }
 
     public Observing.Status observing() {

@@ -61,6 +61,8 @@ public final class VerdictBook {
     private final Map<String, String> releasedBy = new HashMap<>();
     private long skippedAtOpen;
     private long storeFailures;
+    /** Certificates held, by {@link Verdict.Kind} ordinal. */
+    private final int[] heldByKind = new int[Verdict.Kind.values().length];
 
     public VerdictBook(final KeyValueStore store, final int entriesMax) {
         this.store = store;
@@ -99,6 +101,7 @@ public final class VerdictBook {
 
     private void index(final VerdictCertificate c) {
         byId.put(c.verdict().id(), c);
+        heldByKind[c.verdict().kind().ordinal()]++;
         byAgent.computeIfAbsent(c.verdict().agentId(), a -> new ArrayList<>()).add(c.verdict().id());
         if (c.verdict().kind() == Verdict.Kind.RELEASE) {
             releasedBy.putIfAbsent(c.verdict().retractedId(), c.verdict().id());
@@ -108,6 +111,7 @@ public final class VerdictBook {
     private void drop(final VerdictCertificate c) {
         final String id = c.verdict().id();
         byId.remove(id);
+        heldByKind[c.verdict().kind().ordinal()]--;
         final List<String> ids = byAgent.get(c.verdict().agentId());
         if (ids != null) {
             ids.remove(id);
@@ -184,6 +188,11 @@ public final class VerdictBook {
 
     public int size() {
         return byId.size();
+    }
+
+    /** Certificates held of one kind. */
+    public int held(final Verdict.Kind kind) {
+        return heldByKind[kind.ordinal()];
     }
 
     public long skippedAtOpen() {

@@ -59,9 +59,14 @@ class VerdictBookTest {
         assertThat(book.standing("rogue")).isEqualTo(again);
         assertThat(book.entry(again).releasedBy()).isNull();
 
+        assertThat(book.held(Verdict.Kind.CONVICT)).isEqualTo(3);
+        assertThat(book.held(Verdict.Kind.RELEASE)).isEqualTo(1);
+
         final VerdictBook reopened = new VerdictBook(store, 100);
         assertThat(reopened.releasedBy(first.verdict().id())).as("rebuilt from the store").isEqualTo(release.verdict().id());
         assertThat(reopened.standing("rogue")).isEqualTo(again);
+        assertThat(reopened.held(Verdict.Kind.CONVICT)).isEqualTo(3);
+        assertThat(reopened.held(Verdict.Kind.RELEASE)).isEqualTo(1);
     }
 
     @Test
@@ -78,5 +83,7 @@ class VerdictBookTest {
         assertThat(book.get(early.verdict().id())).isNull();
         assertThat(book.releasedBy(convict.verdict().id())).isEqualTo(late.verdict().id());
         assertThat(book.standing("rogue")).isNull();
+        assertThat(book.held(Verdict.Kind.CONVICT) + book.held(Verdict.Kind.RELEASE)).as("counted by kind as held").isEqualTo(book.size());
+        assertThat(book.held(Verdict.Kind.RELEASE)).isEqualTo(1);
     }
 }
