@@ -136,7 +136,7 @@ class AlertmanagerTest {
         for (final JsonNode a : get(alertmanager + "/api/v2/alerts?active=true")) {
             if (alertname.equals(a.path("labels").path("alertname").asText()) && "active".equals(a.path("status").path("state").asText())) {
                 final Map<String, String> labels = new TreeMap<>();
-                a.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                a.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
                 out.add(labels);
             }
         }
