@@ -135,6 +135,9 @@ public final class AlertTarget implements AutoCloseable {
                 }
             }
             final Attempt attempt = post(batch);
+            if (attempt == null) {
+                return; // interrupted: closing
+            }
             synchronized (this) {
                 int done = 0;
                 if (attempt.delivered() || attempt.rejected()) {
@@ -194,6 +197,7 @@ public final class AlertTarget implements AutoCloseable {
     private record Attempt(boolean delivered, boolean rejected, String problem) {
     }
 
+    /** @return what came of it; null when interrupted (closing) */
     private Attempt post(final List<Alert> batch) {
         final String body = AlertJson.body(batch, nowMs.getAsLong(), validForMs);
         try {
@@ -210,7 +214,7 @@ public final class AlertTarget implements AutoCloseable {
             return new Attempt(false, false, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Attempt(false, false, "interrupted");
+            return null;
         }
     }
 
