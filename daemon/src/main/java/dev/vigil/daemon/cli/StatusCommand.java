@@ -140,6 +140,22 @@ final class StatusCommand implements Callable<Integer> {
                 r.path("address").isNull() ? "" : " at " + r.path("address").asText(), r.path("detail").asText(), r.path("frames").asLong());
         }
         printVerdicts(s.path("verdicts"));
+        printAlerting(s.path("alerting"));
+    }
+
+    /** Alerts into Alertmanager: what fires, and per Alertmanager what went, failed, was dropped or waits. Absent or off: nothing. */
+    static void printAlerting(final JsonNode a) {
+        if (a.isMissingNode() || !a.path("enabled").asBoolean()) {
+            return;
+        }
+        System.out.printf("%nalerts: %d firing (%d fired, %d resolved, %d refused at the bound), re-sent every %.0f s%n",
+            a.path("firing").asInt(), a.path("fired").asLong(), a.path("resolved").asLong(), a.path("refused_firing_full").asLong(),
+            a.path("resend_interval_s").asDouble());
+        for (final JsonNode t : a.path("alertmanagers")) {
+            System.out.printf("  alertmanager %s: %d sent, %d failed attempts, dropped %s, %d waiting%s%n", t.path("url").asText(),
+                t.path("sent").asLong(), t.path("failed_attempts").asLong(), t.path("dropped"), t.path("waiting").asInt(),
+                t.path("last_error").isNull() ? "" : "; last error: " + t.path("last_error").asText());
+        }
     }
 
     /** Where the node's numeric batches run and why; the device's work once it has one. Absent from an older daemon's status. */

@@ -21,7 +21,11 @@ record ConfigFile(
     Tree tree,
     Storage storage,
     Verdicts verdicts,
-    Accel accel) {
+    Accel accel,
+    Alerting alerting) {
+
+    record Alerting(List<String> alertmanager, Long resendIntervalS, Long queueMax, Long timeoutMs) {
+    }
 
     record Accel(String backend, String device) {
     }

@@ -139,7 +139,36 @@ public final class ConfigLoader {
             queueMax, backoffMinMs, backoffMaxMs, schema, detection, tree, history(file, raw.storage(), detection),
             consensusLog(file, raw.storage()), verdicts(file, raw.verdicts()),
             raw.tree() == null || raw.tree().contributeStatistics() == null || raw.tree().contributeStatistics(),
-            accel(file, raw.accel()));
+            accel(file, raw.accel()), alerting(file, raw.alerting()));
+    }
+
+    private static AlertingSettings alerting(final Path file, final ConfigFile.Alerting raw) {
+        final AlertingSettings d = AlertingSettings.defaults();
+        if (raw == null) {
+            return d;
+        }
+        final List<String> given = raw.alertmanager() == null ? List.of() : raw.alertmanager();
+        if (given.size() > AlertingSettings.ALERTMANAGERS_MAX) {
+            throw new ConfigException(file, "alerting.alertmanager", "expected at most " + AlertingSettings.ALERTMANAGERS_MAX
+                + " Alertmanager URLs, got " + given.size());
+        }
+        final List<java.net.URI> urls = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            final String field = "alerting.alertmanager[" + i + "]";
+            final String problem = AlertingSettings.urlProblem(given.get(i));
+            if (problem != null) {
+                throw new ConfigException(file, field, problem);
+            }
+            final java.net.URI url = AlertingSettings.base(given.get(i));
+            if (urls.contains(url)) {
+                throw new ConfigException(file, field, url + " is listed twice");
+            }
+            urls.add(url);
+        }
+        final long resendS = range(file, "alerting.resend_interval_s", raw.resendIntervalS(), d.resendIntervalMs() / 1000, 1, 3_600);
+        final int queueMax = range(file, "alerting.queue_max", raw.queueMax(), d.queueMax(), 1, 1_000_000);
+        final long timeoutMs = range(file, "alerting.timeout_ms", raw.timeoutMs(), d.timeoutMs(), 100, 600_000);
+        return new AlertingSettings(urls, resendS * 1000, queueMax, timeoutMs);
     }
 
     private static AccelSettings accel(final Path file, final ConfigFile.Accel raw) {

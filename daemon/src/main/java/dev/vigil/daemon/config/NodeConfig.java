@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * {@code contributeStatistics} false ({@code tree.contribute_statistics}) keeps this node's agent
  * statistics out of the tree's cluster and fleet baselines (a gateway host, whose partial views of
  * other hosts' agents are not the fleet's behaviour). {@code accel} is where the node's numeric
- * batches run (the {@code accel} section).
+ * batches run (the {@code accel} section); {@code alerting} where alerts go (the {@code alerting} section).
  */
 public record NodeConfig(
     Path file,
@@ -35,7 +35,8 @@ public record NodeConfig(
     dev.vigil.daemon.consensus.ConsensusLogConfig consensusLog,
     VerdictSettings verdicts,
     boolean contributeStatistics,
-    AccelSettings accel) {
+    AccelSettings accel,
+    AlertingSettings alerting) {
 
     /** Where the stores live: {@code data_dir/stores}. */
     public java.nio.file.Path storesDir() {

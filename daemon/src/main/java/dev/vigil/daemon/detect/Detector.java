@@ -117,6 +117,23 @@ public final class Detector {
         this.scoreListener = listener;
     }
 
+    /**
+     * Told of every change of an agent's status as it happens: a scored observation, an operator
+     * release, or an agent adopted with the status its previous node replicated ({@code from} normal).
+     * Not told of the statuses read back at a restart: ask {@link #agents()} for those.
+     */
+    @FunctionalInterface
+    public interface StatusListener {
+        /** @param alarmEvidence the evidence that raised the alarm when {@code change.to()} is alarmed, else empty */
+        void changed(String agent, String role, Transition change, List<Evidence> alarmEvidence);
+    }
+
+    private StatusListener statusListener = (agent, role, change, evidence) -> { };
+
+    public void setStatusListener(final StatusListener listener) {
+        this.statusListener = listener;
+    }
+
     /** The log-likelihood ratio of one observation at distance D², before clipping. */
     public double llr(final double d2) {
         return llrOffset + llrSlope * d2;
@@ -145,6 +162,9 @@ public final class Detector {
             a = new AgentState(agentId, config, d);
             agents.put(agentId, a);
             restoration.adopt(a, journal.adopted(agentId), tsMicros);
+            if (a.status != AgentStatus.NORMAL) {
+                statusListener.changed(a.id, a.role, new Transition(tsMicros, AgentStatus.NORMAL, a.status, a.cusum), List.of());
+            }
         }
         if (role != null && !role.equals(a.role)) {
             a.role = role;
@@ -334,7 +354,9 @@ public final class Detector {
                 a.alarmedMicros = tsMicros;
                 a.alarmEvidence = List.copyOf(a.evidence);
             }
-            a.addTransition(new Transition(tsMicros, before, a.status, a.cusum));
+            final Transition change = new Transition(tsMicros, before, a.status, a.cusum);
+            a.addTransition(change);
+            statusListener.changed(a.id, a.role, change, a.status == AgentStatus.ALARMED ? a.alarmEvidence : List.of());
         }
     }
 
@@ -349,9 +371,11 @@ public final class Detector {
         }
         a.cusum = 0;
         if (a.status != AgentStatus.NORMAL) {
-            a.addTransition(new Transition(tsMicros, a.status, AgentStatus.NORMAL, 0));
+            final Transition change = new Transition(tsMicros, a.status, AgentStatus.NORMAL, 0);
+            a.addTransition(change);
             a.status = AgentStatus.NORMAL;
             a.statusSinceMicros = tsMicros;
+            statusListener.changed(a.id, a.role, change, List.of());
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.vigil.daemon.metrics;
 
+import dev.vigil.daemon.alerting.AlertTarget;
 import dev.vigil.daemon.core.FrameCounters;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.core.PeerState;
@@ -46,6 +47,7 @@ public final class DaemonMetrics {
         verdicts(f);
         stores(f);
         accel(f);
+        alerting(f);
         JvmMetrics.builder().register(registry);
     }
 
@@ -307,5 +309,37 @@ public final class DaemonMetrics {
         f.counter("vigil_accel_device_seconds_total", "Time spent in device calls, transfers included", v -> v.accel().deviceNanos() / 1e9);
         f.counter("vigil_accel_transfer_seconds_total", "Time spent moving data to and from the device",
             v -> v.accel().transferNanos() / 1e9);
+    }
+
+    private static void alerting(final Families f) {
+        f.gauge("vigil_alerts_firing", "Alerts firing now (alarms and convictions sent to Alertmanager, not resolved)",
+            v -> v.alerting().firing());
+        f.counter("vigil_alerts_fired_total", "Alerts that started firing", v -> v.alerting().fired());
+        f.counter("vigil_alerts_resolved_total", "Alerts resolved (an alarm or a conviction released)", v -> v.alerting().resolved());
+        f.counter("vigil_alerts_refused_firing_full_total", "Alerts not sent: as many were firing as alerting.queue_max",
+            v -> v.alerting().refusedFiringFull());
+        f.counter("vigil_alertmanager_updates_sent_total", "Alert updates Alertmanager accepted, by Alertmanager (its index in "
+            + "alerting.alertmanager)", "alertmanager", v -> perAlertmanager(v, AlertTarget.Status::sent));
+        f.counter("vigil_alertmanager_post_failures_total", "POSTs to Alertmanager that failed and were retried, by Alertmanager",
+            "alertmanager", v -> perAlertmanager(v, AlertTarget.Status::failedAttempts));
+        f.counter("vigil_alertmanager_updates_dropped_total", "Alert updates dropped, by reason (queue-full, rejected), "
+            + "all Alertmanagers together", "reason", v -> {
+                final Map<String, Long> m = new LinkedHashMap<>();
+                m.put("queue-full", 0L);
+                m.put("rejected", 0L);
+                v.alerting().alertmanagers().forEach(t -> t.dropped().forEach((reason, n) -> m.merge(reason, n, Long::sum)));
+                return m;
+            });
+        f.gauge("vigil_alertmanager_updates_waiting", "Alert updates waiting to be sent, by Alertmanager", "alertmanager",
+            v -> perAlertmanager(v, t -> t.waiting()));
+    }
+
+    private static Map<String, Long> perAlertmanager(final MetricsView v, final ToLongFunction<AlertTarget.Status> value) {
+        final Map<String, Long> m = new LinkedHashMap<>();
+        final java.util.List<AlertTarget.Status> each = v.alerting().alertmanagers();
+        for (int i = 0; i < each.size(); i++) {
+            m.put(Integer.toString(i), value.applyAsLong(each.get(i)));
+        }
+        return m;
     }
 }

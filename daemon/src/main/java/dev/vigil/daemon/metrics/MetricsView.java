@@ -1,6 +1,7 @@
 package dev.vigil.daemon.metrics;
 
 import dev.vigil.accel.Accel;
+import dev.vigil.daemon.alerting.Alerting;
 import dev.vigil.daemon.core.NodeStatus;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.history.AgentHistory;
@@ -21,11 +22,13 @@ import java.util.Map;
  * @param scoresD2         D² of every observation the detector scored
  * @param jsonRefusals     what the JSON observation API refused before the detector
  * @param otlp             null when OTLP ingest is off
+ * @param alerting         alerts into Alertmanager (read on the API's thread: it has its own lock)
  */
 public record MetricsView(String version, double startTimeSeconds, NodeStatus node, TreeStatus tree,
                           Detector.Counters detection, FixedHistogram.Snapshot scoresD2, IngestRefusals.Snapshot jsonRefusals,
                           OtlpIngestStats otlp, Transport transport, AgentHistory.Counters storage, Retention retention,
-                          Replication.Counters replication, Committees committees, Verdicts verdicts, Accel.Status accel) {
+                          Replication.Counters replication, Committees committees, Verdicts verdicts, Accel.Status accel,
+                          Alerting.Status alerting) {
 
     /** The outbound peer links, summed over links (links are never forgotten, so the sums never go down). */
     public record Transport(int linksConnected, int framesQueued, long droppedQueueFull, long droppedUnreachable,

@@ -1,6 +1,7 @@
 package dev.vigil.daemon.net;
 
 import dev.vigil.accel.Accel;
+import dev.vigil.daemon.alerting.Alerting;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.CertificateStatus;
 import dev.vigil.crypto.KeyFiles;
@@ -84,6 +85,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
     private final StorageMaintenance maintenance;
     private final VerdictHost verdicts;
     private final VerdictResponses responses;
+    private final Alerting alerting;
     // the process's kernels for this accel setting, shared with other daemons in the JVM
     private final Accel accel;
     // any thread: GET /metrics, and what the JSON ingest refused before the detector
@@ -120,10 +122,19 @@ public final class Daemon implements AutoCloseable, NodeApi {
         final dev.vigil.daemon.config.VerdictSettings vs = config.verdicts();
         this.responses = new VerdictResponses(new VerdictResponses.Settings(vs.webhook(), vs.command(), vs.commandTimeoutMs(),
             vs.responseQueueMax()), stores.verdictMarks());
-        this.verdicts = new VerdictHost(vs.fleet(), core, env, key, certificate, caKey, detector, stores.verdicts(), vs.certificatesMax(),
-            stores::consensusLog, (shard, epoch) -> stores.consensusLogs().drop(shard, epoch), () -> stores.consensusLogs().logs(),
-            responses, accel);
+        this.alerting = Alerting.start(config.alerting());
+        final AlertFeed alerts = new AlertFeed(alerting, NodeIds.toHex(key.nodeId()), detector, System::currentTimeMillis);
+        detector.setStatusListener(alerts);
+        try {
+            this.verdicts = new VerdictHost(vs.fleet(), core, env, key, certificate, caKey, detector, stores.verdicts(), vs.certificatesMax(),
+                stores::consensusLog, (shard, epoch) -> stores.consensusLogs().drop(shard, epoch), () -> stores.consensusLogs().logs(),
+                VerdictHost.Responses.both(responses, alerts), accel);
+        } catch (final RuntimeException e) {
+            alerting.close(); // its threads started; the caller closes the stores and the lock
+            throw e;
+        }
         responses.resume(verdicts.book());
+        alerts.start(verdicts.book());
     }
 
     /** Loads keys, locks the data dir, binds the sockets and starts the core. */
@@ -234,7 +245,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
         final Accel.Status accelStatus = accel.status();
         return onCore(() -> new StatusJson.View(core.status(), detector.counters(), listeners.otlpStats(), links.stats(), io.label(),
             (System.nanoTime() - startedNanos) / 1_000_000_000.0, config, listeners.peerAddress(), listeners.apiAddress(),
-            history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses), accelStatus));
+            history.counters(), stores.recovered(), replication.counters(), verdicts.status(responses), accelStatus, alerting.status()));
     }
 
     @Override
@@ -242,10 +253,11 @@ public final class Daemon implements AutoCloseable, NodeApi {
         // read here, on the API's thread, as for the status: the device's counters may wait for another daemon's batch
         final Accel.Status accelStatus = accel.status();
         final IngestRefusals.Snapshot refusedByApi = ingestRefusals.snapshot();
+        final Alerting.Status alertingStatus = alerting.status();
         return onCore(() -> new MetricsView(VersionProvider.version(), startTimeSeconds, core.status(), core.tree().status(),
             detector.counters(), detector.scoreHistogram(), refusedByApi, listeners.otlpStats(), transport(links.stats()),
             history.counters(), maintenance.retention(), replication.counters(), verdicts.committeeMetrics(),
-            verdicts.verdictMetrics(responses), accelStatus));
+            verdicts.verdictMetrics(responses), accelStatus, alertingStatus));
     }
 
     private static MetricsView.Transport transport(final List<PeerLinks.LinkStats> links) {
@@ -419,6 +431,7 @@ public final class Daemon implements AutoCloseable, NodeApi {
             LOG.warn("core did not stop cleanly within 5 s: {}", e.toString());
         }
         responses.close();
+        alerting.close();
         listeners.closeOtlp(); // while the core's loop runs: spans in open windows go to the detector first
         listeners.closeApi();
         apiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

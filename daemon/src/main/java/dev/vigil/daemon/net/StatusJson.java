@@ -18,19 +18,20 @@ import java.util.Map;
 /**
  * The JSON shape of {@code GET /v1/status}: snake_case keys, times in ms or s as named.
  *
- * @param otlp null when OTLP ingest is off
+ * @param otlp     null when OTLP ingest is off
+ * @param alerting alerts into Alertmanager: what fires, and each Alertmanager's sent, failed, dropped and waiting
  */
 record StatusJson(String nodeId, String version, String advertisedAddress, Listen listen, double uptimeS, boolean accepted,
                   ApiJson.Coordinate coordinate, List<String> bootstrap, List<Peer> peers, Frames frames, List<Refusal> refusals,
                   Transport transport, Detection detection, Storage storage, Map<String, Object> otlp, Verdicts verdicts,
-                  Accel accel) {
+                  Accel accel, dev.vigil.daemon.alerting.Alerting.Status alerting) {
 
     /** What one status answer is made of, gathered on the core's thread. */
     record View(NodeStatus node, Detector.Counters detection, OtlpIngestStats otlp, List<PeerLinks.LinkStats> links, String io,
                 double uptimeS, NodeConfig config, SocketAddress peerListen, SocketAddress apiListen,
                 AgentHistory.Counters storage, boolean storesRecovered,
                 dev.vigil.daemon.history.Replication.Counters replication, Verdicts verdicts,
-                dev.vigil.accel.Accel.Status accel) {
+                dev.vigil.accel.Accel.Status accel, dev.vigil.daemon.alerting.Alerting.Status alerting) {
     }
 
     /**
@@ -125,7 +126,7 @@ record StatusJson(String nodeId, String version, String advertisedAddress, Liste
             v.config().core().bootstrap(), peers, new Frames(s.frames().sent(), s.frames().received(), s.frames().rejected(),
                 s.internalErrors(), s.frames().consensus()),
             refusals, transport(v), detection(v), storage(v), v.otlp() == null ? null : v.otlp().asMap(), v.verdicts(),
-            Accel.of(v.accel()));
+            Accel.of(v.accel()), v.alerting());
     }
 
     private static Transport transport(final View v) {

@@ -79,11 +79,36 @@ final class VerdictHost {
         verdicts.onRequestDone((shard, records, latencyMicros) -> commitLatencySeconds.record(latencyMicros / 1e6));
     }
 
-    /** What the node does with a verdict it holds for the first time: webhook, command (see {@link VerdictResponses}). */
+    /**
+     * What the node does with a verdict it holds for the first time: webhook, command (see
+     * {@link VerdictResponses}), alerts (see {@link AlertFeed}).
+     */
     interface Responses {
+        /** A conviction. */
         void onVerdict(VerdictCertificate certificate, boolean observed);
 
+        /** An operator release of a conviction. */
+        default void onRelease(final VerdictCertificate release) {
+        }
+
         Responses NONE = (c, observed) -> { };
+
+        /** Both, in this order. */
+        static Responses both(final Responses first, final Responses second) {
+            return new Responses() {
+                @Override
+                public void onVerdict(final VerdictCertificate certificate, final boolean observed) {
+                    first.onVerdict(certificate, observed);
+                    second.onVerdict(certificate, observed);
+                }
+
+                @Override
+                public void onRelease(final VerdictCertificate release) {
+                    first.onRelease(release);
+                    second.onRelease(release);
+                }
+            };
+        }
     }
 
     private final class Env implements VerdictEnv {
@@ -141,10 +166,11 @@ final class VerdictHost {
             }
             final dev.vigil.crypto.verdict.Verdict v = certificate.verdict();
             if (v.kind() == dev.vigil.crypto.verdict.Verdict.Kind.RELEASE) {
-                // no webhook and no command: they isolate a convicted agent, and what undoing that takes
+                // no webhook and no command (alerts only resolve): they isolate a convicted agent, and what undoing that takes
                 // (credentials to reissue, a host to check) is the operator's, who released it knowingly
                 env.log().info("verdict " + v.id() + ": RELEASE of verdict " + v.retractedId() + " on agent " + v.agentId()
                     + " by the operator (shard " + v.shard() + ")");
+                responses.onRelease(certificate);
                 return;
             }
             env.log().info("verdict " + v.id() + ": " + v.kind() + " agent " + v.agentId() + " (shard " + v.shard() + ", posterior "

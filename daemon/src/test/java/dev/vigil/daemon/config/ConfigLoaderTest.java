@@ -169,7 +169,7 @@ class ConfigLoaderTest {
             .hasMessageStartingWith(file.toString())
             .hasMessageContaining("field 'peerz'")
             .hasMessageContaining("unknown field")
-            .hasMessageContaining("expected one of: accel, advertise, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
+            .hasMessageContaining("expected one of: accel, advertise, alerting, bootstrap, clock_skew_max_ms, data_dir, detection, features, "
                 + "identity, listen, liveness, peers, storage, transport");
     }
 
@@ -268,6 +268,9 @@ class ConfigLoaderTest {
         "tree.join_delay_ms, 1, 600000",
         "tree.ping_interval_ms, 100, 60000",
         "tree.view_refresh_ms, 100, 600000",
+        "alerting.resend_interval_s, 1, 3600",
+        "alerting.queue_max, 1, 1000000",
+        "alerting.timeout_ms, 100, 600000",
     })
     void boundedFieldsAcceptTheirRangeAndNameItWhenOutside(final String field, final long min, final long max) throws IOException {
         assertThat(ConfigLoader.load(write("min.yaml", MINIMAL + yaml(field, min)))).isNotNull();
@@ -401,6 +404,7 @@ class ConfigLoaderTest {
         assertThat(c.core().bootstrap()).hasSize(2);
         assertThat(c.tree()).isEqualTo(dev.vigil.daemon.tree.TreeConfig.defaults(10));
         assertThat(c.accel()).isEqualTo(AccelSettings.defaults());
+        assertThat(c.alerting()).isEqualTo(AlertingSettings.defaults());
     }
 
     @Test
@@ -583,6 +587,61 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
             .hasMessageContaining("field 'accel.backends'")
             .hasMessageContaining("expected one of: backend, device");
+    }
+
+    // ---- alerting ----
+
+    @Test
+    void alertingIsOffUnlessAnAlertmanagerIsGivenAndItsSettingsLoad() throws IOException {
+        assertThat(ConfigLoader.load(write("plain.yaml", MINIMAL)).alerting()).isEqualTo(AlertingSettings.defaults());
+        assertThat(AlertingSettings.defaults().enabled()).isFalse();
+
+        final AlertingSettings a = ConfigLoader.load(write("node.yaml", MINIMAL + """
+            alerting:
+              alertmanager: [http://127.0.0.1:9093, "https://am.example.org/alertmanager/"]
+              resend_interval_s: 30
+              queue_max: 64
+              timeout_ms: 2000
+            """)).alerting();
+        assertThat(a.enabled()).isTrue();
+        assertThat(a.alertmanagers()).extracting(java.net.URI::toString)
+            .containsExactly("http://127.0.0.1:9093", "https://am.example.org/alertmanager");
+        assertThat(AlertingSettings.endpoint(a.alertmanagers().get(1))).hasToString("https://am.example.org/alertmanager/api/v2/alerts");
+        assertThat(a.resendIntervalMs()).isEqualTo(30_000);
+        assertThat(a.queueMax()).isEqualTo(64);
+        assertThat(a.timeoutMs()).isEqualTo(2_000);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "'[127.0.0.1:9093]', 'alerting.alertmanager[0]', expected an http:// or https:// URL",
+        "'[http://a:9093, ftp://b]', 'alerting.alertmanager[1]', expected an http:// or https:// URL",
+        "'[http://a:9093/api/v2/alerts]', 'alerting.alertmanager[0]', the daemon adds /api/v2/alerts",
+        "'[http://a:9093, http://a:9093/]', 'alerting.alertmanager[1]', listed twice",
+        "'[\"http://a:9093?x=1\"]', 'alerting.alertmanager[0]', without user, query or fragment",
+        "'[\"\"]', 'alerting.alertmanager[0]', got nothing",
+        "'http://a:9093', 'alerting.alertmanager', expected a list",
+    })
+    void aBadAlertmanagerUrlIsRefusedNamingItsIndex(final String urls, final String field, final String problem) throws IOException {
+        final Path file = write("node.yaml", MINIMAL + "alerting:\n  alertmanager: " + urls + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(file.toString())
+            .hasMessageContaining("field '" + field + "'")
+            .hasMessageContaining(problem);
+    }
+
+    @Test
+    void moreAlertmanagersThanTheBoundAreRefused() throws IOException {
+        final StringBuilder urls = new StringBuilder("[");
+        for (int i = 0; i <= AlertingSettings.ALERTMANAGERS_MAX; i++) {
+            urls.append(i == 0 ? "" : ", ").append("http://am").append(i).append(":9093");
+        }
+        final Path file = write("node.yaml", MINIMAL + "alerting:\n  alertmanager: " + urls + "]\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("field 'alerting.alertmanager': expected at most " + AlertingSettings.ALERTMANAGERS_MAX);
     }
 
     private Path write(final String name, final String text) throws IOException {

@@ -142,6 +142,26 @@ class DetectorStatusTest {
     }
 
     @Test
+    void theStatusListenerIsToldOfEveryChangeWithTheAlarmsEvidenceAndOfTheRelease() {
+        final List<String> told = new java.util.ArrayList<>();
+        detector.setStatusListener((agent, role, change, evidence) ->
+            told.add(agent + " " + role + " " + change.from().label() + ">" + change.to().label() + " cusum " + change.cusum()
+                + " evidence " + evidence.size()));
+        warm("a");
+        for (int k = 1; k <= 9; k++) {
+            detector.observe("a", "coder", t, farOff());
+            t += MINUTE;
+        }
+        assertThat(detector.release("a", t)).isTrue();
+        assertThat(detector.release("a", t)).as("normal already: no change").isTrue();
+
+        assertThat(told).containsExactly(
+            "a coder normal>suspect cusum 16.0 evidence 0",
+            "a coder suspect>alarmed cusum 32.0 evidence 7",
+            "a coder alarmed>normal cusum 0.0 evidence 0");
+    }
+
+    @Test
     void onlyScoredAndWarmingUpObservationsAreAccepted() {
         assertThat(Detector.Outcome.SCORED.accepted()).isTrue();
         assertThat(Detector.Outcome.WARMING_UP.accepted()).isTrue();
