@@ -156,6 +156,11 @@ final class Baselines {
             }
         }
 
+        /** What the cohort's window holds now, in a new object; fits nothing (a read for the API changes no later score). */
+        Moments current() {
+            return window.mergeOlderThan(0, new Moments(d));
+        }
+
         /** Refitted when a bucket moved or the cohort has grown by a quarter since the last fit. */
         Gaussian model() {
             if (model == null || bucketMoved || added >= addedAtFit + Math.max(1, addedAtFit / 4)) {

@@ -436,7 +436,24 @@ public final class Detector {
                 a.reference.count() == 0 ? Double.NaN : Math.sqrt(a.reference.variance(i))));
         }
         return new AgentDetail(a.summary(), a.reference.count(), a.model != null && a.model.ridged(), baseline,
-            List.copyOf(a.scores), List.copyOf(a.evidence), a.alarmEvidence, List.copyOf(a.transitions));
+            cohortBaseline(a.role), List.copyOf(a.scores), List.copyOf(a.evidence), a.alarmEvidence, List.copyOf(a.transitions));
+    }
+
+    /** The baseline of this host's agents of {@code role}, as the window holds it now; null for no role or an empty cohort. */
+    private CohortBaseline cohortBaseline(final String role) {
+        if (role == null) {
+            return null;
+        }
+        final Moments m = baselines.role(role).current();
+        if (m.count() == 0) {
+            return null;
+        }
+        final List<FeatureSummary> features = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            features.add(new FeatureSummary(schema.feature(i).name(), schema.feature(i).transform().name().toLowerCase(java.util.Locale.ROOT),
+                m.mean(i), Math.sqrt(m.variance(i))));
+        }
+        return new CohortBaseline("cohort:" + role, m.count(), features);
     }
 
     /**
@@ -504,8 +521,18 @@ public final class Detector {
 
     /** One agent in full. */
     public record AgentDetail(AgentSummary summary, long baselineObservations, boolean baselineRidged,
-                              List<FeatureSummary> baseline, List<Score> lastScores, List<Evidence> evidence,
-                              List<Evidence> alarmEvidence, List<Transition> transitions) {
+                              List<FeatureSummary> baseline, CohortBaseline cohortBaseline, List<Score> lastScores,
+                              List<Evidence> evidence, List<Evidence> alarmEvidence, List<Transition> transitions) {
+    }
+
+    /**
+     * The baseline of the agent's cohort (this host's agents of its role) over the current window,
+     * observations that entered a baseline only: what the agent's own baseline is compared with.
+     *
+     * @param cohort       "cohort:ROLE"
+     * @param observations observations in the window
+     */
+    public record CohortBaseline(String cohort, long observations, List<FeatureSummary> features) {
     }
 
     /** A baseline feature: mean and standard deviation in transformed units. */

@@ -43,7 +43,8 @@ import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 
 /**
- * The daemon's HTTP API, one route per endpoint in {@link #routes}: {@code GET /healthz},
+ * The daemon's HTTP API, one route per endpoint in {@link #routes}: {@code GET /} (the dashboard,
+ * its files under {@code /ui/}), {@code GET /healthz},
  * {@code GET /metrics} (Prometheus text format), {@code GET /v1/status}, {@code GET /v1/tree}, {@code POST /v1/observations},
  * {@code GET /v1/agents}, {@code GET /v1/agents/{id}}, {@code GET /v1/agents/{id}/series},
  * {@code POST /v1/agents/{id}/release} (signed), {@code GET /v1/verdicts}, {@code GET /v1/verdicts/{id}},
@@ -57,7 +58,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
     static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
     /** Refused rows listed in one ingest answer; {@code refused_total} counts them all. */
     static final int REFUSALS_LISTED_MAX = 100;
-    private static final String ENDPOINTS = "/healthz, /metrics, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series, /v1/verdicts, /v1/verdicts/ID";
+    private static final String ENDPOINTS = "/ (the dashboard), /healthz, /metrics, /v1/status, /v1/tree, /v1/observations, /v1/agents, /v1/agents/ID/series, /v1/verdicts, /v1/verdicts/ID";
 
     private final NodeApi node;
     /**
@@ -72,6 +73,8 @@ final class ApiServer extends ChannelInitializer<Channel> {
         this.node = node;
         this.routes = List.of(
             new Route(HttpMethod.GET, "/healthz", ApiServer::healthz),
+            new Route(HttpMethod.GET, "/", x -> asset(x, "index.html")),
+            new Route(HttpMethod.GET, "/ui/{id}", x -> asset(x, x.id())),
             new Route(HttpMethod.GET, "/v1/status", x -> x.reply(node.statusView().thenApply(StatusJson::of))),
             new Route(HttpMethod.GET, "/metrics", this::metrics),
             new Route(HttpMethod.GET, "/v1/tree", x -> x.reply(node.treeView().thenApply(TreeJson::of))),
@@ -113,6 +116,31 @@ final class ApiServer extends ChannelInitializer<Channel> {
         final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
             Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        send(x.ctx(), x.keepAlive(), r);
+    }
+
+    /**
+     * {@code GET /} and {@code GET /ui/NAME}: the dashboard's page and its files, from the jar, with
+     * an ETag (304 when the browser has it already) and a policy that lets the page load nothing
+     * from anywhere else; 404 for a name that is not one of them.
+     */
+    private static void asset(final Exchange x, final String name) {
+        final DashboardAssets.Asset a = DashboardAssets.get(name);
+        if (a == null) {
+            x.respond(HttpResponseStatus.NOT_FOUND, error("no dashboard file '" + name + "'"));
+            return;
+        }
+        final boolean unchanged = a.etag().equals(x.request().headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        final FullHttpResponse r = unchanged
+            ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED)
+            : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(a.bytes()));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType())
+            .set(HttpHeaderNames.ETAG, a.etag())
+            .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+            .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, DashboardAssets.CONTENT_SECURITY_POLICY)
+            .set("X-Content-Type-Options", "nosniff")
+            .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
+            .set("Referrer-Policy", "no-referrer");
         send(x.ctx(), x.keepAlive(), r);
     }
 
