@@ -99,6 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
         description = "Where the daemons' log lines go, appended (default: ${DEFAULT-VALUE} in the working directory).")
     Path logFile;
 
+    @Option(names = "--keep-running", description = "After the report, keep the fleet up (their dashboards open in a browser) "
+        + "until interrupted (Ctrl-C), then stop the daemons and delete their data.")
+    boolean keepRunning;
+
     @Override
     public Integer call() throws Exception {
         if (agents < 1 || agents > FleetParams.AGENTS_MAX || !(hours >= 1) || hours > 24 * 31
@@ -174,6 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
             progress.printf("vigil demo: %d daemon%s and %d gateway daemons up on loopback after %.1f s (node0 %s founds the fleet%s), APIs %s, data dir %s%n",
                 nodes, nodes == 1 ? "" : "s", gateways, upAfterS, NodeIds.toHex(daemons.get(0).nodeId()), nodes == 1 ? "" : ", the others join through it",
                 apis.size() <= 3 ? apis : apis.get(0) + " .. " + apis.get(apis.size() - 1), dir);
+            progress.printf("dashboard: %s/ (any daemon's API serves its own)%n", apis.get(0));
             final HttpClient http = HttpClient.newHttpClient();
             final TreeSnapshot formedAt = awaitTree(http, apis, names, t0);
             if (formedAt.formed()) {
@@ -231,6 +236,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("vigil demo: the fleet tree did not form: " + tree.problem());
                 return 1;
             }
+            if (keepRunning) {
+                keepUntilInterrupted(daemons, dir, apis);
+            }
             return 0;
         } finally {
             for (int i = daemons.size() - 1; i >= 0; i--) {
@@ -238,6 +246,28 @@ public final class DemoCommand implements Callable<Integer> {
             }
             LocalDaemons.deleteTree(dir);
         }
+    }
+
+    /**
+     * Keeps the daemons serving until the JVM is asked to stop (SIGINT, SIGTERM); a shutdown hook
+     * then closes them and deletes their data, since the {@code finally} of a halting JVM does not run.
+     * This thread waits for good: the JVM halts once the hook is done.
+     */
+    private void keepUntilInterrupted(final List<Daemon> daemons, final Path dir, final List<String> apis) throws InterruptedException {
+        final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (int i = daemons.size() - 1; i >= 0; i--) {
+                daemons.get(i).close();
+            }
+            try {
+                LocalDaemons.deleteTree(dir);
+            } catch (final java.io.IOException e) {
+                System.err.println("vigil demo: could not delete " + dir + ": " + e.getMessage());
+            }
+        }, "demo-stop"));
+        System.err.printf("%nvigil demo: the fleet stays up; dashboards at %s/ .. %s/ (Ctrl-C stops it)%n", apis.get(0),
+            apis.get(apis.size() - 1));
+        never.await();
     }
 
     /**
