@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.crypto.ClusterCa;
+import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.NodeIds;
+import dev.vigil.crypto.PrivateKey;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.cli.Logs;
 import dev.vigil.daemon.net.Daemon;
@@ -99,6 +101,10 @@ public final class DemoCommand implements Callable<Integer> {
         description = "Where the daemons' log lines go, appended (default: ${DEFAULT-VALUE} in the working directory).")
     Path logFile;
 
+    @Option(names = "--alertmanager", paramLabel = "URL",
+        description = "An Alertmanager base URL every daemon sends its alerts to (alerting.alertmanager); repeatable.")
+    List<String> alertmanagers = new ArrayList<>();
+
     @Option(names = "--keep-running", description = "After the report, keep the fleet up (their dashboards open in a browser) "
         + "until interrupted (Ctrl-C), then stop the daemons and delete their data.")
     boolean keepRunning;
@@ -130,18 +136,23 @@ public final class DemoCommand implements Callable<Integer> {
         final List<Daemon> daemons = new ArrayList<>();
         try {
             final long t0 = System.nanoTime();
-            final ClusterCa ca = LocalDaemons.newCa(dir);
+            final PrivateKey caKey = PrivateKey.generate(new java.security.SecureRandom());
+            final ClusterCa ca = new ClusterCa(caKey);
+            KeyFiles.writePublicKey(dir.resolve("ca.pub"), ca.publicKey(), true);
             // real stores, sized for the agents each daemon gets (agent i reports to node i mod N)
             // the demo covers hours, not weeks: a day of minutes and two of hours, a thousand certificates
             // (laying out a week's stores on eight daemons took most of the demo's start)
-            final String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes),
+            String[] storage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS, (agents + nodes - 1) / nodes),
                 "  minute_retention_days: 1", "  hour_retention_days: 2",
                 "verdicts:", "  directory_interval_ms: 1000", "  certificates_max: 1000"};
-            final String[] gatewayStorage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS,
+            String[] gatewayStorage = {"storage:", "  expected_agents: " + Math.max(LocalDaemons.LOCAL_EXPECTED_AGENTS,
                 gateways == 0 ? 1 : 2 * agents / gateways + 1), "  minute_retention_days: 1", "  hour_retention_days: 2",
                 "verdicts:", "  directory_interval_ms: 1000", "  certificates_max: 1000",
                 // a gateway sees parts of other hosts' agents: its statistics are not the fleet's behaviour
                 "tree:", "  contribute_statistics: false"};
+            final String[] alerting = alerting();
+            storage = concat(storage, alerting);
+            gatewayStorage = concat(gatewayStorage, alerting);
             daemons.add(LocalDaemons.start(dir, ca, "node0", null, false, storage));
             final String bootstrap = "127.0.0.1:" + daemons.get(0).peerAddress().getPort();
             // the others start side by side (each opens its own stores, most of a start), then join through node0
@@ -237,6 +248,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             if (keepRunning) {
+                KeyFiles.writePrivateKey(dir.resolve("ca.key"), caKey, false);
                 keepUntilInterrupted(daemons, dir, apis);
             }
             return 0;
@@ -246,6 +258,24 @@ public final class DemoCommand implements Callable<Integer> {
             }
             LocalDaemons.deleteTree(dir);
         }
+    }
+
+    /** The {@code alerting:} section for {@code --alertmanager}, or nothing. */
+    private String[] alerting() {
+        if (alertmanagers.isEmpty()) {
+            return new String[0];
+        }
+        final StringBuilder urls = new StringBuilder();
+        for (final String url : alertmanagers) {
+            urls.append(urls.length() == 0 ? "" : ", ").append('"').append(url.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return new String[] {"alerting:", "  alertmanager: [" + urls + "]"};
+    }
+
+    private static String[] concat(final String[] a, final String[] b) {
+        final String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**
@@ -265,8 +295,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("vigil demo: could not delete " + dir + ": " + e.getMessage());
             }
         }, "demo-stop"));
-        System.err.printf("%nvigil demo: the fleet stays up; dashboards at %s/ .. %s/ (Ctrl-C stops it)%n", apis.get(0),
-            apis.get(apis.size() - 1));
+        System.err.printf("%nvigil demo: the fleet stays up; dashboards at %s/ .. %s/ (Ctrl-C stops it)%n"
+            + "the fleet's CA key, for releases: %s (e.g. vigil verdicts release ID --ca-key %s --api %s)%n", apis.get(0),
+            apis.get(apis.size() - 1), dir.resolve("ca.key"), dir.resolve("ca.key"), apis.get(0).substring("http://".length()));
         never.await();
     }
 
