@@ -488,7 +488,8 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     private synchronized void giveUp(final String why, final Throwable cause) {
         if (lost == null) {
             lost = why;
-            LOG.error("accel: giving up OpenCL device {}: {}; computing in Java from now on", device.describe(), why, cause);
+            // a device or driver failure, not Vigil's: the OpenCL status in `why` says what; no stack trace
+            LOG.error("accel: giving up OpenCL device {}: {}; computing in Java from now on", device.describe(), why);
         }
     }
 
