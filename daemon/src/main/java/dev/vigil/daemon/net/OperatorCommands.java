@@ -1,8 +1,8 @@
 package dev.vigil.daemon.net;
 
-import dev.vigil.daemon.core.LogIds;
 import dev.vigil.crypto.PublicKey;
 import dev.vigil.daemon.api.OperatorCommand;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.history.AgentHistory;

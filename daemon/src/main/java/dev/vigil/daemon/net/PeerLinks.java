@@ -1,7 +1,7 @@
 package dev.vigil.daemon.net;
 
-import dev.vigil.daemon.config.HostPort;
 import dev.vigil.crypto.NodeIds;
+import dev.vigil.daemon.config.HostPort;
 import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.Transport;
 import io.netty.bootstrap.Bootstrap;

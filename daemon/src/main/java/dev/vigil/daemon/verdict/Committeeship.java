@@ -9,7 +9,6 @@ import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.daemon.consensus.Committee;
-import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.consensus.CommitteeDirectory;
 import dev.vigil.daemon.consensus.Delivery;
 import dev.vigil.daemon.consensus.KeySigner;
@@ -22,6 +21,7 @@ import dev.vigil.daemon.consensus.evidence.Decision;
 import dev.vigil.daemon.consensus.evidence.EvidenceResult;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
 import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.Scheduler;
 
 import java.util.ArrayList;

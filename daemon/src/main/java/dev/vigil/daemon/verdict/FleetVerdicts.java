@@ -11,13 +11,13 @@ import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.Committee;
-import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.consensus.CommitteeDirectory;
 import dev.vigil.daemon.consensus.Committees;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Signer;
 import dev.vigil.daemon.consensus.evidence.EvidenceBatch;
 import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
+import dev.vigil.daemon.core.LogIds;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
