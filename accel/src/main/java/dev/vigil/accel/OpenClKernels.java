@@ -303,7 +303,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
         }
         for (int i = 0; i < slices; i++) {
             if (!ExactSum.isCanonical(chunks, i * CHUNKS)) {
-                giveUp("the device returned a malformed accumulator (slice " + i + ")", null);
+                giveUp("the device returned a malformed accumulator (slice " + i + ")");
                 sumSegments(xs, segStarts, segEnds, into); // now in Java
                 return;
             }
@@ -478,17 +478,18 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
             batches++;
             return true;
         } catch (final CLException e) {
-            giveUp("OpenCL error " + CL.stringFor_errorCode(e.getStatus()) + " (" + e.getMessage() + ")", e);
+            giveUp("OpenCL error " + CL.stringFor_errorCode(e.getStatus()) + " (" + e.getMessage() + ")");
             return false;
         } finally {
             totalNanos += System.nanoTime() - start;
         }
     }
 
-    private synchronized void giveUp(final String why, final Throwable cause) {
+    private synchronized void giveUp(final String why) {
         if (lost == null) {
             lost = why;
-            LOG.error("accel: giving up OpenCL device {}: {}; computing in Java from now on", device.describe(), why, cause);
+            // a device or driver failure, not Vigil's: the OpenCL status in `why` says what; no stack trace
+            LOG.error("accel: giving up OpenCL device {}: {}; computing in Java from now on", device.describe(), why);
         }
     }
 

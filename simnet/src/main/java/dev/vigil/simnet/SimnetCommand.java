@@ -226,7 +226,9 @@ public final class SimnetCommand implements Callable<Integer> {
                 seed, f, signatures == Signatures.ed25519, dev.vigil.simnet.byzantine.ByzantineScenario.Bug.NONE));
             case fleet_detect -> dev.vigil.simnet.verdicts.FleetDetect.run(new dev.vigil.simnet.verdicts.FleetDetect.Params(
                 nodes, seed, liarsPercent / 100, hours, agents > 0 ? agents : Math.min(nodes, dev.vigil.simnet.fleet.FleetParams.AGENTS_MAX),
-                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE, hideCompromised), kernels);
+                compromised, dev.vigil.simnet.verdicts.FleetDetect.Bug.NONE, hideCompromised), kernels,
+                // a bar on a terminal's stderr only: piped, stderr stays the one JSON line of host measurements
+                dev.vigil.daemon.cli.Progress.forWork(null));
             case restart -> RestartScenario.run(RestartScenario.Params.of(nodes, seed).withSignatures(signatures.scheme)
                 .withTimeLimitMicros(Math.round(timeLimitS * 1e6)).withStorageFaults(storageFaults).withOutsiders(outsiders), host, trace, err);
         };

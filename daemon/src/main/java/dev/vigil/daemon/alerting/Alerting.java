@@ -1,6 +1,7 @@
 package dev.vigil.daemon.alerting;
 
 import dev.vigil.daemon.config.AlertingSettings;
+import dev.vigil.daemon.core.LogIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,10 @@ public final class Alerting implements AutoCloseable {
         }
         if (!firing.containsKey(alert.key()) && firing.size() >= settings.queueMax()) {
             refusedFiringFull++;
-            LOG.warn("alert {} not sent: {} alerts fire already, the most kept (alerting.queue_max)", alert.key(), firing.size());
+            final String agent = alert.labels().get("agent");
+            (agent == null ? LOG.atWarn() : LOG.atWarn().addKeyValue(LogIds.KEY_AGENT, agent))
+                .log("alert {}{} not sent: {} alerts fire already, the most kept (alerting.queue_max)", alert.key(),
+                    agent == null ? "" : " (" + LogIds.agent(agent) + ")", firing.size());
             return;
         }
         firing.put(alert.key(), alert);

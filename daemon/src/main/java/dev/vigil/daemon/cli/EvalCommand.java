@@ -3,6 +3,7 @@ package dev.vigil.daemon.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.accel.Accel;
+import dev.vigil.accel.JavaKernels;
 import dev.vigil.daemon.eval.EvalInputException;
 import dev.vigil.daemon.eval.Evaluation;
 import dev.vigil.daemon.eval.LabelledCsv;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -65,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
      */
     static final int AUTO_ROWS_MIN = 1_000;
 
+    /** Files with at least this many rows show a progress bar (on a terminal's stderr): smaller ones take well under a second. */
+    static final int PROGRESS_ROWS_MIN = 100_000;
+
     @Override
     public Integer call() throws JsonProcessingException {
         final Evaluation.Mode evaluationMode;
@@ -89,17 +94,21 @@ final class EvalCommand implements Callable<Integer> {
                 ? "stream mode scores each row against a model of its own, in Java"
                 : backend == Accel.Backend.AUTO && data.rows() < AUTO_ROWS_MIN
                 ? data.rows() + " rows: under auto, fewer than " + AUTO_ROWS_MIN + " are scored in Java" : null;
+            // a bar on a terminal's stderr for a file large enough to wait on; nothing otherwise (stdout is the report)
+            final Progress bar = data.rows() >= PROGRESS_ROWS_MIN ? Progress.forWork(null) : new Progress(Writer.nullWriter(), Progress.Mode.QUIET);
+            final String detail = String.format(Locale.ROOT, "%s: %s mode, %,d rows", dataName, evaluationMode.label(), data.rows());
             if (javaWhy != null) {
-                result = Evaluation.run(data, evaluationMode, rowOrder);
+                result = Evaluation.run(data, evaluationMode, rowOrder, JavaKernels.INSTANCE, done -> bar.update(done, detail));
                 scoredOn = new Accel.Status(backend.label(), "java", "", javaWhy, "", 0, 0, 0, 0, 0);
             } else {
                 // a one-off: select now (a second or two with OpenCL) rather than score in Java while a background selection runs
                 try (Accel kernels = Accel.selected(backend, "")) {
                     final long batchesBefore = kernels.status().batches(); // the calibration's
-                    result = Evaluation.run(data, evaluationMode, rowOrder, kernels);
+                    result = Evaluation.run(data, evaluationMode, rowOrder, kernels, done -> bar.update(done, detail));
                     scoredOn = whereScored(kernels.status(), batchesBefore, data.rows());
                 }
             }
+            bar.done(detail);
         } catch (final EvalInputException e) {
             throw new CliException(e.getMessage());
         }

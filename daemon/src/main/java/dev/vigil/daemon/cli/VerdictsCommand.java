@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -73,6 +75,9 @@ final class VerdictsCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
         description = "One verdict as JSON (what it says, the daemon's check of it, the certificate in base64); --out saves the certificate for `vigil verdicts verify`.")
     static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @picocli.CommandLine.Mixin
         ApiTarget target;
 
@@ -82,12 +87,16 @@ final class VerdictsCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", description = "Also write the certificate (base64) to FILE.")
         Path out;
 
+        @Option(names = "--json", description = "JSON output (the only form; accepted as on every read command).")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             final java.net.http.HttpResponse<String> r = AgentsCommand.send(java.net.http.HttpRequest
                 .newBuilder(java.net.URI.create(target.base() + "/v1/verdicts/" + AgentsCommand.path(id))).GET().build());
             final com.fasterxml.jackson.databind.JsonNode v = AgentsCommand.ok(r);
-            System.out.println(r.body());
+            spec.commandLine().getOut().println(r.body());
+            spec.commandLine().getOut().flush();
             if (out != null) {
                 Files.writeString(out, v.path("certificate_base64").asText() + "\n");
             }
@@ -181,7 +190,8 @@ final class VerdictsCommand implements Runnable {
                 + "(or, for a release, the operator's CA key) signed it, every signer's certificate was issued by this CA "
                 + "and was valid when the verdict was issued.",
             "FILE holds the binary certificate (it starts with the byte 0x89) or its base64 text; line breaks are ignored.",
-            "Exit status: 0 valid (one line on stdout), 1 invalid (one line on stderr), 2 could not check (missing file, bad CA key file)."})
+            "Exit status: 0 valid (one line on stdout), 1 invalid (one line on stderr), 2 could not check (missing file, bad CA key file).",
+            "--json: one JSON object on stdout for valid and invalid alike ({\"valid\": false, \"reason\": …} with exit 1)."})
     static final class Verify implements Callable<Integer> {
         /** Larger than the base64 of the largest certificate with a line break every 64 characters. */
         static final long FILE_BYTES_MAX = 64 * 1024;
@@ -199,6 +209,9 @@ final class VerdictsCommand implements Runnable {
             description = "The smallest f to accept (default ${DEFAULT-VALUE}); the CA key cannot tell what f the fleet runs, "
                 + "and with f = 0 one node's signature is a quorum. Pass 0 only for a fleet too small for f = 1.")
         int fMin;
+
+        @Option(names = "--json", description = "Print one JSON object on stdout: valid, and the verdict's fields, or the reason it is invalid.")
+        boolean json;
 
         @Override
         public Integer call() throws IOException {
@@ -222,13 +235,59 @@ final class VerdictsCommand implements Runnable {
             if (!result.isValid()) {
                 return invalid(result.problem());
             }
-            spec.commandLine().getOut().println(validLine(certificate, result, caKey));
+            spec.commandLine().getOut().println(json ? validJson(certificate, result, caKey) : validLine(certificate, result, caKey));
             return 0;
         }
 
         private int invalid(final String reason) {
-            spec.commandLine().getErr().println("invalid: " + reason);
+            if (json) {
+                final Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("valid", false);
+                fields.put("reason", reason);
+                spec.commandLine().getOut().println(toJson(fields));
+            } else {
+                spec.commandLine().getErr().println("invalid: " + reason);
+            }
             return 1;
+        }
+
+        /** The fields of {@link #validLine}, with their names. */
+        static String validJson(final VerdictCertificate certificate, final VerificationResult result, final PublicKey caKey) {
+            final Verdict v = certificate.verdict();
+            final Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("valid", true);
+            fields.put("verdict_id", v.id());
+            fields.put("kind", v.kind().name());
+            if (v.kind() == Verdict.Kind.RELEASE) {
+                fields.put("retracts", v.retractedId());
+            }
+            fields.put("agent", v.agentId());
+            fields.put("shard", v.shard());
+            fields.put("epoch", v.epoch());
+            fields.put("view", v.view());
+            fields.put("seq", v.sequence());
+            fields.put("posterior", v.posterior());
+            fields.put("log_odds", v.logOdds());
+            fields.put("observers", v.observers().length);
+            fields.put("issued", certificate.issuedAt().toString());
+            if (certificate.attestation() == Attestation.OPERATOR) {
+                fields.put("signed_by", "operator");
+                fields.put("ca_id", NodeIds.toHex(caKey.nodeId()));
+            } else {
+                fields.put("signed_by", "committee");
+                fields.put("signers", result.signers());
+                fields.put("committee_size", v.committeeSize());
+                fields.put("f", v.f());
+            }
+            return toJson(fields);
+        }
+
+        private static String toJson(final Map<String, Object> fields) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fields);
+            } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e); // plain strings and numbers always serialise
+            }
         }
 
         static String validLine(final VerdictCertificate certificate, final VerificationResult result, final PublicKey caKey) {

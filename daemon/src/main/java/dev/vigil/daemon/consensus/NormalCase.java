@@ -148,7 +148,7 @@ final class NormalCase {
         s.awaitingClients.put(seq, p);
         s.counters.held++;
         if (s.log.debugEnabled()) {
-            s.log.debug(s.who() + ": holding the pre-prepare of seq " + seq + " until client " + Long.toHexString(client) + " is known");
+            s.log.debug(s.who() + ": holding the pre-prepare of seq " + seq + " until client " + dev.vigil.daemon.core.LogIds.peer(client, null) + " is known");
         }
         return null;
     }

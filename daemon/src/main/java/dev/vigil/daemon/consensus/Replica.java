@@ -201,7 +201,7 @@ public final class Replica {
         if (refusal != null) {
             s.counters.refuse(refusal);
             if (s.log.debugEnabled()) {
-                s.log.debug(s.who() + ": refused " + m.kind().label + " from " + Long.toHexString(m.sender()) + ": " + refusal.label);
+                s.log.debug(s.who() + ": refused " + m.kind().label + " from " + dev.vigil.daemon.core.LogIds.peer(m.sender(), null) + ": " + refusal.label);
             }
         } else if (s.counters.held == heldBefore) {
             s.counters.accept(m.kind());

@@ -266,6 +266,6 @@ final class ReplicaState {
     }
 
     String who() {
-        return "replica " + Long.toHexString(selfId) + " (shard " + committee.shard() + " epoch " + committee.epoch() + ")";
+        return "replica " + dev.vigil.crypto.NodeIds.toHex(selfId) + " (shard " + committee.shard() + " epoch " + committee.epoch() + ")";
     }
 }

@@ -308,7 +308,7 @@ final class ViewChanges {
     /** Two pre-prepares of the current primary for one (view, seq): accuse it to everyone and leave the view. */
     void equivocation(final Vote first, final Vote second, final long now) {
         s.counters.equivocations++;
-        s.log.warn(s.who() + ": primary " + Long.toHexString(first.sender()) + " equivocated at view " + first.view() + " seq "
+        s.log.peerWarn(first.sender(), null, s.who() + ": primary " + dev.vigil.daemon.core.LogIds.peer(first.sender(), null) + " equivocated at view " + first.view() + " seq "
             + first.seq() + "; accusing it and changing view");
         s.effects.broadcast(Accusation.signed(s.committee, s.signer, first, second).encode());
         if (!s.changing && s.view == first.view()) {

@@ -63,9 +63,9 @@ final class Membership {
         this.outbox = outbox;
         if (bootstrapAddresses().isEmpty()) {
             acceptedMicros = now;
-            env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " founds the fleet (no bootstrap addresses)");
+            env.log().info("node " + selfHex + " (" + config.advertiseAddress() + ")" + " founds the fleet (no bootstrap addresses)");
         } else {
-            env.log().info("node " + selfHex + " at " + config.advertiseAddress() + " joining through " + bootstrapAddresses());
+            env.log().info("node " + selfHex + " (" + config.advertiseAddress() + ")" + " joining through " + bootstrapAddresses());
         }
         seekPeers(now);
     }
@@ -156,7 +156,7 @@ final class Membership {
             admitted = true;
         } else if (makeRoom()) {
             p = admit(senderId, sender.address, now);
-            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " joined");
+            env.log().peerInfo(senderId, sender.address, LogIds.peer(senderId, sender.address) + " joined");
             admitted = true;
         } else {
             admitted = false;
@@ -178,7 +178,7 @@ final class Membership {
                 heard(p, now);
             } else if (makeRoom()) {
                 admit(senderId, sender.address, now);
-                env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " admitted us");
+                env.log().peerInfo(senderId, sender.address, LogIds.peer(senderId, sender.address) + " admitted us");
             } else {
                 sendLeave(sender.address, LeaveBody.REASON_NO_ROOM, now);
             }
@@ -222,7 +222,7 @@ final class Membership {
                 return;
             }
             p = admit(senderId, sender.address, now);
-            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + sender.address + " re-admitted on probe");
+            env.log().peerInfo(senderId, sender.address, LogIds.peer(senderId, sender.address) + " re-admitted on probe");
         }
         heard(p, now);
         if (coordinate != null) {
@@ -245,7 +245,7 @@ final class Membership {
     private void markAccepted(final long byNodeId, final String byAddress, final long now) {
         if (acceptedMicros < 0) {
             acceptedMicros = now;
-            env.log().info("node " + selfHex + " accepted into the fleet by " + NodeIds.toHex(byNodeId) + " at " + byAddress);
+            env.log().peerInfo(byNodeId, byAddress, "node " + selfHex + " accepted into the fleet by " + LogIds.peer(byNodeId, byAddress));
         }
     }
 
@@ -272,7 +272,7 @@ final class Membership {
         sender.leftSequence = sequence;
         final Peer p = peers.remove(senderId);
         if (p != null) {
-            env.log().info("peer " + NodeIds.toHex(senderId) + " at " + p.address + " left ("
+            env.log().peerInfo(senderId, p.address, LogIds.peer(senderId, p.address) + " left ("
                 + (reason == LeaveBody.REASON_SHUTDOWN ? "shutdown" : "no room for us") + ")");
         }
     }
@@ -286,15 +286,15 @@ final class Membership {
                 transition(p, PeerState.DEAD, now);
                 p.rejoinBackoffMicros = config.joinRetryMicrosMin();
                 p.nextRejoinMicros = now + p.rejoinBackoffMicros;
-                env.log().warn("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is dead: silent for "
+                env.log().peerWarn(p.nodeId, p.address, LogIds.peer(p.nodeId, p.address) + " is dead: silent for "
                     + silenceMicros / 1000 + " ms");
             } else if (p.state == PeerState.ALIVE && silenceMicros > config.suspectAfterMicros()) {
                 transition(p, PeerState.SUSPECT, now);
-                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is suspect: silent for "
+                env.log().peerInfo(p.nodeId, p.address, LogIds.peer(p.nodeId, p.address) + " is suspect: silent for "
                     + silenceMicros / 1000 + " ms");
             } else if (p.state == PeerState.DEAD && now - p.sinceMicros > config.forgetAfterMicros()) {
                 it.remove();
-                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " forgotten after "
+                env.log().peerInfo(p.nodeId, p.address, LogIds.peer(p.nodeId, p.address) + " forgotten after "
                     + (now - p.sinceMicros) / 1_000_000 + " s dead");
             }
         }
@@ -382,7 +382,7 @@ final class Membership {
         p.lastHeardMicros = now;
         if (p.state != PeerState.ALIVE) {
             if (p.state == PeerState.DEAD) {
-                env.log().info("peer " + NodeIds.toHex(p.nodeId) + " at " + p.address + " is alive again");
+                env.log().peerInfo(p.nodeId, p.address, LogIds.peer(p.nodeId, p.address) + " is alive again");
             }
             transition(p, PeerState.ALIVE, now);
             p.nextPingMicros = Math.min(p.nextPingMicros, now + config.pingIntervalMicros());
@@ -402,6 +402,21 @@ final class Membership {
         final int bodyLength = JoinBody.encode(
             outbox.body(JoinBody.bodyLength(certificateBytes, advertiseBytes)), outbox.bodyOffset(), certificateBytes, config.advertiseAddress());
         outbox.send(address, MessageType.JOIN, bodyLength, now);
+    }
+
+    /** The node this node knows at {@code address} (a peer first, then the address book), or 0: for log lines, O(peers + known). */
+    long idAt(final String address) {
+        for (final Peer p : peers.values()) {
+            if (address.equals(p.address)) {
+                return p.nodeId;
+            }
+        }
+        for (final Map.Entry<Long, String> e : known.entrySet()) {
+            if (address.equals(e.getValue())) {
+                return e.getKey();
+            }
+        }
+        return 0;
     }
 
     private void sendAccept(final String address, final long joinerId, final boolean admitted, final long now) {

@@ -154,7 +154,7 @@ public final class NodeCore {
             refusals.note(status, gate.view(), offset, gate.certificateProblem, now);
             if (env.log().debugEnabled() && length >= FrameHeader.HEADER_LENGTH) {
                 env.log().debug("refused a " + MessageType.of(FrameHeader.type(gate.view(), offset)) + " frame from "
-                    + NodeIds.toHex(FrameHeader.sender(gate.view(), offset)) + ": " + status);
+                    + LogIds.peer(FrameHeader.sender(gate.view(), offset), null) + ": " + status);
             }
             if (status == FrameStatus.UNKNOWN_SENDER) {
                 final MessageType type = MessageType.of(FrameHeader.type(gate.view(), offset));
@@ -396,6 +396,11 @@ public final class NodeCore {
     /** The peer address this node advertises. */
     public String advertiseAddress() {
         return config.advertiseAddress();
+    }
+
+    /** The node this node knows at {@code address}, or 0 (for log lines about a connection: on the core's thread only). */
+    public long peerIdAt(final String address) {
+        return address == null ? 0 : membership.idAt(address);
     }
 
     /** The address this node last knew {@code nodeId} by, or null. */

@@ -9,6 +9,24 @@ public interface NodeLog {
 
     void warn(String message);
 
+    /**
+     * A line about one peer: the message names it in {@link LogIds#peer} form; a structured sink
+     * (the daemon's JSON log lines) adds the id and address as fields.
+     */
+    default void peerInfo(final long peerId, final String address, final String message) {
+        info(message);
+    }
+
+    /** As {@link #peerInfo}, at warning level. */
+    default void peerWarn(final long peerId, final String address, final String message) {
+        warn(message);
+    }
+
+    /** A line about one agent: the message names it in {@link LogIds#agent} form; a structured sink adds the id as a field. */
+    default void agentInfo(final String agent, final String message) {
+        info(message);
+    }
+
     /** Whether {@link #debug} lines are wanted; callers test it before building a line. */
     default boolean debugEnabled() {
         return false;

@@ -32,7 +32,7 @@ final class Refusals {
     /** A verified sender's body that does not decode: recorded under reason "malformed", logged once per sender. */
     void malformed(final long senderId, final String address, final String what, final long now) {
         if (record(senderId, address, "malformed", what, now)) {
-            log.warn("refused a malformed " + what + " from node " + NodeIds.toHex(senderId) + (address == null ? "" : " at " + address));
+            log.peerWarn(senderId, address, "refused a malformed " + what + " from " + LogIds.peer(senderId, address));
         }
     }
 
@@ -42,8 +42,8 @@ final class Refusals {
      */
     void consensus(final long senderId, final String address, final String reason, final String what, final long now) {
         if (record(senderId, address, reason, what, now)) {
-            log.warn("consensus from node " + NodeIds.toHex(senderId) + (address == null ? "" : " at " + address) + ": " + what
-                + ": " + reason + " (further of this node and reason are counted, not logged)");
+            log.peerWarn(senderId, address, "consensus from " + LogIds.peer(senderId, address) + ": " + what
+                + ": " + reason + " (further of this sender and reason are counted, not logged)");
         }
     }
 
@@ -73,7 +73,8 @@ final class Refusals {
                 return;
             }
         }
-        final String claimed = NodeIds.toHex(FrameHeader.sender(frame, offset));
+        final long claimedId = FrameHeader.sender(frame, offset);
+        final String claimed = NodeIds.toHex(claimedId);
         final MessageType type = MessageType.of(FrameHeader.type(frame, offset));
         final String address = type == MessageType.JOIN ? JoinBody.address(frame, FrameHeader.bodyOffset(offset))
             : type == MessageType.JOIN_ACCEPT ? JoinAcceptBody.address(frame, FrameHeader.bodyOffset(offset)) : null;
@@ -88,8 +89,8 @@ final class Refusals {
             byKey.remove(byKey.keySet().iterator().next());
         }
         if (previous == null) {
-            log.warn("refused " + (type == null ? "frame" : type.label) + " from node " + claimed
-                + (address != null ? " at " + address : "") + ": " + detail + " (further refusals of this node are counted, not logged)");
+            log.peerWarn(claimedId, address, "refused " + (type == null ? "frame" : type.label) + " from " + LogIds.peer(claimedId, address)
+                + ": " + detail + " (further refusals from this sender are counted, not logged)");
         }
     }
 

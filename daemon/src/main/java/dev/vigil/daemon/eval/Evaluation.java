@@ -7,6 +7,7 @@ import dev.vigil.daemon.stats.Gaussian;
 import dev.vigil.daemon.stats.Moments;
 
 import java.util.Locale;
+import java.util.function.DoubleConsumer;
 
 /**
  * Scores a labelled data set with the daemon's detector (a Gaussian fitted to {@link Moments},
@@ -74,8 +75,19 @@ public final class Evaluation {
 
     /** @param kernels where batch mode scores its rows; stream mode scores each row against its own model, in Java */
     public static Result run(final LabelledCsv data, final Mode mode, final int[] order, final Kernels kernels) {
-        return mode == Mode.BATCH ? batch(data, order, kernels) : stream(data, order);
+        return run(data, mode, order, kernels, PROGRESS_NONE);
     }
+
+    /** @param progress told, now and then, the fraction of the rows done (it changes nothing else) */
+    public static Result run(final LabelledCsv data, final Mode mode, final int[] order, final Kernels kernels,
+                             final DoubleConsumer progress) {
+        return mode == Mode.BATCH ? batch(data, order, kernels, progress) : stream(data, order, progress);
+    }
+
+    private static final DoubleConsumer PROGRESS_NONE = fraction -> {
+    };
+    /** Rows between two progress reports in stream mode. */
+    private static final int PROGRESS_EVERY_ROWS = 1_024;
 
     /** {@link RowOrder} hands out only permutations; a caller building its own must do the same. */
     private static void requirePermutation(final int[] order, final int rows) {
@@ -100,6 +112,11 @@ public final class Evaluation {
 
     /** As {@link #batch(LabelledCsv, int[])}, scoring the rows with {@code kernels}. */
     public static Result batch(final LabelledCsv data, final int[] order, final Kernels kernels) {
+        return batch(data, order, kernels, PROGRESS_NONE);
+    }
+
+    /** Progress: fitting is the first half, scoring the second. */
+    private static Result batch(final LabelledCsv data, final int[] order, final Kernels kernels, final DoubleConsumer progress) {
         requirePermutation(order, data.rows());
         final int d = data.features();
         final Moments moments = new Moments(d);
@@ -111,7 +128,8 @@ public final class Evaluation {
             throw new EvalInputException(data.source() + ": cannot fit a Gaussian: "
                 + (data.rows() < 2 ? "fewer than two rows" : "the covariance is zero (every feature constant) or not finite"));
         }
-        final double[] scores = score(model, data, kernels, SCORE_BATCH_BYTES_MAX);
+        progress.accept(0.5);
+        final double[] scores = score(model, data, kernels, SCORE_BATCH_BYTES_MAX, done -> progress.accept(0.5 + 0.5 * done));
         final boolean[] anomaly = new boolean[data.rows()];
         for (int i = 0; i < data.rows(); i++) {
             anomaly[i] = data.anomaly(i);
@@ -121,6 +139,11 @@ public final class Evaluation {
 
     /** Every row's squared Mahalanobis distance from {@code model}, in file order, up to {@code bytesPerCall} of rows a call. */
     static double[] score(final Gaussian model, final LabelledCsv data, final Kernels kernels, final int bytesPerCall) {
+        return score(model, data, kernels, bytesPerCall, PROGRESS_NONE);
+    }
+
+    private static double[] score(final Gaussian model, final LabelledCsv data, final Kernels kernels, final int bytesPerCall,
+                                  final DoubleConsumer progress) {
         final int d = data.features();
         final int rows = data.rows();
         final int rowsPerCall = Math.min(rows, Math.max(1, bytesPerCall / (Double.BYTES * d)));
@@ -136,12 +159,17 @@ public final class Evaluation {
             }
             kernels.score(baseline, flat, baselineOf, n, out);
             System.arraycopy(out, 0, scores, from, n);
+            progress.accept((double)(from + n) / rows);
         }
         return scores;
     }
 
     /** Scores each row in {@code order} against the rows before it, after the first {@link #warmupRows}. */
     public static Result stream(final LabelledCsv data, final int[] order) {
+        return stream(data, order, PROGRESS_NONE);
+    }
+
+    private static Result stream(final LabelledCsv data, final int[] order, final DoubleConsumer progress) {
         requirePermutation(order, data.rows());
         final int d = data.features();
         final int warmup = warmupRows(d);
@@ -164,6 +192,9 @@ public final class Evaluation {
                 anomaly[t - warmup] = data.anomaly(row);
             }
             moments.add(data.row(row));
+            if ((t + 1) % PROGRESS_EVERY_ROWS == 0 || t + 1 == order.length) {
+                progress.accept((double)(t + 1) / order.length);
+            }
         }
         return result(data, Mode.STREAM, warmup, scores, anomaly, true);
     }

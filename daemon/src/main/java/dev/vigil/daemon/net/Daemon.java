@@ -12,6 +12,7 @@ import dev.vigil.daemon.api.OperatorCommand;
 import dev.vigil.daemon.cli.VersionProvider;
 import dev.vigil.daemon.config.ConfigException;
 import dev.vigil.daemon.config.NodeConfig;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
@@ -33,6 +34,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -109,10 +111,11 @@ public final class Daemon implements AutoCloseable, NodeApi {
         this.apiGroup = io.group(1, "vigil-api");
         this.links = new PeerLinks(loop, io, config.sendQueueFramesMax(), config.reconnectBackoffMinMs(), config.reconnectBackoffMaxMs());
         final NodeEnv env = new NodeEnv(new MonotonicWallClock(), netty(loop), links,
-            new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog());
+            new SplittableRandom(new SecureRandom().nextLong()), new Slf4jNodeLog(NodeIds.toHex(key.nodeId())));
         // the tree carries the detector's statistics, so its summaries have the schema's dimension
         // A restarted node joins through the peers it last knew as well: its old cluster is among them.
         this.core = new NodeCore(config.core().withExtraBootstrap(stores.snapshotPeers()), config.tree(), key, certificate, caKey, env);
+        links.setPeerIds(core::peerIdAt);
         this.detector = new Detector(config.schema(), config.detection(), accel);
         stores.restoreInto(detector);
         core.setReplicaSink(replication::onReplica);
@@ -492,15 +495,46 @@ public final class Daemon implements AutoCloseable, NodeApi {
         }
     }
 
+    /**
+     * The core's lines, each with this node's id as a key-value pair (several daemons share one log in
+     * {@code vigil demo} and in tests), and a line about a peer or an agent with its id as well: the
+     * JSON form shows them as fields ({@code "kvpList": [{"node": "…"}, {"peer": "…"}]}).
+     */
     private static final class Slf4jNodeLog implements NodeLog {
+        private final String selfHex;
+
+        Slf4jNodeLog(final String selfHex) {
+            this.selfHex = selfHex;
+        }
+
         @Override
         public void info(final String message) {
-            NODE_LOG.info(message);
+            NODE_LOG.atInfo().addKeyValue(LogIds.KEY_NODE, selfHex).log(message);
         }
 
         @Override
         public void warn(final String message) {
-            NODE_LOG.warn(message);
+            NODE_LOG.atWarn().addKeyValue(LogIds.KEY_NODE, selfHex).log(message);
+        }
+
+        @Override
+        public void peerInfo(final long peerId, final String address, final String message) {
+            peer(NODE_LOG.atInfo(), peerId, address).log(message);
+        }
+
+        @Override
+        public void peerWarn(final long peerId, final String address, final String message) {
+            peer(NODE_LOG.atWarn(), peerId, address).log(message);
+        }
+
+        @Override
+        public void agentInfo(final String agent, final String message) {
+            NODE_LOG.atInfo().addKeyValue(LogIds.KEY_NODE, selfHex).addKeyValue(LogIds.KEY_AGENT, agent).log(message);
+        }
+
+        private LoggingEventBuilder peer(final LoggingEventBuilder line, final long peerId, final String address) {
+            line.addKeyValue(LogIds.KEY_NODE, selfHex).addKeyValue(LogIds.KEY_PEER, NodeIds.toHex(peerId));
+            return address == null ? line : line.addKeyValue(LogIds.KEY_PEER_ADDRESS, address);
         }
 
         @Override
@@ -510,12 +544,12 @@ public final class Daemon implements AutoCloseable, NodeApi {
 
         @Override
         public void debug(final String message) {
-            NODE_LOG.debug(message);
+            NODE_LOG.atDebug().addKeyValue(LogIds.KEY_NODE, selfHex).log(message);
         }
 
         @Override
         public void bug(final String message, final Throwable cause) {
-            NODE_LOG.error(message, cause);
+            NODE_LOG.atError().addKeyValue(LogIds.KEY_NODE, selfHex).setCause(cause).log(message);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.vigil.daemon.net;
 
+import dev.vigil.crypto.NodeIds;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.wire.FrameHeader;
 import dev.vigil.wire.FrameStatus;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -27,6 +30,8 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
     private final NodeCore core;
+    /** The sender the last frame long enough to hold a header named (unverified), 0 before one: log lines only. */
+    private long lastClaimedSender;
 
     InboundFrames(final NodeCore core) {
         this.core = core;
@@ -42,11 +47,29 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
         final ByteBuf frame = (ByteBuf)msg;
         final byte[] bytes;
         try {
+            if (frame.readableBytes() >= FrameHeader.HEADER_LENGTH) {
+                lastClaimedSender = frame.getLongLE(frame.readerIndex() + FrameHeader.SENDER_OFFSET);
+            }
             bytes = ByteBufUtil.getBytes(frame);
         } finally {
             frame.release();
         }
         core.onFrame(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The connection as log lines name it: its remote address (an ephemeral port, not the peer's
+     * advertised address) and the peer its last frame claimed to come from, where one did.
+     */
+    private String who(final ChannelHandlerContext ctx) {
+        final String from = LogIds.address(ctx.channel().remoteAddress());
+        return "connection from " + from + (lastClaimedSender == 0 ? " (no frame named its sender yet)"
+            : " (last frame from " + LogIds.peer(lastClaimedSender, null) + ", unverified)");
+    }
+
+    private LoggingEventBuilder about(final LoggingEventBuilder line, final ChannelHandlerContext ctx) {
+        line.addKeyValue(LogIds.KEY_PEER_ADDRESS, LogIds.address(ctx.channel().remoteAddress()));
+        return lastClaimedSender == 0 ? line : line.addKeyValue(LogIds.KEY_PEER, NodeIds.toHex(lastClaimedSender));
     }
 
     @Override
@@ -56,19 +79,20 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
             // A length prefix above the hard bound: skipping it could mean reading gigabytes of a
             // stream we no longer trust, so the connection goes. An honest peer reconnects.
             core.counters().reject(FrameStatus.OVERSIZED);
-            LOG.warn("closing connection from {}: length prefix above the {}-byte frame bound",
-                ctx.channel().remoteAddress(), FrameHeader.FRAME_LENGTH_MAX);
+            about(LOG.atWarn(), ctx).log("closing {}: length prefix above the {}-byte frame bound", who(ctx), FrameHeader.FRAME_LENGTH_MAX);
             ctx.close();
         } else if (c instanceof CorruptedFrameException) {
             // A prefix the decoder cannot interpret: the stream cannot be re-synchronised.
             core.counters().reject(FrameStatus.BAD_LENGTH);
-            LOG.warn("closing connection from {}: corrupt length prefix", ctx.channel().remoteAddress());
+            about(LOG.atWarn(), ctx).log("closing {}: corrupt length prefix", who(ctx));
             ctx.close();
         } else if (c instanceof IOException) {
-            LOG.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), c.getMessage());
+            // a reset or a peer gone: expected, so no stack trace
+            about(LOG.atDebug(), ctx).log("{} failed: {}", who(ctx), c.toString());
             ctx.close();
         } else {
-            LOG.error("unexpected failure on connection from {}; closing it", ctx.channel().remoteAddress(), c);
+            // the core never throws for any input, so this is a bug in the pipeline: its stack trace says where
+            about(LOG.atError(), ctx).setCause(c).log("unexpected failure on {}; closing it", who(ctx));
             ctx.close();
         }
     }

@@ -2,6 +2,7 @@ package dev.vigil.daemon.net;
 
 import dev.vigil.crypto.PublicKey;
 import dev.vigil.daemon.api.OperatorCommand;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
 import dev.vigil.daemon.history.AgentHistory;
@@ -51,7 +52,8 @@ final class OperatorCommands {
     NodeApi.Release release(final OperatorCommand command, final long nowSeconds) {
         final String problem = command.problem(operatorKey, nowSeconds);
         if (problem != null) {
-            LOG.warn("refused an operator command for agent {}: {}", command.agent(), problem);
+            LOG.atWarn().addKeyValue(LogIds.KEY_AGENT, command.agent())
+                .log("refused an operator command for {}: {}", LogIds.agent(command.agent()), problem);
             return new NodeApi.Release(problem, false, false);
         }
         if (!noncesSeen.add(command.nonce())) {
@@ -65,7 +67,8 @@ final class OperatorCommands {
         }
         final boolean wasPinned = history.pinned(command.agent());
         history.release(detector.record(command.agent()));
-        LOG.info("agent {} released by the operator (was pinned: {})", command.agent(), wasPinned);
+        LOG.atInfo().addKeyValue(LogIds.KEY_AGENT, command.agent())
+            .log("{} released by the operator (was pinned: {})", LogIds.agent(command.agent()), wasPinned);
         return new NodeApi.Release(null, wasPinned, false);
     }
 

@@ -1,6 +1,8 @@
 package dev.vigil.daemon.net;
 
+import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.config.HostPort;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -17,11 +19,13 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,8 @@ final class PeerLinks implements Transport {
     private final SplittableRandom jitter = new SplittableRandom();
     private final Map<String, Link> links = new TreeMap<>();
     private boolean closed;
+    /** The node id at an address, or 0 when not known: the core's membership, read for log lines only. */
+    private ToLongFunction<String> peerIds = address -> 0;
 
     PeerLinks(final EventLoop loop, final IoKind io, final int queueFramesMax, final long backoffMinMs, final long backoffMaxMs) {
         this.loop = loop;
@@ -63,6 +69,11 @@ final class PeerLinks implements Transport {
                     ch.pipeline().addLast(new FlushConsolidationHandler(64, true), new OutboundOnly());
                 }
             });
+    }
+
+    /** Where log lines about a link find its peer's id (called on the core's loop, as every link method is). */
+    void setPeerIds(final ToLongFunction<String> peerIds) {
+        this.peerIds = peerIds;
     }
 
     @Override
@@ -147,7 +158,7 @@ final class PeerLinks implements Transport {
             } catch (final IllegalArgumentException e) {
                 droppedUnreachable += queue.size();
                 releaseQueue();
-                LOG.warn("cannot send to '{}': {}", address, e.getMessage());
+                about(LOG.atWarn()).log("cannot send to {}: {}", who(), e.getMessage());
                 return;
             }
             connecting = true;
@@ -163,7 +174,8 @@ final class PeerLinks implements Transport {
                     droppedUnreachable += queue.size();
                     releaseQueue();
                     if (connectFailures == 1 || backoffMs >= backoffMaxMs) {
-                        LOG.debug("cannot connect to {}: {}", address, done.cause() == null ? "?" : done.cause().getMessage());
+                        about(LOG.atDebug())
+                            .log("cannot connect to {}: {}", who(), done.cause() == null ? "?" : done.cause().toString());
                     }
                     scheduleReconnect();
                     return;
@@ -203,17 +215,31 @@ final class PeerLinks implements Transport {
             droppedInEpisode++;
             if (!dropping) {
                 dropping = true;
-                LOG.warn("send queue to {} is full ({} of {} frames waiting for a connection, or the socket buffer above 1 MiB);"
-                    + " dropping frames until it drains", address, queue.size(), queueFramesMax);
+                about(LOG.atWarn())
+                    .log("send queue to {} is full ({} of {} frames waiting for a connection, or the socket buffer above 1 MiB);"
+                        + " dropping frames until it drains", who(), queue.size(), queueFramesMax);
             }
         }
 
         private void stoppedDropping() {
             if (dropping) {
                 dropping = false;
-                LOG.info("send queue to {} drained; {} frames were dropped", address, droppedInEpisode);
+                about(LOG.atInfo())
+                    .log("send queue to {} drained; {} frames were dropped", who(), droppedInEpisode);
                 droppedInEpisode = 0;
             }
+        }
+
+        /** The peer at this address as log lines name it (its id when the core knows it; links run on the core's thread). */
+        private String who() {
+            return LogIds.peerAt(address, peerIds.applyAsLong(address));
+        }
+
+        /** The address, and the id where the core knows it, as key-value pairs (fields of a JSON log line). */
+        private LoggingEventBuilder about(final LoggingEventBuilder line) {
+            final long id = peerIds.applyAsLong(address);
+            line.addKeyValue(LogIds.KEY_PEER_ADDRESS, address);
+            return id == 0 ? line : line.addKeyValue(LogIds.KEY_PEER, NodeIds.toHex(id));
         }
 
         private void releaseQueue() {
@@ -240,7 +266,7 @@ final class PeerLinks implements Transport {
 
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-            LOG.debug("outbound connection to {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            LOG.debug("outbound connection to {} failed: {}", LogIds.peerAt(LogIds.address(ctx.channel().remoteAddress()), 0), cause.toString());
             ctx.close();
         }
     }

@@ -4,6 +4,7 @@ import dev.vigil.crypto.NodeIds;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.core.WallClock;
 import dev.vigil.daemon.detect.Detector;
+import dev.vigil.storage.StoreException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -82,7 +83,11 @@ final class StorageMaintenance {
             if (++ticks % SNAPSHOT_EVERY_TICKS == 0) {
                 stores.writePeerSnapshot(core);
             }
+        } catch (final StoreException e) {
+            // a full, damaged or unwritable store: the operator's to fix, not a bug, so no stack trace
+            LOG.warn("node {}: storage maintenance stopped for this tick: {}", NodeIds.toHex(core.nodeId()), e.toString());
         } catch (final RuntimeException e) {
+            // a bug: its stack trace says where
             LOG.error("node {}: storage maintenance failed: {}", NodeIds.toHex(core.nodeId()), e.toString(), e);
         }
     }

@@ -8,6 +8,7 @@ import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerificationResult;
 import dev.vigil.daemon.consensus.ConsensusLog;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.NodeCore;
 import dev.vigil.daemon.core.NodeEnv;
 import dev.vigil.daemon.core.NodeLog;
@@ -125,7 +126,8 @@ final class VerdictHost {
                 // above reassembly.message_bytes_max: the receiver would refuse it; a view change or a
                 // state reply that large means the bounds disagree, which the operator must hear of
                 oversizedSends++;
-                env.log().warn("fleet message of " + message.length + " bytes to " + address + " not sent: " + e.getMessage());
+                env.log().peerWarn(nodeId, address, "fleet message of " + message.length + " bytes to " + LogIds.peer(nodeId, address) + " not sent: "
+                    + e.getMessage());
             }
         }
 
@@ -168,12 +170,12 @@ final class VerdictHost {
             if (v.kind() == dev.vigil.crypto.verdict.Verdict.Kind.RELEASE) {
                 // no webhook and no command (alerts only resolve): they isolate a convicted agent, and what undoing that takes
                 // (credentials to reissue, a host to check) is the operator's, who released it knowingly
-                env.log().info("verdict " + v.id() + ": RELEASE of verdict " + v.retractedId() + " on agent " + v.agentId()
+                env.log().agentInfo(v.agentId(), "verdict " + v.id() + ": RELEASE of verdict " + v.retractedId() + " on " + LogIds.agent(v.agentId())
                     + " by the operator (shard " + v.shard() + ")");
                 responses.onRelease(certificate);
                 return;
             }
-            env.log().info("verdict " + v.id() + ": " + v.kind() + " agent " + v.agentId() + " (shard " + v.shard() + ", posterior "
+            env.log().agentInfo(v.agentId(), "verdict " + v.id() + ": " + v.kind() + " " + LogIds.agent(v.agentId()) + " (shard " + v.shard() + ", posterior "
                 + v.posterior() + ", " + certificate.signatures().size() + " signers)");
             responses.onVerdict(certificate, observes(v.agentId()));
         }

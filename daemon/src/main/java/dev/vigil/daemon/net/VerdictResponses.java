@@ -2,11 +2,13 @@ package dev.vigil.daemon.net;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.crypto.verdict.VerdictCertificate;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.verdict.VerdictBook;
 import dev.vigil.storage.KeyValueStore;
 import dev.vigil.storage.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -104,7 +106,8 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
             if (queued.incrementAndGet() > settings.queueMax()) {
                 queued.decrementAndGet();
                 dropped.incrementAndGet();
-                LOG.warn("verdict {}: response queue full ({}), command not run", certificate.verdict().id(), settings.queueMax());
+                about(LOG.atWarn(), certificate).log("verdict {} on {}: response queue full ({}), command not run", certificate.verdict().id(),
+                    LogIds.agent(certificate.verdict().agentId()), settings.queueMax());
                 return;
             }
             mark(certificate, "c"); // before it runs: never twice, also not after a crash while it runs
@@ -120,7 +123,8 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
         if (queued.incrementAndGet() > settings.queueMax()) {
             queued.decrementAndGet();
             dropped.incrementAndGet();
-            LOG.warn("verdict {}: response queue full ({}), webhook not sent", c.verdict().id(), settings.queueMax());
+            about(LOG.atWarn(), c).log("verdict {} on {}: response queue full ({}), webhook not sent", c.verdict().id(),
+                LogIds.agent(c.verdict().agentId()), settings.queueMax());
             return;
         }
         final String body = json(c);
@@ -153,11 +157,13 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
         }
         if (attempt >= WEBHOOK_TRIES_MAX) {
             webhooksFailed.incrementAndGet();
-            LOG.warn("verdict {}: webhook {} failed {} times, last: {}; giving up", id, settings.webhook(), attempt, problem);
+            about(LOG.atWarn(), c).log("verdict {} on {}: webhook {} failed {} times, last: {}; giving up", id,
+                LogIds.agent(c.verdict().agentId()), settings.webhook(), attempt, problem);
             return;
         }
         final long delayMs = Math.min(60_000, 500L << (attempt - 1));
-        LOG.info("verdict {}: webhook {} failed ({}), try {} in {} ms", id, settings.webhook(), problem, attempt + 1, delayMs);
+        about(LOG.atInfo(), c).log("verdict {} on {}: webhook {} failed ({}), try {} in {} ms", id, LogIds.agent(c.verdict().agentId()),
+            settings.webhook(), problem, attempt + 1, delayMs);
         webhooks.schedule(() -> post(c, body, attempt + 1), delayMs, TimeUnit.MILLISECONDS);
     }
 
@@ -207,7 +213,8 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
         try {
             marks.put(key(c, what), new byte[] {1});
         } catch (final StoreException e) {
-            LOG.warn("verdict {}: could not record its response ({}): {}", c.verdict().id(), what, e.getMessage());
+            about(LOG.atWarn(), c).log("verdict {} on {}: could not record its response ({}): {}", c.verdict().id(),
+                LogIds.agent(c.verdict().agentId()), what, e.toString());
         }
     }
 
@@ -215,5 +222,10 @@ final class VerdictResponses implements VerdictHost.Responses, AutoCloseable {
     public void close() {
         webhooks.shutdownNow();
         commands.shutdownNow();
+    }
+
+    /** The verdict's agent as a key-value pair (a field of the JSON log lines). */
+    private static LoggingEventBuilder about(final LoggingEventBuilder line, final VerdictCertificate c) {
+        return line.addKeyValue(LogIds.KEY_AGENT, c.verdict().agentId());
     }
 }

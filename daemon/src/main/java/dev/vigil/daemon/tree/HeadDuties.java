@@ -339,7 +339,7 @@ final class HeadDuties {
             return;
         }
         s.counters.removed++;
-        s.log.info("tree: " + hex(s.selfId) + " drops " + hex(id) + " from its level " + c.level + " cluster: " + why);
+        s.log.peerInfo(id, null, "tree: " + hex(s.selfId) + " drops " + hex(id) + " from its level " + c.level + " cluster: " + why);
         membershipChanged(c, nowMicros);
         // the view without it tells a member we wrongly declared dead, or one replaced, at once to find
         // a place again (it would otherwise wait for its view to time out); one frame to a dead node is lost

@@ -70,7 +70,7 @@ final class HeadElection {
             waitFor(c, next, oldHead, why, nowMicros);
             return;
         }
-        s.log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
+        s.log.peerInfo(oldHead, null, "tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
         s.counters.headChanges++;
         c.members.remove(oldHead);
         c.contributions.remove(oldHead);
@@ -111,7 +111,7 @@ final class HeadElection {
             }
             return;
         }
-        s.log.info("tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
+        s.log.peerInfo(oldHead, null, "tree: level " + c.level + " head " + hex(oldHead) + " is gone (" + why + "); next head " + hex(next));
         s.counters.headChanges++;
         c.electedHead = next;
         c.electedAtMicros = nowMicros;

@@ -129,7 +129,7 @@ final class HeadVerification {
 
     /** Our head sent up statistics its members' contributions do not give: say so to the cluster and the parent. */
     private void challenge(final Cluster c, final long version, final long nowMicros) {
-        s.log.warn("tree: " + hex(s.selfId) + " challenges level " + c.level + " head " + hex(c.headId())
+        s.log.peerWarn(c.headId(), null, "tree: " + hex(s.selfId) + " challenges level " + c.level + " head " + hex(c.headId())
             + ": its aggregate (version " + version + ") does not match the members' contributions");
         s.counters.challengesSent++;
         c.challengers.add(s.selfId);

@@ -1,6 +1,7 @@
 package dev.vigil.daemon.tree;
 
 import dev.vigil.daemon.aggregate.Summary;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.stats.Moments;
 
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class Quarantine {
     void add(final long id, final String why) {
         if (quarantined.putIfAbsent(id, why) == null) {
             s.counters.quarantined++;
-            s.log.warn("tree: " + hex(s.selfId) + " quarantines " + hex(id) + ": " + why);
+            s.log.peerWarn(id, null, "tree: " + hex(s.selfId) + " quarantines " + LogIds.peer(id, null) + ": " + why);
             s.refuse("quarantined " + hex(id) + ": " + why);
         }
     }

@@ -21,6 +21,7 @@ import dev.vigil.daemon.consensus.evidence.Decision;
 import dev.vigil.daemon.consensus.evidence.EvidenceResult;
 import dev.vigil.daemon.consensus.evidence.EvidenceState;
 import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.core.Scheduler;
 
 import java.util.ArrayList;
@@ -368,12 +369,12 @@ public final class Committeeship implements Seat.Host {
         final String where = "shard " + seat.committee.shard() + " epoch " + seat.committee.epoch();
         if (result.released() != null) {
             counters.releasesApplied++;
-            env.log().info("node " + NodeIds.toHex(host.selfId()) + ": " + where + " released agent " + result.released()
-                + " (operator release submitted by " + NodeIds.toHex(r.client()) + "); only new evidence convicts it again");
+            env.log().agentInfo(result.released(), "node " + NodeIds.toHex(host.selfId()) + ": " + where + " released "
+                + LogIds.agent(result.released()) + " (operator release submitted by " + LogIds.peer(r.client(), null) + "); only new evidence convicts it again");
         } else {
             counters.releasesRefused++;
             host.warnLimited("release-refused", r.client(), where + " refused an operator release submitted by "
-                + NodeIds.toHex(r.client()), result.refusal());
+                + LogIds.peer(r.client(), null), result.refusal());
         }
     }
 

@@ -17,6 +17,7 @@ import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Signer;
 import dev.vigil.daemon.consensus.evidence.EvidenceBatch;
 import dev.vigil.daemon.consensus.evidence.ReleaseRequest;
+import dev.vigil.daemon.core.LogIds;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -595,8 +596,8 @@ public final class FleetVerdicts {
                 + " releases waiting for its committee already; try again", true);
         }
         counters.releasesSubmitted++;
-        env.log().info("node " + NodeIds.toHex(selfId) + ": operator release " + r.id() + " of verdict " + c.id() + " (agent "
-            + c.agentId() + ") taken; flooded and submitted to the committee of shard " + c.shard());
+        env.log().agentInfo(c.agentId(), "node " + NodeIds.toHex(selfId) + ": operator release " + r.id() + " of verdict " + c.id()
+            + " (" + LogIds.agent(c.agentId()) + ") taken; flooded and submitted to the committee of shard " + c.shard());
         if (!certificatesSeen.containsKey(r.id())) {
             keep(selfId, release);
         }
@@ -652,7 +653,7 @@ public final class FleetVerdicts {
     /** Counted always; logged the first time per (sender, reason) and then at every power of ten, so a flood costs a few lines. */
     Outcome refuse(final String reason, final long fromId, final String detail) {
         counters.refuse(reason);
-        warnLimited(reason, fromId, "refused a fleet message from " + NodeIds.toHex(fromId), detail);
+        warnLimited(reason, fromId, "refused a fleet message from " + LogIds.peer(fromId, null), detail);
         return Outcome.REFUSED;
     }
 
@@ -661,8 +662,13 @@ public final class FleetVerdicts {
         final String key = reason + "/" + fromId;
         final long n = refusalsLogged.merge(key, 1L, Long::sum);
         if (n == 1 || isPowerOfTen(n)) {
-            env.log().warn("node " + NodeIds.toHex(selfId) + ": " + what + " (" + reason + (n > 1 ? ", " + n + " so far" : "") + "): "
-                + detail);
+            final String line = "node " + NodeIds.toHex(selfId) + ": " + what + " (" + reason + (n > 1 ? ", " + n + " so far" : "")
+                + "): " + detail;
+            if (fromId == selfId) {
+                env.log().warn(line);
+            } else {
+                env.log().peerWarn(fromId, null, line);
+            }
         }
     }
 

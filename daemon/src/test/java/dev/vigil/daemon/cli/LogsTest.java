@@ -38,6 +38,28 @@ class LogsTest {
         }
     }
 
+    /**
+     * Ids given as SLF4J key-value pairs (as the daemon gives a peer's or an agent's) are fields of the
+     * JSON line: logback's JsonEncoder writes them as {@code "kvpList": [{"peer": "…"}, …]}, in order.
+     */
+    @Test
+    void keyValuePairsAreFieldsOfJsonLines() throws Exception {
+        final Path file = Files.createTempFile("vigil-logs", ".log");
+        try {
+            Logs.toStderr(Logs.Format.JSON);
+            Logs.toFile(file);
+            LoggerFactory.getLogger(LogsTest.class).atWarn().addKeyValue("peer", "8e99b7b2416d3d78")
+                .addKeyValue("peer_address", "127.0.0.1:7400").log("peer 8e99b7b2416d3d78 (127.0.0.1:7400) is dead");
+            final JsonNode line = new ObjectMapper().readTree(Files.readAllLines(file).get(0));
+            assertThat(line.path("kvpList").isArray()).as("%s", line).isTrue();
+            assertThat(line.path("kvpList").get(0).path("peer").asText()).isEqualTo("8e99b7b2416d3d78");
+            assertThat(line.path("kvpList").get(1).path("peer_address").asText()).isEqualTo("127.0.0.1:7400");
+            assertThat(line.path("throwable").isNull()).as("no stack trace").isTrue();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Test
     void humanLinesByDefault() throws Exception {
         final Path file = Files.createTempFile("vigil-logs", ".log");

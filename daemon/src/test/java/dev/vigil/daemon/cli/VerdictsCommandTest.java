@@ -1,5 +1,8 @@
 package dev.vigil.daemon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.vigil.crypto.Certificate;
 import dev.vigil.crypto.ClusterCa;
 import dev.vigil.crypto.KeyFiles;
@@ -16,6 +19,8 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +75,55 @@ class VerdictsCommandTest {
         assertThat(err.toString()).isEmpty();
         assertThat(out.toString()).isEqualTo("valid: " + v.id() + " CONVICT agent agent-7 shard 3 epoch 2 view 0 seq 17"
             + " posterior 0.99931 log-odds 7.277 observers 3 issued 2025-06-16T15:06:40.250Z signed by 3 of committee of 4 (f = 1)" + NL);
+    }
+
+    @Test
+    void withJsonAValidCertificateIsOneJsonObjectWithTheVerdictsFields() throws IOException {
+        final Verdict v = convict(1);
+        final Path file = write("v.cert", certify(v, 3).encoded());
+
+        assertThat(run("verdicts", "verify", file.toString(), "--ca", caPub.toString(), "--json")).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        final JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.path("valid").asBoolean()).isTrue();
+        assertThat(json.path("verdict_id").asText()).isEqualTo(v.id());
+        assertThat(json.path("kind").asText()).isEqualTo("CONVICT");
+        assertThat(json.path("agent").asText()).isEqualTo("agent-7");
+        assertThat(json.path("posterior").asDouble()).isEqualTo(0.99931);
+        assertThat(json.path("signers").asInt()).isEqualTo(3);
+        assertThat(json.path("committee_size").asInt()).isEqualTo(4);
+        assertThat(json.path("issued").asText()).isEqualTo("2025-06-16T15:06:40.250Z");
+    }
+
+    @Test
+    void withJsonAnInvalidCertificateIsExitOneAndTheReasonOnStdout() throws IOException {
+        final Path file = write("two.cert", certify(convict(1), 2).encoded());
+
+        assertThat(run("verdicts", "verify", file.toString(), "--ca", caPub.toString(), "--json")).isEqualTo(1);
+        assertThat(err.toString()).isEmpty();
+        final JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.path("valid").asBoolean(true)).isFalse();
+        assertThat(json.path("reason").asText()).isEqualTo("signed by 2 of a committee of 4, f = 1 needs 2f+1 = 3");
+    }
+
+    /** {@code verdicts show} prints the API's JSON as it is; {@code --json} is accepted as on every read command. */
+    @Test
+    void showTakesJsonAndPrintsTheVerdictAsJson() throws Exception {
+        final HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/v1/verdicts/", exchange -> {
+            final byte[] body = "{\"id\":\"v1\",\"kind\":\"CONVICT\",\"certificate_base64\":\"AAAA\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        api.start();
+        try {
+            assertThat(run("verdicts", "show", "v1", "--json", "--api", "127.0.0.1:" + api.getAddress().getPort())).as(err.toString()).isZero();
+        } finally {
+            api.stop(0);
+        }
+        assertThat(new ObjectMapper().readTree(out.toString()).path("id").asText()).isEqualTo("v1");
     }
 
     @Test

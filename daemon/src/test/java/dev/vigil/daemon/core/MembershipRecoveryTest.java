@@ -88,7 +88,7 @@ class MembershipRecoveryTest {
         final long back = net.now();
         net.runFor(1_100 * MS);
         assertThat(a.peerIds()).containsExactly(b.nodeId());
-        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " at b:1 re-admitted on probe");
+        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " (b:1) re-admitted on probe");
         assertThat(net.sent("a:1", "b:1", MessageType.ACK).stream().filter(s -> s.atMicros() >= back)).isNotEmpty();
         assertThat(b.status().peerState(hex(a))).isEqualTo(PeerState.ALIVE);
     }
@@ -105,7 +105,7 @@ class MembershipRecoveryTest {
         assertThat(a.counters().rejected(FrameStatus.BAD_CERTIFICATE)).isEqualTo(1);
         assertThat(a.status().refusals()).containsExactly(new NodeStatus.Refusal(hex(rogue), "r:1", "bad-certificate",
             "certificate wrong-ca", 1, T0));
-        assertThat(net.log).contains("a:1 debug: refused a JOIN frame from " + hex(rogue) + ": BAD_CERTIFICATE");
+        assertThat(net.log).contains("a:1 debug: refused a JOIN frame from peer " + hex(rogue) + ": BAD_CERTIFICATE");
         assertThat(net.sent("a:1", "r:1", MessageType.JOIN_ACCEPT)).isEmpty();
     }
 

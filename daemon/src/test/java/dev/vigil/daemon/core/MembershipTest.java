@@ -68,11 +68,11 @@ class MembershipTest {
         assertThat(b.status().frames().received().get("join-accept").frames()).isEqualTo(1);
         assertThat(b.status().frames().sent().get("join").frames()).isEqualTo(1);
         assertThat(net.log).contains(
-            "a:1 info: node " + hex(a) + " at a:1 founds the fleet (no bootstrap addresses)",
-            "b:1 info: node " + hex(b) + " at b:1 joining through [a:1]",
-            "a:1 info: peer " + hex(b) + " at b:1 joined",
-            "b:1 info: node " + hex(b) + " accepted into the fleet by " + hex(a) + " at a:1",
-            "b:1 info: peer " + hex(a) + " at a:1 admitted us");
+            "a:1 info: node " + hex(a) + " (a:1) founds the fleet (no bootstrap addresses)",
+            "b:1 info: node " + hex(b) + " (b:1) joining through [a:1]",
+            "a:1 info: peer " + hex(b) + " (b:1) joined",
+            "b:1 info: node " + hex(b) + " accepted into the fleet by peer " + hex(a) + " (a:1)",
+            "b:1 info: peer " + hex(a) + " (a:1) admitted us");
         assertThat(b.status().startedMicros()).isEqualTo(T0);
         assertThat(b.status().nowMicros()).isEqualTo(T0 + 10 * MS);
         assertThat(b.status().stopped()).isFalse();
@@ -131,8 +131,8 @@ class MembershipTest {
         assertThat(peer(a, b).state()).isEqualTo(PeerState.DEAD);
         assertThat(peer(a, b).sinceMicros()).isEqualTo(dead);
         assertThat(net.log).contains(
-            "a:1 info: peer " + hex(b) + " at b:1 is suspect: silent for 3100 ms",
-            "a:1 warn: peer " + hex(b) + " at b:1 is dead: silent for 6100 ms");
+            "a:1 info: peer " + hex(b) + " (b:1) is suspect: silent for 3100 ms",
+            "a:1 warn: peer " + hex(b) + " (b:1) is dead: silent for 6100 ms");
 
         final long pingsBefore = net.sent("a:1", "b:1", MessageType.PING).size();
         net.runUntil(dead + 10 * S);
@@ -142,7 +142,7 @@ class MembershipTest {
         assertThat(a.peerCount()).as("kept until 10 s dead").isEqualTo(1);
         net.runUntil(dead + 10 * S + 100 * MS);
         assertThat(a.peerCount()).isZero();
-        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " at b:1 forgotten after 10 s dead");
+        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " (b:1) forgotten after 10 s dead");
     }
 
     @Test
@@ -159,7 +159,7 @@ class MembershipTest {
         net.runFor(2 * S);
         assertThat(peer(a, b).state()).isEqualTo(PeerState.ALIVE);
         assertThat(peer(b, a).state()).isEqualTo(PeerState.ALIVE);
-        assertThat(net.log).anyMatch(l -> l.endsWith("peer " + hex(b) + " at b:1 is alive again"));
+        assertThat(net.log).anyMatch(l -> l.endsWith("peer " + hex(b) + " (b:1) is alive again"));
     }
 
     @Test
@@ -179,7 +179,7 @@ class MembershipTest {
         assertThat(net.log).contains("b:1 info: node " + hex(b) + " left the fleet (told 1 peers)");
         net.runFor(10 * MS);
         assertThat(a.peerCount()).isZero();
-        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " at b:1 left (shutdown)");
+        assertThat(net.log).contains("a:1 info: peer " + hex(b) + " (b:1) left (shutdown)");
 
         final int acks = net.sent("a:1", "b:1", MessageType.ACK).size();
         net.deliver("a:1", net.held.get(0));

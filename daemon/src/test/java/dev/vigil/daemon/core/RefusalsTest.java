@@ -41,8 +41,8 @@ class RefusalsTest {
         refusals.note(FrameStatus.BAD_CERTIFICATE, join, 0, CertificateStatus.WRONG_CA, 9);
         assertThat(refusals.list()).containsExactly(
             new NodeStatus.Refusal(id, "10.0.0.1:7400", "bad-certificate", "certificate wrong-ca", 2, 9));
-        assertThat(warnings).containsExactly("refused join from node " + id
-            + " at 10.0.0.1:7400: certificate wrong-ca (further refusals of this node are counted, not logged)");
+        assertThat(warnings).containsExactly("refused join from peer " + id
+            + " (10.0.0.1:7400): certificate wrong-ca (further refusals from this sender are counted, not logged)");
     }
 
     @Test
@@ -55,8 +55,8 @@ class RefusalsTest {
             new NodeStatus.Refusal(id, null, "clock-skew", "clock-skew", 1, 3),
             new NodeStatus.Refusal(id, "10.0.0.2:7400", "schema-mismatch", "schema-mismatch", 1, 4));
         assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).isEqualTo("refused ping from node " + id + ": clock-skew"
-            + " (further refusals of this node are counted, not logged)");
+        assertThat(warnings.get(0)).isEqualTo("refused ping from peer " + id + ": clock-skew"
+            + " (further refusals from this sender are counted, not logged)");
     }
 
     @Test
@@ -87,9 +87,9 @@ class RefusalsTest {
         assertThat(refusals.list().get(15)).isEqualTo(new NodeStatus.Refusal(NodeIds.toHex(7L), "10.9.0.1:7400", "malformed",
             "tree-view body of 3 bytes", 2, 41));
         assertThat(warnings.get(warnings.size() - 1))
-            .isEqualTo("refused a malformed tree-view body of 3 bytes from node " + NodeIds.toHex(7L) + " at 10.9.0.1:7400");
+            .isEqualTo("refused a malformed tree-view body of 3 bytes from peer " + NodeIds.toHex(7L) + " (10.9.0.1:7400)");
         assertThat(warnings).hasSize(18);
         refusals.malformed(8L, null, "x", 42);
-        assertThat(warnings.get(warnings.size() - 1)).isEqualTo("refused a malformed x from node " + NodeIds.toHex(8L));
+        assertThat(warnings.get(warnings.size() - 1)).isEqualTo("refused a malformed x from peer " + NodeIds.toHex(8L));
     }
 }

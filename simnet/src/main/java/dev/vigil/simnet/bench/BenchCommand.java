@@ -44,8 +44,20 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * {@code --json} on every bench: JSON on stdout is the only form they print, so it changes
+     * nothing; every read command of vigil takes it, and scripts can pass it everywhere.
+     */
+    static final class JsonOutput {
+        @Option(names = "--json", description = "JSON output (the only form; accepted as on every read command).")
+        boolean json;
+    }
+
     @Command(name = "frames", mixinStandardHelpOptions = true, description = "JMH benchmark of the frame path (one fork).")
     static final class Frames implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
         int iterations;
 
@@ -64,6 +76,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "scoring", mixinStandardHelpOptions = true,
         description = "JMH: ns per observation for update + score (kernel) and the detector's whole path (observe), d = 10 and 16.")
     static final class Scoring implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
         int iterations;
 
@@ -79,6 +94,9 @@ public final class BenchCommand implements Runnable {
             "naive double loop, at 10^3..10^7 terms of log-likelihood-ratio size (llr) and of any finite size (wide);",
             "ns per call of one combination of 7 observers."})
     static final class Combine implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations of 2 s (default: ${DEFAULT-VALUE}).")
         int iterations;
 
@@ -157,8 +175,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--parts-per-group", defaultValue = "8", description = "Statistics merged into each result (default: ${DEFAULT-VALUE}).")
         int partsPerGroup;
 
-        @Option(names = "--json", description = "JSON output (the only form; accepted for symmetry with the other benches).")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
 
         @Override
         public Integer call() throws Exception {
@@ -201,6 +219,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "loopback", mixinStandardHelpOptions = true,
         description = "Two daemons on 127.0.0.1; one probes the other as fast as it keeps up. Signatures on.")
     static final class Loopback implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--seconds", defaultValue = "10", description = "Measurement time (default: ${DEFAULT-VALUE}).")
         double seconds;
 
@@ -214,6 +235,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "One daemon on loopback: JSON observation batches of 1,000 rows, then OTLP protobuf requests of 1,000 spans.")
     static final class Ingest implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--requests", defaultValue = "200", description = "Requests per path, a tenth of them warm-up (default: ${DEFAULT-VALUE}).")
         int requests;
 
@@ -229,6 +253,9 @@ public final class BenchCommand implements Runnable {
             "and observations per second. With --compromised 0 --hours 168 it measures the false-alarm rate",
             "of clean agents over a simulated week at the default thresholds."})
     static final class Detection implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--agents", defaultValue = "200", description = "Agents (default: ${DEFAULT-VALUE}).")
         int agents;
 
@@ -270,6 +297,9 @@ public final class BenchCommand implements Runnable {
             "gateway host (LLM gateway, tool server, egress proxy): recall and delay of each observer's local alarms",
             "per compromise mode and observer kind, and false alarms per clean agent-day, pooled over the seeds."})
     static final class ObserverBench implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--agents", defaultValue = "200", description = "Agents (default: ${DEFAULT-VALUE}).")
         int agents;
 
@@ -350,8 +380,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "JSON output (the only form; accepted for symmetry with the other benches).")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
 
         @Override
         public Integer call() throws Exception {
@@ -363,6 +393,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "agent-state", mixinStandardHelpOptions = true,
         description = "Put and get throughput of the agent-state store (304-byte entries) sized for N agents, and its file size.")
     static final class AgentState implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--agents", defaultValue = "100000", description = "Agents (default: ${DEFAULT-VALUE}).")
         int agents;
 
@@ -381,6 +414,9 @@ public final class BenchCommand implements Runnable {
             "the accepted pre-prepare, prepared certificate and committed batch, every 64 a checkpoint, a stable one and the",
             "truncation. Appends per second and the latency of each append (the replica sends only after it returns)."})
     static final class ConsensusLogCommand implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--seqs", defaultValue = "50000", description = "Sequence numbers, a tenth of them warm-up (default: ${DEFAULT-VALUE}).")
         int seqs;
 
@@ -407,6 +443,9 @@ public final class BenchCommand implements Runnable {
         description = {"A node's stores with N agents, written by a child JVM killed with SIGKILL while writing, opened again",
             "in this one: time to open (Chronicle Map recovery), to serving, to every baseline rebuilt; then after a clean stop."})
     static final class Restart implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
+
         @Option(names = "--agents", defaultValue = "100000", description = "Agents (default: ${DEFAULT-VALUE}).")
         int agents;
 
@@ -451,8 +490,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--observers", description = "How many of the replicas also observe, i.e. send evidence (default: all).")
         Integer observers;
 
-        @Option(names = "--json", description = "JSON output (the only form; accepted for symmetry with the other benches).")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        JsonOutput output;
 
         @Override
         public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package dev.vigil.simnet.bench;
 
+import dev.vigil.daemon.cli.Progress;
 import dev.vigil.daemon.detect.AgentRecord;
 import dev.vigil.daemon.detect.AgentStatus;
 import dev.vigil.daemon.detect.DetectionConfig;
@@ -76,6 +77,8 @@ final class StorageBench {
             long observations = 0;
             final long t0 = System.nanoTime();
             long nextMinute = T0 + 60 * S;
+            // stdout is the JSON report: progress goes to stderr, a bar on a terminal, a line per tenth otherwise
+            final Progress progress = Progress.forWork(System.err);
             for (long step = 0; step < steps; step++) {
                 final long base = T0 + step * stepMicros;
                 if (base >= nextMinute) {
@@ -91,11 +94,12 @@ final class StorageBench {
                     h.append(records[a], ts, x, true, 3 + random.nextDouble() * 10);
                     observations++;
                 }
-                if (step % 8_640 == 8_639) {
-                    System.err.printf("bench storage: day %d of %d, %.0f observations/s%n", (step + 1) / 8_640, days,
-                        observations / ((System.nanoTime() - t0) / 1e9));
+                if (step % 360 == 359) { // every simulated hour
+                    progress.update((double)(step + 1) / steps, String.format("bench storage: day %.1f of %d written, %,.0f observations/s",
+                        (double)(step + 1) * stepMicros / DAY, days, observations / ((System.nanoTime() - t0) / 1e9)));
                 }
             }
+            progress.done(String.format("bench storage: %d days written, %,d observations", days, observations));
             final long now = T0 + steps * stepMicros;
             h.flushClosed(now);
             while (h.retentionPass(now) > 0) {

@@ -9,6 +9,7 @@ import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.cli.Logs;
+import dev.vigil.daemon.cli.Progress;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import dev.vigil.simnet.fleet.AgentSpec;
@@ -370,7 +371,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * Posts every window's observations in batches, agent i to node i mod N, all nodes' batches
-     * at once; prints progress ten times.
+     * at once. Progress: a bar on stderr when it is a terminal, otherwise a line at each tenth to
+     * {@code progress} (stdout, or stderr with --json); the suspect and alarmed counts are asked
+     * of the daemons at each tenth.
      */
     private long drive(final SyntheticFleet fleet, final HttpClient http, final List<String> apis, final PrintStream progress,
                        final long startMicros) throws IOException, InterruptedException {
@@ -396,7 +399,11 @@ public final class DemoCommand implements Callable<Integer> {
         final int[] rows = new int[n];
         long sent = 0;
         final long windows = fleet.params().windows();
+        final long simulatedTotal = (long)(hours * 3600);
+        final Progress bar = Progress.forWork(progress);
         int nextReport = 1;
+        int suspect = 0;
+        int alarmed = 0;
         while (fleet.hasNext()) {
             fleet.nextWindow((agent, windowEndMicros, raw, compromisedNow) -> {
                 final int node = nodeOf.get(agent.id());
@@ -423,19 +430,23 @@ public final class DemoCommand implements Callable<Integer> {
             }
             final int done = fleet.windowsGenerated();
             if (done * 10L >= nextReport * windows) {
-                int suspect = 0;
-                int alarmed = 0;
+                suspect = 0;
+                alarmed = 0;
                 for (final String api : apis.subList(0, homes)) {
                     final JsonNode status = get(http, URI.create(api + "/v1/status")).path("detection");
                     suspect += status.path("suspect").asInt();
                     alarmed += status.path("alarmed").asInt();
                 }
-                final long simulated = Math.min((fleet.nowMicros() - startMicros) / 1_000_000L, (long)(hours * 3600));
-                progress.printf("[%3d%%] simulated %s of %s  %,d observations  %d suspect, %d alarmed%n", nextReport * 10,
-                    clock(simulated), clock((long)(hours * 3600)), sent, suspect, alarmed);
-                nextReport++;
+                while (done * 10L >= nextReport * windows) {
+                    nextReport++;
+                }
             }
+            final long simulated = Math.min((fleet.nowMicros() - startMicros) / 1_000_000L, simulatedTotal);
+            bar.update((double)done / windows, String.format("simulated %s of %s  %,d observations  %d suspect, %d alarmed",
+                Progress.duration(simulated), Progress.duration(simulatedTotal), sent, suspect, alarmed));
         }
+        bar.done(String.format("simulated %s  %,d observations  %d suspect, %d alarmed", Progress.duration(simulatedTotal), sent,
+            suspect, alarmed));
         return sent;
     }
 

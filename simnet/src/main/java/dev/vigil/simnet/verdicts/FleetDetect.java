@@ -2,6 +2,7 @@ package dev.vigil.simnet.verdicts;
 
 import dev.vigil.accel.JavaKernels;
 import dev.vigil.accel.Kernels;
+import dev.vigil.daemon.cli.Progress;
 import dev.vigil.daemon.consensus.KeySigner;
 import dev.vigil.daemon.consensus.Request;
 import dev.vigil.daemon.consensus.evidence.Decision;
@@ -91,6 +92,11 @@ public final class FleetDetect {
      *                and a combination every backend makes in Java)
      */
     public static Map<String, Object> run(final Params p, final Kernels kernels) {
+        return run(p, kernels, null);
+    }
+
+    /** @param progress told after every window how much of the simulated time has run, or null; the report does not depend on it */
+    public static Map<String, Object> run(final Params p, final Kernels kernels, final Progress progress) {
         final long wallStart = System.nanoTime();
         final FleetParams fp = new FleetParams(p.seed(), p.agents(), p.compromisedFraction(), 10, Simulator.EPOCH_MICROS, p.hours() * 3_600, 3_600);
         final SyntheticFleet fleet = new SyntheticFleet(fp);
@@ -158,17 +164,30 @@ public final class FleetDetect {
             detectors.add(d);
         }
         net.runUntil(fp.startEpochMicros(), TICK_MICROS);
+        final long[] observations = {0};
+        final long simulatedSecondsTotal = fp.endEpochMicros() / 1_000_000L - fp.startEpochMicros() / 1_000_000L;
         while (fleet.hasNext()) {
             final long windowEnd = fleet.nowMicros() + fp.windowMicros();
             net.runUntil(windowEnd, TICK_MICROS);
-            fleet.nextWindow((agent, end, raw, compromisedNow) -> detectors.get(homeOf.get(agent.id())).observe(agent.id(), agent.role(), end, raw),
-                (host, end, seen) -> {
-                    final Detector d = detectors.get(homes + host.index());
-                    for (final ObservedAgent o : seen) {
-                        d.observe(o.agent().id(), o.agent().role(), end, o.raw());
-                    }
-                });
+            fleet.nextWindow((agent, end, raw, compromisedNow) -> {
+                observations[0]++;
+                detectors.get(homeOf.get(agent.id())).observe(agent.id(), agent.role(), end, raw);
+            }, (host, end, seen) -> {
+                final Detector d = detectors.get(homes + host.index());
+                for (final ObservedAgent o : seen) {
+                    observations[0]++;
+                    d.observe(o.agent().id(), o.agent().role(), end, o.raw());
+                }
+            });
             central.flush(windowEnd);
+            if (progress != null) {
+                final long simulatedSeconds = (windowEnd - fp.startEpochMicros()) / 1_000_000L;
+                progress.update((double)simulatedSeconds / simulatedSecondsTotal, String.format("simulated %s of %s  %,d obs",
+                    Progress.duration(simulatedSeconds), Progress.duration(simulatedSecondsTotal), observations[0]));
+            }
+        }
+        if (progress != null) {
+            progress.done(String.format("simulated %s  %,d obs", Progress.duration(simulatedSecondsTotal), observations[0]));
         }
         net.runUntil(fp.endEpochMicros() + 120_000_000, TICK_MICROS);
 

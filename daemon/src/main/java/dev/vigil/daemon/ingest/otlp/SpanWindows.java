@@ -1,5 +1,6 @@
 package dev.vigil.daemon.ingest.otlp;
 
+import dev.vigil.daemon.core.LogIds;
 import dev.vigil.daemon.detect.FeatureSchema;
 import dev.vigil.daemon.ingest.ObservationSink;
 import org.slf4j.Logger;
@@ -363,8 +364,9 @@ public final class SpanWindows {
             } catch (final RuntimeException ex) {
                 failures++;
                 if (!sinkFailing) {
-                    LOG.warn("observation sink refused agent {} window ending {} µs: {}; counting further failures silently",
-                        c.agent(), c.tsMicros(), ex.toString());
+                    LOG.atWarn().addKeyValue(LogIds.KEY_AGENT, c.agent()).log(
+                        "observation sink refused {}'s window ending {} µs: {}; counting further failures silently",
+                        LogIds.agent(c.agent()), c.tsMicros(), ex.toString());
                 }
                 sinkFailing = true;
             }
