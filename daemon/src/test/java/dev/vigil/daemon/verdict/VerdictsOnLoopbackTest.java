@@ -201,7 +201,7 @@ class VerdictsOnLoopbackTest {
         assertThat(verified.toString()).startsWith("valid: " + releaseId + " RELEASE of " + id + " agent rogue")
             .contains("signed by the operator");
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             for (final Daemon d : daemons) {
                 if (get(base(d) + "/v1/verdicts").path("verdicts").size() < 2
                     || d.onVerdicts(v -> v.convictedBySeat("rogue").containsValue(true)).get()) {
