@@ -279,6 +279,8 @@ public final class DaemonMetrics {
             m.put("day", v.storage().dayBuckets());
             return m;
         });
+        f.gauge("vigil_store_file_size_bytes", "Length of each store file (data_dir/stores and data_dir/consensus); "
+            + "Chronicle Map files are sparse, so the disk blocks they take can be fewer", "store", MetricsView::storeFileBytes);
         f.gauge("vigil_store_agents", "Agents the history stores hold", v -> v.storage().agents());
         f.gauge("vigil_store_pinned_agents", "Agents whose raw data is kept until an operator releases them", v -> v.storage().pinned());
         f.counter("vigil_store_pruned_entries_total", "Entries retention deleted", v -> v.storage().prunedEntries());

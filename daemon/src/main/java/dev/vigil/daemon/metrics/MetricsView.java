@@ -23,12 +23,13 @@ import java.util.Map;
  * @param jsonRefusals     what the JSON observation API refused before the detector
  * @param otlp             null when OTLP ingest is off
  * @param alerting         alerts into Alertmanager (read on the API's thread: it has its own lock)
+ * @param storeFileBytes   the length of each store file, keyed {@code stores/raw}, {@code consensus/consensus-log}, …
  */
 public record MetricsView(String version, double startTimeSeconds, NodeStatus node, TreeStatus tree,
                           Detector.Counters detection, FixedHistogram.Snapshot scoresD2, IngestRefusals.Snapshot jsonRefusals,
                           OtlpIngestStats otlp, Transport transport, AgentHistory.Counters storage, Retention retention,
                           Replication.Counters replication, Committees committees, Verdicts verdicts, Accel.Status accel,
-                          Alerting.Status alerting) {
+                          Alerting.Status alerting, Map<String, Long> storeFileBytes) {
 
     /** The outbound peer links, summed over links (links are never forgotten, so the sums never go down). */
     public record Transport(int linksConnected, int framesQueued, long droppedQueueFull, long droppedUnreachable,

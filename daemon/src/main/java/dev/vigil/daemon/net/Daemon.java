@@ -42,6 +42,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -257,10 +258,35 @@ public final class Daemon implements AutoCloseable, NodeApi {
         final Accel.Status accelStatus = accel.status();
         final IngestRefusals.Snapshot refusedByApi = ingestRefusals.snapshot();
         final Alerting.Status alertingStatus = alerting.status();
+        final Map<String, Long> storeFiles = storeFileBytes(config.storesDir(), config.consensusDir());
         return onCore(() -> new MetricsView(VersionProvider.version(), startTimeSeconds, core.status(), core.tree().status(),
             detector.counters(), detector.scoreHistogram(), refusedByApi, listeners.otlpStats(), transport(links.stats()),
             history.counters(), maintenance.retention(), replication.counters(), verdicts.committeeMetrics(),
-            verdicts.verdictMetrics(responses), accelStatus, alertingStatus));
+            verdicts.verdictMetrics(responses), accelStatus, alertingStatus, storeFiles));
+    }
+
+    /**
+     * The length of every store file ({@code *.cm3}) in the two store directories, keyed
+     * {@code DIR/NAME} without the extension: a directory listing and a stat each, read on the
+     * API's thread. A file that vanishes meanwhile is left out.
+     */
+    static Map<String, Long> storeFileBytes(final java.nio.file.Path... dirs) {
+        final Map<String, Long> out = new java.util.TreeMap<>();
+        for (final java.nio.file.Path dir : dirs) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".cm3")).forEach(f -> {
+                    final String name = f.getFileName().toString();
+                    try {
+                        out.put(dir.getFileName() + "/" + name.substring(0, name.length() - ".cm3".length()), java.nio.file.Files.size(f));
+                    } catch (final java.io.IOException e) {
+                        // gone between the listing and the stat: not there
+                    }
+                });
+            } catch (final java.io.IOException e) {
+                // no such directory (yet): nothing to count
+            }
+        }
+        return out;
     }
 
     private static MetricsView.Transport transport(final List<PeerLinks.LinkStats> links) {

@@ -102,6 +102,9 @@ class MetricsEndpointTest {
         assertThat(e.value("vigil_store_entries{tier=\"raw\"}")).as("stored before acknowledged").isPositive();
         assertThat(e.value("vigil_store_agents")).isEqualTo(5);
         assertThat(e.value("vigil_store_pinned_agents")).as("the rogue").isEqualTo(1);
+        for (final String store : new String[] {"stores/raw", "stores/minute", "stores/agents", "consensus/consensus-log"}) {
+            assertThat(e.value("vigil_store_file_size_bytes{store=\"" + store + "\"}")).as(store).isPositive();
+        }
         assertThat(e.value("vigil_verdicts_held{kind=\"convict\"}")).isZero();
         assertThat(e.value("vigil_committee_rounds_total")).as("committed batches").isPositive();
         assertThat(e.value("vigil_committee_commit_latency_seconds_count")).as("one latency per request done")
