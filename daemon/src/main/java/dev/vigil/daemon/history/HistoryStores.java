@@ -53,7 +53,7 @@ public final class HistoryStores implements AutoCloseable {
         return List.of(
             StoreSpec.fixedKey(AGENTS, agents, 8, StoredAgent.LENGTH, AGENTS_KEY),
             StoreSpec.fixedKey(RAW, agents * (minutesRaw + 1), 16,
-                RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLength(dimension), AGENTS_KEY)
+                RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLengthTypical(dimension), AGENTS_KEY)
                 .withInitialBytes(16L << 20),
             StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes + 1), 16, Rollup.encodedLength(dimension, 4), AGENTS_KEY)
                 .withInitialBytes(16L << 20),
