@@ -133,6 +133,26 @@ class StoreDirectoryTest {
     }
 
     @Test
+    void aStoreThatGrewPastItsLayoutIsRecoveredWholeAfterAnUncleanStop() {
+        final StoreSpec spec = new StoreSpec("growing", 50_000, 500, 8, 8, 200, "test.growing");
+        final StoreDirectory d = StoreDirectory.open(dir, "x", List.of(spec));
+        for (int i = 0; i < 10_000; i++) {
+            d.store("growing").put(key(i), java.util.Arrays.copyOf(key(i), 200));
+        }
+        d.abandon(); // as if killed: no clean-stop marker
+        try (StoreDirectory again = StoreDirectory.open(dir, "x", List.of(spec))) {
+            assertThat(again.recovered()).isTrue();
+            final KeyValueStore s = again.store("growing");
+            assertThat(s.size()).isEqualTo(10_000);
+            for (int i = 0; i < 10_000; i += 97) {
+                assertThat(s.get(key(i))).isEqualTo(java.util.Arrays.copyOf(key(i), 200));
+            }
+            s.put(key(10_000), new byte[200]); // and it keeps growing
+            assertThat(s.size()).isEqualTo(10_001);
+        }
+    }
+
+    @Test
     void aStoreAtItsCeilingRefusesNewKeysByNameButTakesOverwrites() {
         final StoreSpec spec = new StoreSpec("capped", 1_000, 256, 8, 8, 64, "storage.test_ceiling");
         try (StoreDirectory d = StoreDirectory.open(dir, "x", List.of(spec))) {
