@@ -55,7 +55,9 @@ public final class HistoryStores implements AutoCloseable {
             StoreSpec.fixedKey(RAW, agents * (minutesRaw + 1), 16,
                 RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLengthTypical(dimension), AGENTS_KEY)
                 .withInitialBytes(16L << 20),
-            StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes + 1), 16, Rollup.encodedLength(dimension, 4), AGENTS_KEY)
+            // one entry per agent-hour holding its minutes (MinutePack), half full on average while it fills
+            StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes / MinutePack.MINUTES + 2), 16,
+                MinutePack.HEADER + MinutePack.MINUTES / 2 * Rollup.encodedLength(dimension, 4), AGENTS_KEY)
                 .withInitialBytes(16L << 20),
             StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8), AGENTS_KEY)
                 .withInitialBytes(4L << 20),
