@@ -4,6 +4,7 @@ import dev.vigil.daemon.detect.AgentRecord;
 import dev.vigil.daemon.history.AgentHistory;
 import dev.vigil.daemon.history.HistoryStores;
 import dev.vigil.daemon.history.RawBlock;
+import dev.vigil.daemon.history.MinutePack;
 import dev.vigil.daemon.history.Rollup;
 import dev.vigil.daemon.history.StoredAgent;
 import dev.vigil.daemon.history.Tier;
@@ -204,16 +205,17 @@ final class RestartChecks {
         return out;
     }
 
-    /** The count in the agent's stored minute rollup; 0 when absent, -1 when damaged. */
+    /** The count in the agent's stored minute rollup (in its hour's pack); 0 when absent, -1 when damaged. */
     private long minuteCount(final RestartSite s, final int agent, final long minute) {
-        final byte[] v = s.store(Tier.MINUTE.label()).peek(AgentHistory.bucketKey(s.agentKeys[agent], minute));
-        if (v == null) {
+        final byte[] pack = s.store(Tier.MINUTE.label()).peek(AgentHistory.bucketKey(s.agentKeys[agent], MinutePack.hourOf(minute)));
+        if (pack == null) {
             return 0;
         }
-        if (v == SimStore.DAMAGED) {
+        if (pack == SimStore.DAMAGED) {
             return -1;
         }
-        return new Rollup(dimension).decodeInto(v).count();
+        final byte[] v = MinutePack.rollup(pack, dimension, minute);
+        return v == null ? 0 : new Rollup(dimension).decodeInto(v).count();
     }
 
     private static String minuteLabel(final long minute) {

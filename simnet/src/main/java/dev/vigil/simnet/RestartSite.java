@@ -67,7 +67,7 @@ final class RestartSite {
         this.crashPoints = crashPoints;
         this.random = random;
         this.stores = HistoryStores.of(config, dimension, s -> {
-            final SimStore st = new SimStore(s.name(), (long)(s.entries() * s.growthMax()), crashPoints);
+            final SimStore st = new SimStore(s.name(), s.entriesMax(), crashPoints);
             simStores.put(s.name(), st);
             return st;
         });

@@ -34,9 +34,11 @@ public final class ChronicleStore implements KeyValueStore {
     static ChronicleStore open(final StoreSpec spec, final Path file, final boolean recover) throws IOException {
         final ChronicleMapBuilder<byte[], byte[]> b = ChronicleMapBuilder.of(byte[].class, byte[].class)
             .name("vigil-" + spec.name())
-            .entries(spec.entries())
+            .entries(spec.entriesInitial())
             .averageValueSize(spec.valueBytesAvg() + Checksums.LENGTH)
-            .maxBloatFactor(spec.growthMax())
+            // Tiers are added only as entries arrive, so allowing Chronicle Map's most costs nothing
+            // until used, and lets the ceiling (checked here, not by Chronicle Map) be raised later.
+            .maxBloatFactor(StoreSpec.GROWTH_MAX)
             .checksumEntries(false)
             // The owner closes the store at its clean stop (and writes the clean-stop marker after).
             // Chronicle's own exit hook would close it under the daemon's feet while a SIGTERM stop
@@ -47,6 +49,7 @@ public final class ChronicleStore implements KeyValueStore {
         } else {
             b.averageKeySize(spec.keyBytesAvg());
         }
+        // An existing file keeps the layout it was made with (Chronicle Map reads it from the file's header).
         final ChronicleMap<byte[], byte[]> map = recover && file.toFile().exists()
             ? b.recoverPersistedTo(file.toFile(), true)
             : b.createPersistedTo(file.toFile());
@@ -78,16 +81,25 @@ public final class ChronicleStore implements KeyValueStore {
 
     @Override
     public void put(final byte[] key, final byte[] value) {
+        final byte[] sealed = Checksums.seal(key, value);
+        // The ceiling is checked only when it could bite: an overwrite is always allowed.
+        if (map.longSize() >= spec.entriesMax() && !map.containsKey(key)) {
+            throw new StoreFullException(full(value.length, "it is at its ceiling"), null);
+        }
         try {
-            map.put(key, Checksums.seal(key, value));
+            map.put(key, sealed);
         } catch (final IllegalStateException | IllegalArgumentException e) {
             // Chronicle Map says "full" as an IllegalStateException once it can grow no more
             // tiers, and refuses an entry larger than a segment with an IllegalArgumentException.
-            throw new StoreFullException("store " + spec.name() + " (" + file + ") has no room for a " + value.length
-                + "-byte entry: it holds " + map.size() + " entries, sized for " + spec.entries() + " (growth up to "
-                + spec.growthMax() + "x); raise the sizing in the config (storage section) and move the old file aside, "
-                + "or prune more (" + firstLine(e.getMessage()) + ")", e);
+            throw new StoreFullException(full(value.length, "Chronicle Map cannot grow the file further: "
+                + firstLine(e.getMessage())), e);
         }
+    }
+
+    private String full(final int valueBytes, final String why) {
+        return "store " + spec.name() + " (" + file + ") has no room for a " + valueBytes + "-byte entry: it holds "
+            + map.longSize() + " entries, its ceiling is " + spec.entriesMax() + " (" + why + "). Raise "
+            + spec.ceilingKey() + " in the config (the file grows; nothing needs moving), or prune more";
     }
 
     private static String firstLine(final String message) {

@@ -28,7 +28,11 @@ import java.util.zip.CRC32C;
  * recovery (held segment locks released, half-written entries dropped), which takes longer.
  */
 public final class StoreDirectory implements AutoCloseable {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: files laid out small and grown as entries arrive, the ceiling checked by the store (format 1
+     * laid every file out for its whole sized capacity, 3 GB for 1,000 agents, and is not read).
+     */
+    public static final int FORMAT_VERSION = 2;
     static final String MANIFEST = "stores.manifest";
     static final String CLEAN = "stores.clean";
     private static final Logger LOG = LoggerFactory.getLogger(StoreDirectory.class);
@@ -102,9 +106,8 @@ public final class StoreDirectory implements AutoCloseable {
         } catch (final RuntimeException | IOException e) {
             if (!existed) {
                 Files.deleteIfExists(file);
-                throw new StoreException("store file " + file + " cannot be created for " + s.entries() + " entries of about "
-                    + s.valueBytesAvg() + " bytes (" + e.getMessage() + "): Chronicle Map reserves the disk space for its "
-                    + "sized capacity up front. Free disk space, or size the stores for fewer agents (storage.expected_agents).", e);
+                throw new StoreException("store file " + file + " cannot be created for " + s.entriesInitial() + " entries of about "
+                    + s.valueBytesAvg() + " bytes (" + e.getMessage() + "). Free disk space.", e);
             }
             throw new StoreException("store file " + file + " cannot be opened (" + e.getMessage() + "): it is damaged or "
                 + "was written by another layout. Move it aside (the node then starts that store empty and refills what "
@@ -145,16 +148,16 @@ public final class StoreDirectory implements AutoCloseable {
         }
         if (!e.get("format").equals(f.get("format"))) {
             throw new StoreException("the stores in " + file.getParent() + " are format " + f.get("format")
-                + "; this daemon reads format " + FORMAT_VERSION + ". Move the directory aside (or run the Vigil version that wrote it).");
+                + "; this daemon reads format " + FORMAT_VERSION + ". Move the directory aside (the node then starts with empty "
+                + "stores and refills what its peers and agents send), or run the Vigil version that wrote it.");
         }
         if (!e.get("compatibility").equals(f.get("compatibility"))) {
             throw new StoreException("the stores in " + file.getParent() + " were written for " + f.get("compatibility")
                 + ", but this node is configured for " + e.get("compatibility") + " (the feature schema changed?). "
                 + "Move the directory aside to start empty, or restore the old configuration.");
         }
-        throw new StoreException("the stores in " + file.getParent() + " were sized " + f.get("store") + ", but the config now asks for "
-            + e.get("store") + ". Chronicle Map files cannot be resized in place: restore the old storage sizing, "
-            + "or move the directory aside to start empty.");
+        throw new StoreException("the stores in " + file.getParent() + " are " + f.get("store") + " (name:key bytes), but this daemon "
+            + "uses " + e.get("store") + ". Move the directory aside to start empty, or run the Vigil version that wrote it.");
     }
 
     private static Map<String, List<String>> fields(final String text) {

@@ -16,12 +16,12 @@ import dev.vigil.storage.StoreSpec;
  * the base and the view record (two for the moment between appending a view and dropping the
  * old). With the defaults (K = 64, L = 128) that is 128 × 4 + 3 + 3 + 1 + 2 = 521 records.
  *
- * <p>The store is laid out for {@code replicasMax} logs each at both bounds: entries = replicas ×
- * records, average value = bytes per log / records; Chronicle Map may grow 4x beyond, which covers
- * records split into more chunks than average. What a log may hold in bytes is configured, not
- * derived, because the worst case ({@link #worstCaseBytesPerLog}: every slot a full batch in every
- * view, every checkpoint a largest snapshot: 60 MiB per replica at the defaults) would
- * reserve gigabytes per node for load that evidence committees do not see.
+ * <p>The store's ceiling is {@code replicasMax} logs each at both bounds, 4x over (entries = 4 ×
+ * replicas × records, average value = bytes per log / records), which covers records split into
+ * more chunks than average; its file starts small and grows with what the logs hold. What a log may
+ * hold in bytes is configured, not derived, because the worst case ({@link #worstCaseBytesPerLog}:
+ * every slot a full batch in every view, every checkpoint a largest snapshot: 60 MiB per replica at
+ * the defaults) is far beyond the load evidence committees see.
  *
  * @param recordsPerLogMax    records one (shard, epoch) log holds at most; an append beyond is refused
  * @param bytesPerLogMax      record bytes one log holds at most; an append beyond is refused
@@ -67,10 +67,15 @@ public record LogSizing(int recordsPerLogMax, long bytesPerLogMax, int replicasM
         return new LogSizing((int)Math.min(Integer.MAX_VALUE, records), bytesPerLogMax, replicasMax, CHUNK_BYTES_MAX, worst);
     }
 
-    /** The store sized for {@link #replicasMax} logs at both bounds (see the class comment). */
+    /**
+     * The store for {@link #replicasMax} logs at both bounds (see the class comment): its file starts
+     * small (about 1 MiB) and grows with the logs; its ceiling is 4x the entries that many logs hold
+     * at the average record size, which covers records split into more chunks than average (the
+     * logs' own bounds refuse first).
+     */
     public StoreSpec spec() {
-        final long entries = (long)replicasMax * recordsPerLogMax;
+        final long entries = 4L * replicasMax * recordsPerLogMax;
         final long avg = Math.max(64, Math.min(chunkBytesMax, (bytesPerLogMax + recordsPerLogMax - 1) / recordsPerLogMax + LogChunks.HEADER));
-        return StoreSpec.fixedKey(STORE, entries, LogKeys.LENGTH, (int)avg);
+        return StoreSpec.fixedKey(STORE, entries, LogKeys.LENGTH, (int)avg, "storage.consensus_replicas");
     }
 }

@@ -354,7 +354,8 @@ public final class AgentHistory {
         final long b = t.bucketOf(ts);
         if (e.open[i] == null || b >= e.openIndex[i]) {
             if (e.open[i] != null && b > e.openIndex[i] && e.open[i].count() > 0) {
-                puts.add(new WriteAhead.Put(i + 2, bucketKey(e.key, e.openIndex[i]), e.open[i].encode(t.precision())));
+                puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, e.openIndex[i]),
+                    rollupValue(e.key, t, e.openIndex[i], e.open[i].encode(t.precision()))));
                 oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], e.openIndex[i]);
             }
             oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
@@ -367,7 +368,7 @@ public final class AgentHistory {
         final Rollup stored = readRollup(e.key, t, b);
         final Rollup r = stored == null ? new Rollup(d) : stored;
         r.add(ts, x, d2, cusum, status);
-        puts.add(new WriteAhead.Put(i + 2, bucketKey(e.key, b), r.encode(t.precision())));
+        puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, b), rollupValue(e.key, t, b, r.encode(t.precision()))));
         oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
     }
 
@@ -389,14 +390,33 @@ public final class AgentHistory {
         }
     }
 
-    /** Writes a rollup no write-ahead record covers (a flush). */
+    /**
+     * Writes a rollup (a flush). An hour or day rollup is one entry: no write-ahead record covers
+     * it (a torn one is the agent's newest bucket, rebuilt from raw blocks at the next start). A
+     * minute rollup is put with its hour's other minutes ({@link MinutePack}), which a torn put
+     * would take with it: it goes through a write-ahead record like the write path's puts.
+     */
     private void writeRollup(final Entry e, final Tier t, final long bucket, final Rollup r) {
         if (r.count() == 0) {
             return;
         }
-        dropWriteAhead();
+        final int i = t.ordinal() - 1;
+        final byte[] key = rollupKey(e.key, t, bucket);
+        final byte[] value = rollupValue(e.key, t, bucket, r.encode(t.precision()));
+        boolean covered = false;
+        if (t == Tier.MINUTE) {
+            try {
+                writeAhead(List.of(new WriteAhead.Put(i + 2, key, value)));
+                covered = true;
+            } catch (final StoreRefusal ex) {
+                // the meta store is full (counted): the pack is put without a record, as before packs
+            }
+        }
+        if (!covered) {
+            dropWriteAhead();
+        }
         try {
-            rollups[t.ordinal() - 1].put(bucketKey(e.key, bucket), r.encode(t.precision()));
+            rollups[i].put(key, value);
         } catch (final StoreFullException ex) {
             // The observations are in their raw blocks (the truth); the rollup is rebuilt from them
             // on the next restart while raw covers it. Counted and shown in the status.
@@ -405,13 +425,69 @@ public final class AgentHistory {
         e.oldest[t.ordinal()] = Math.min(e.oldest[t.ordinal()], bucket);
     }
 
+    /** The key a rollup of tier {@code t}'s bucket is stored under: minutes are packed per hour ({@link MinutePack}). */
+    static byte[] rollupKey(final long agent, final Tier t, final long bucket) {
+        return bucketKey(agent, t == Tier.MINUTE ? MinutePack.hourOf(bucket) : bucket);
+    }
+
+    /**
+     * What to put for a rollup ({@code encoded}) of tier {@code t}'s bucket: itself, or for a minute
+     * its hour's stored pack with it set (a damaged pack is replaced: its minutes were unreadable).
+     */
+    private byte[] rollupValue(final long agent, final Tier t, final long bucket, final byte[] encoded) {
+        if (t != Tier.MINUTE) {
+            return encoded;
+        }
+        byte[] pack;
+        try {
+            pack = rollups[0].get(rollupKey(agent, t, bucket));
+            if (pack != null) {
+                MinutePack.count(pack, d);
+            }
+        } catch (final CorruptEntryException | IllegalArgumentException ex) {
+            corruptEntries++;
+            pack = null;
+        }
+        return MinutePack.with(pack, d, bucket, encoded);
+    }
+
     private Rollup readRollup(final long agent, final Tier t, final long bucket) {
         try {
-            final byte[] v = rollups[t.ordinal() - 1].get(bucketKey(agent, bucket));
+            byte[] v = rollups[t.ordinal() - 1].get(rollupKey(agent, t, bucket));
+            if (v != null && t == Tier.MINUTE) {
+                v = MinutePack.rollup(v, d, bucket);
+            }
             return v == null ? null : new Rollup(d).decodeInto(v);
         } catch (final CorruptEntryException | IllegalArgumentException ex) {
             corruptEntries++;
             return null;
+        }
+    }
+
+    /** Minute rollups read through their hour's pack, one store read per hour (series over days of minutes). */
+    private final class MinuteReader {
+        private final long agent;
+        private long hour = Long.MIN_VALUE;
+        private byte[] pack;
+
+        MinuteReader(final long agent) {
+            this.agent = agent;
+        }
+
+        Rollup read(final long minute) {
+            try {
+                if (MinutePack.hourOf(minute) != hour) {
+                    hour = MinutePack.hourOf(minute);
+                    pack = null;
+                    pack = rollups[0].get(bucketKey(agent, hour));
+                }
+                final byte[] v = pack == null ? null : MinutePack.rollup(pack, d, minute);
+                return v == null ? null : new Rollup(d).decodeInto(v);
+            } catch (final CorruptEntryException | IllegalArgumentException ex) {
+                corruptEntries++;
+                pack = null; // counted once per hour
+                return null;
+            }
         }
     }
 
@@ -644,6 +720,20 @@ public final class AgentHistory {
                     changed = true;
                     break;
                 }
+                if (t == Tier.MINUTE) {
+                    // minutes go by the hour (their pack), once every minute of it has expired
+                    final long next = (MinutePack.hourOf(e.oldest[i]) + 1) * MinutePack.MINUTES;
+                    if (next > cutoff) {
+                        break;
+                    }
+                    dropWriteAhead();
+                    if (rollups[0].remove(bucketKey(e.key, MinutePack.hourOf(e.oldest[i])))) {
+                        n++;
+                    }
+                    e.oldest[i] = next;
+                    changed = true;
+                    continue;
+                }
                 final byte[] key = bucketKey(e.key, e.oldest[i]);
                 dropWriteAhead();
                 if (t == Tier.RAW ? raw.remove(key) : rollups[i - 1].remove(key)) {
@@ -711,6 +801,7 @@ public final class AgentHistory {
             throw new IllegalArgumentException("step " + step + " µs gives " + points + " points; at most " + Series.POINTS_MAX);
         }
         final List<Series.Point> out = new ArrayList<>((int)points);
+        final MinuteReader minutes = tier == Tier.MINUTE ? new MinuteReader(e.key) : null;
         for (long s = first; s < toMicros; s += step) {
             final Rollup acc = new Rollup(d);
             for (long b = s / res; b < (s + step) / res; b++) {
@@ -725,7 +816,8 @@ public final class AgentHistory {
                     }
                 } else {
                     final int i = tier.ordinal() - 1;
-                    final Rollup r = e.open[i] != null && e.openIndex[i] == b ? e.open[i] : readRollup(e.key, tier, b);
+                    final Rollup r = e.open[i] != null && e.openIndex[i] == b ? e.open[i]
+                        : minutes != null ? minutes.read(b) : readRollup(e.key, tier, b);
                     if (r != null) {
                         acc.merge(r);
                     }

@@ -9,8 +9,8 @@ package dev.vigil.daemon.history;
  * @param minuteRetentionMicros       per-minute rollups (7 d)
  * @param hourRetentionMicros         per-hour rollups (30 d)
  * @param dayRetentionMicros          per-day rollups; 0 keeps them for good
- * @param expectedAgents              agents the stores are sized for (Chronicle Map lays its files
- *                                    out for this many, and may grow to 4x before refusing)
+ * @param expectedAgents              agents the stores' ceilings are set for (4x this many; the
+ *                                    files start small and grow as agents arrive)
  * @param observationsPerMinuteMax    bound on one agent's observations in one minute: beyond it
  *                                    observations are refused (and not acknowledged)
  * @param expectedObservationsPerMinute per agent, for sizing raw blocks

@@ -34,25 +34,40 @@ public final class HistoryStores implements AutoCloseable {
         this.stores = stores;
     }
 
-    /** Sizes: entries per store for the expected agents and each tier's retention. */
+    /** The stores' ceilings are this many times what {@code storage.expected_agents} agents need. */
+    public static final int CEILING_FACTOR = 4;
+    private static final String AGENTS_KEY = "storage.expected_agents";
+
+    /**
+     * Sizes: each store's ceiling is {@value #CEILING_FACTOR} times what the expected agents fill
+     * over each tier's retention; new files start small (about 1 MiB; the raw and minute stores,
+     * which hold millions of entries at 1,000 agents, 16 MiB and the hour store 4 MiB, so that the
+     * tier chains Chronicle Map searches stay short) and grow as agents arrive.
+     */
     public static List<StoreSpec> specs(final HistoryConfig c, final int dimension) {
-        final long agents = c.expectedAgents();
+        final long agents = c.expectedAgents() * CEILING_FACTOR;
         final long minutesRaw = c.rawRetentionMicros() / Tier.MINUTE.bucketMicros();
         final long minutes = c.minuteRetentionMicros() / Tier.MINUTE.bucketMicros();
         final long hours = c.hourRetentionMicros() / Tier.HOUR.bucketMicros();
         final long days = c.dayRetentionMicros() == 0 ? 366 : c.dayRetentionMicros() / Tier.DAY.bucketMicros();
         return List.of(
-            StoreSpec.fixedKey(AGENTS, agents, 8, StoredAgent.LENGTH),
-            StoreSpec.fixedKey(RAW, agents * (minutesRaw + 1),
-                16, RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLength(dimension)),
-            StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes + 1), 16, Rollup.encodedLength(dimension, 4)),
-            StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8)),
-            StoreSpec.fixedKey(Tier.DAY.label(), agents * (days + 1), 16, Rollup.encodedLength(dimension, 8)),
+            StoreSpec.fixedKey(AGENTS, agents, 8, StoredAgent.LENGTH, AGENTS_KEY),
+            StoreSpec.fixedKey(RAW, agents * (minutesRaw + 1), 16,
+                RawBlock.HEADER + c.expectedObservationsPerMinute() * RawBlock.entryLengthTypical(dimension), AGENTS_KEY)
+                .withInitialBytes(16L << 20),
+            // one entry per agent-hour holding its minutes (MinutePack), half full on average while it fills
+            StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes / MinutePack.MINUTES + 2), 16,
+                MinutePack.HEADER + MinutePack.MINUTES / 2 * Rollup.encodedLength(dimension, 4), AGENTS_KEY)
+                .withInitialBytes(16L << 20),
+            StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8), AGENTS_KEY)
+                .withInitialBytes(4L << 20),
+            StoreSpec.fixedKey(Tier.DAY.label(), agents * (days + 1), 16, Rollup.encodedLength(dimension, 8), AGENTS_KEY),
             StoreSpec.fixedKey(REPLICAS, agents * Math.max(1, c.replicas()), 8,
-                16 + dev.vigil.daemon.detect.AgentRecord.LENGTH + dev.vigil.daemon.stats.Moments.encodedLength(dimension)),
-            StoreSpec.variableKey(META, 1_024, 24, 4_096),
-            StoreSpec.fixedKey(LOG, 100_000, 16, 512),
-            StoreSpec.variableKey(CERTIFICATES, 40_000, 66, 900));
+                16 + dev.vigil.daemon.detect.AgentRecord.LENGTH + dev.vigil.daemon.stats.Moments.encodedLength(dimension),
+                AGENTS_KEY + " (and storage.replicas)"),
+            StoreSpec.variableKey(META, 4_096, 24, 4_096, "no key: the meta store's ceiling is fixed"),
+            StoreSpec.fixedKey(LOG, 400_000, 16, 512, "no key: nothing writes this store"),
+            StoreSpec.variableKey(CERTIFICATES, 160_000, 66, 900, "no key: the certificates store's ceiling is fixed"));
     }
 
     /** Opens (or creates) the file stores; throws {@link dev.vigil.storage.StoreException} with what to do. */
@@ -66,9 +81,9 @@ public final class HistoryStores implements AutoCloseable {
         return new HistoryStores(d, m);
     }
 
-    /** Heap stores with the same bounds (entries x 4, the file stores' growth). */
+    /** Heap stores with the same ceilings. */
     public static HistoryStores inMemory(final HistoryConfig c, final int dimension) {
-        return of(c, dimension, s -> new MemoryStore(s.name(), (long)(s.entries() * s.growthMax())));
+        return of(c, dimension, s -> new MemoryStore(s.name(), s.entriesMax()));
     }
 
     /** Stores made by {@code make} from each spec (simnet's, which a simulated crash can interrupt). */

@@ -37,6 +37,34 @@ class AgentHistoryTest {
     }
 
     @Test
+    void minuteRollupsArePackedPerHourAndExpireByTheHour() {
+        final HistoryConfig config = HistoryConfig.defaults().withExpectedAgents(4);
+        final HistoryStores stores = HistoryStores.inMemory(config, D);
+        final AgentHistory h = stores.history(config, D);
+        feed(h, "a", T0, T0 + 3 * HOUR + 30 * MIN, 0);
+        h.flushClosed(T0 + 3 * HOUR + 30 * MIN);
+        final dev.vigil.storage.KeyValueStore minutes = stores.store(Tier.MINUTE.label());
+        assertThat(minutes.size()).as("three whole hours and the half hour since: four entries, not 209").isEqualTo(4);
+        final byte[] second = minutes.get(AgentHistory.bucketKey(AgentHistory.agentKey("a"), Tier.HOUR.bucketOf(T0) + 1));
+        assertThat(MinutePack.count(second, D)).isEqualTo(60);
+        assertThat(new Rollup(D).decodeInto(MinutePack.rollup(second, D, Tier.MINUTE.bucketOf(T0 + HOUR + 5 * MIN))).count()).isEqualTo(6);
+
+        // a week and 90 minutes later: the first hour has wholly expired, the second only partly, so it stays
+        final long now = T0 + 7 * DAY + 90 * MIN;
+        feed(h, "a", now - 10 * S, now, 1_000);
+        while (h.retentionPass(now) > 0) {
+            // until nothing more expires
+        }
+        assertThat(minutes.get(AgentHistory.bucketKey(AgentHistory.agentKey("a"), Tier.HOUR.bucketOf(T0)))).isNull();
+        assertThat(minutes.get(AgentHistory.bucketKey(AgentHistory.agentKey("a"), Tier.HOUR.bucketOf(T0) + 1))).isNotNull();
+        final Series week = h.series("a", now - 7 * DAY, now, HOUR, now);
+        assertThat(week.tier()).isEqualTo("minute");
+        // steps start on whole hours: the first is the second hour of the feed, whose pack is kept whole
+        assertThat(week.points().get(0).tMicros()).isEqualTo(T0 + HOUR);
+        assertThat(week.points().subList(0, 3)).extracting(Series.Point::count).containsExactly(360L, 360L, 180L);
+    }
+
+    @Test
     void aSeriesComesFromTheFinestTierThatCoversItsRange() {
         final HistoryStores stores = HistoryStores.inMemory(HistoryConfig.defaults().withExpectedAgents(4), D);
         final AgentHistory h = stores.history(HistoryConfig.defaults(), D);

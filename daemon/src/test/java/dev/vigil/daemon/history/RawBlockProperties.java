@@ -1,0 +1,162 @@
+package dev.vigil.daemon.history;
+
+import dev.vigil.daemon.detect.AgentStatus;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The raw-block codec: what is appended comes back bit for bit, in order, and garbage is refused, never misread. */
+class RawBlockProperties {
+    private static final int D = 4;
+    private static final long MINUTE = 29_462_400L; // 2026-01-08 00:00 UTC
+
+    /** Doubles with the awkward ones often: NaN (several payloads), infinities, both zeros, subnormals, extremes, repeats. */
+    @Provide
+    Arbitrary<Double> values() {
+        return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(4, Arbitraries.doubles()),
+            net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 5_000).map(i -> (double)i)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.of(Double.NaN, Double.longBitsToDouble(0x7FF8_0000_0000_0001L),
+                Double.longBitsToDouble(0xFFF0_0000_0000_0042L), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
+                Double.MIN_VALUE, -Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE, 1.0)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.longs().map(Double::longBitsToDouble)));
+    }
+
+    @Provide
+    Arbitrary<Float> floats() {
+        return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, Arbitraries.floats()),
+            net.jqwik.api.Tuple.of(2, Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0.0f, 3.5f)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.integers().map(Float::intBitsToFloat)));
+    }
+
+    /** Offsets in the minute: evenly spaced, equal, in any order, with huge gaps (0 and the minute's last µs). */
+    @Provide
+    Arbitrary<Long> offsets() {
+        return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, RawBlock.MINUTE_MICROS - 1)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.of(0L, 10_000_000L, 20_000_000L, RawBlock.MINUTE_MICROS - 1)));
+    }
+
+    @Provide
+    Arbitrary<List<RawBlock.Entry>> blocks() {
+        final Arbitrary<RawBlock.Entry> entry = Combinators.combine(offsets(), Arbitraries.of(true, false),
+            Arbitraries.of(AgentStatus.values()), floats(), floats(), values().array(double[].class).ofSize(D))
+            .as((offset, inBaseline, status, d2, cusum, v) -> new RawBlock.Entry(MINUTE * RawBlock.MINUTE_MICROS + offset, inBaseline,
+                status, d2, cusum, v));
+        return entry.list().ofMinSize(1).ofMaxSize(80);
+    }
+
+    @Property
+    void everyAppendedEntryComesBackBitForBitInArrivalOrder(@ForAll("blocks") final List<RawBlock.Entry> entries) {
+        byte[] block = null;
+        for (final RawBlock.Entry e : entries) {
+            block = RawBlock.append(block, D, MINUTE, e);
+        }
+        assertThat(RawBlock.count(block, D)).isEqualTo(entries.size());
+        final List<RawBlock.Entry> back = new ArrayList<>();
+        RawBlock.forEach(block, D, MINUTE, back::add);
+        assertThat(back).hasSize(entries.size());
+        for (int k = 0; k < entries.size(); k++) {
+            assertSameBits(back.get(k), entries.get(k));
+        }
+        assertThat(block.length).as("never more than the uncompressed layout plus a control byte per field")
+            .isLessThanOrEqualTo(RawBlock.HEADER + entries.size() * (RawBlock.entryLength(D) + 2 + D + 6));
+    }
+
+    @Property
+    void aVersionOneBlockIsReadAndAppendedTo(@ForAll("blocks") final List<RawBlock.Entry> entries) {
+        final byte[] v1 = uncompressed(entries.subList(0, entries.size() - 1));
+        final List<RawBlock.Entry> back = new ArrayList<>();
+        RawBlock.forEach(v1, D, MINUTE, back::add);
+        assertThat(back).hasSize(entries.size() - 1);
+        final byte[] v2 = RawBlock.append(v1, D, MINUTE, entries.get(entries.size() - 1));
+        assertThat(v2[0]).isEqualTo((byte)RawBlock.VERSION);
+        back.clear();
+        RawBlock.forEach(v2, D, MINUTE, back::add);
+        for (int k = 0; k < entries.size(); k++) {
+            assertSameBits(back.get(k), entries.get(k));
+        }
+    }
+
+    /** Decoder totality: any cut, any extra byte, any flipped byte either decodes to entries or raises IllegalArgumentException. */
+    @Property
+    void damagedBlocksAreRefusedNeverMisreadAsSomethingElse(@ForAll("blocks") final List<RawBlock.Entry> entries,
+                                                          @ForAll final int where, @ForAll final byte with) {
+        byte[] block = null;
+        for (final RawBlock.Entry e : entries) {
+            block = RawBlock.append(block, D, MINUTE, e);
+        }
+        final byte[] cut = java.util.Arrays.copyOf(block, RawBlock.HEADER + Math.floorMod(where, block.length - RawBlock.HEADER));
+        assertThatThrownBy(() -> RawBlock.forEach(cut, D, MINUTE, x -> { })).isInstanceOf(IllegalArgumentException.class);
+        final byte[] longer = java.util.Arrays.copyOf(block, block.length + 1);
+        assertThatThrownBy(() -> RawBlock.forEach(longer, D, MINUTE, x -> { })).isInstanceOf(IllegalArgumentException.class);
+        final byte[] flipped = block.clone();
+        flipped[Math.floorMod(where, flipped.length)] ^= (byte)(with == 0 ? 1 : with);
+        try {
+            RawBlock.forEach(flipped, D, MINUTE, x -> { });
+        } catch (final IllegalArgumentException expected) {
+            // refused: fine (the store's checksum catches it before this in practice)
+        }
+    }
+
+    @Example
+    void evenlySpacedReportsOfRepeatedValuesTakeAFewBytesEach() {
+        byte[] block = null;
+        final double[] v = {3.0, 12.5, 0.0, 40_000.0};
+        for (int k = 0; k < 6; k++) {
+            block = RawBlock.append(block, D, MINUTE, new RawBlock.Entry(MINUTE * RawBlock.MINUTE_MICROS + 7 + k * 10_000_000L, true,
+                AgentStatus.NORMAL, 2.5f, 0f, v));
+        }
+        // the first entry costs its values; each later one: offset 1, flags 1, d2 1, cusum 1, values 4
+        assertThat(block.length).isLessThan(RawBlock.HEADER + 60 + 5 * 8);
+        assertThat(block.length).isLessThan((RawBlock.HEADER + 6 * RawBlock.entryLength(D)) / 2);
+    }
+
+    @Example
+    void anObservationOutsideItsMinuteIsRefused() {
+        assertThatThrownBy(() -> RawBlock.append(null, D, MINUTE, new RawBlock.Entry(MINUTE * RawBlock.MINUTE_MICROS - 1, true,
+            AgentStatus.NORMAL, 1f, 0f, new double[D]))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RawBlock.append(null, D, MINUTE, new RawBlock.Entry((MINUTE + 1) * RawBlock.MINUTE_MICROS, true,
+            AgentStatus.NORMAL, 1f, 0f, new double[D]))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void assertSameBits(final RawBlock.Entry got, final RawBlock.Entry want) {
+        assertThat(got.tsMicros()).isEqualTo(want.tsMicros());
+        assertThat(got.inBaseline()).isEqualTo(want.inBaseline());
+        assertThat(got.status()).isEqualTo(want.status());
+        assertThat(Float.floatToRawIntBits(got.d2())).isEqualTo(Float.floatToRawIntBits(want.d2()));
+        assertThat(Float.floatToRawIntBits(got.cusum())).isEqualTo(Float.floatToRawIntBits(want.cusum()));
+        for (int i = 0; i < D; i++) {
+            assertThat(Double.doubleToRawLongBits(got.values()[i])).as("value %d", i).isEqualTo(Double.doubleToRawLongBits(want.values()[i]));
+        }
+    }
+
+    /** The version-1 layout, written here as the old code wrote it. */
+    private static byte[] uncompressed(final List<RawBlock.Entry> entries) {
+        final int len = RawBlock.entryLength(D);
+        final ByteBuffer out = ByteBuffer.allocate(RawBlock.HEADER + entries.size() * len).order(ByteOrder.LITTLE_ENDIAN);
+        out.put((byte)1).put((byte)D).putShort((short)entries.size());
+        for (final RawBlock.Entry e : entries) {
+            out.putInt((int)(e.tsMicros() - MINUTE * RawBlock.MINUTE_MICROS));
+            out.put((byte)((e.inBaseline() ? 1 : 0) | e.status().ordinal() << 1));
+            out.putFloat(e.d2()).putFloat(e.cusum());
+            for (final double x : e.values()) {
+                out.putDouble(x);
+            }
+        }
+        return out.array();
+    }
+}
