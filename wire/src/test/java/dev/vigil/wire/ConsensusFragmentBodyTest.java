@@ -122,7 +122,10 @@ class ConsensusFragmentBodyTest {
 
     @Property(tries = 200)
     void introducedFragmentFramesDecodeAndPlainOnesDoToo(@ForAll("cuts") final Cut cut, @ForAll @IntRange(min = 0, max = 17) final int at) {
-        final TestFrames.Frame introduced = introduced(at, cut.messageId(), cut.message(), cut.offset(), cut.length());
+        // an introduction takes room: behind it a fragment is at most fragmentLengthMax(introduction) long
+        final int introduction = Introduction.encode(new UnsafeBuffer(new byte[1024]), 0, CERTIFICATE, ADDRESS);
+        final int fits = Math.min(cut.length(), ConsensusFragmentBody.fragmentLengthMax(introduction));
+        final TestFrames.Frame introduced = introduced(at, cut.messageId(), cut.message(), cut.offset(), fits);
         final TestFrames.Frame plain = TestFrames.frame(MessageType.CONSENSUS, at,
             (b, o) -> ConsensusFragmentBody.encode(b, o, cut.messageId(), cut.message(), cut.offset(), cut.length()));
 
