@@ -19,8 +19,9 @@ import java.util.function.Function;
  *       it cannot be used, Java.</li>
  *   <li>{@code auto}: the first OpenCL GPU or accelerator with fp64 (or the device
  *       {@code accel.device} names), each kernel on it from the batch size where {@link Calibration}
- *       measured it faster than Java; a CPU OpenCL device only if the calibration shows it faster
- *       than Java for some kernel; otherwise Java.</li>
+ *       measured it faster than Java; never a CPU OpenCL device unless named; otherwise Java. A
+ *       {@link #shared} Accel with nothing named looks only once a batch of {@link #PROBE_AT_ITEMS}
+ *       items comes, so an idle node loads nothing of OpenCL.</li>
  * </ul>
  *
  * Every way OpenCL can fail here (no library, no platform, no fp64, kernels that do not build, a
@@ -68,6 +69,18 @@ public final class Accel implements Kernels, AutoCloseable {
     private volatile String device = "";
     private volatile String reason = "selecting";
     private volatile Calibration calibration;
+    /** While not null: how to start looking for a device, once a batch of {@link #PROBE_AT_ITEMS} items comes. */
+    private volatile Runnable probe;
+    private final java.util.concurrent.atomic.AtomicBoolean probed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * With {@code auto} and no device named, a shared Accel looks for an OpenCL device only when a
+     * batch this large comes (its items: increments summed, rows scored, parts merged); the
+     * calibrations measured here never put a kernel on a device below it. Until then nothing of
+     * OpenCL is loaded: listing the platforms alone maps an ICD's driver (PoCL's LLVM, about 65 MB
+     * resident), which an idle node need not carry.
+     */
+    public static final int PROBE_AT_ITEMS = 10_000;
 
     private Accel(final Backend requested, final String deviceSelector) {
         this.requested = requested;
@@ -98,11 +111,37 @@ public final class Accel implements Kernels, AutoCloseable {
         synchronized (SHARED) {
             return SHARED.computeIfAbsent(key, k -> {
                 final Accel accel = of(requested, deviceSelector);
-                final Thread thread = new Thread(accel::select, "vigil-accel-select");
-                thread.setDaemon(true);
-                thread.start();
+                final Runnable start = () -> {
+                    final Thread thread = new Thread(accel::select, "vigil-accel-select");
+                    thread.setDaemon(true);
+                    thread.start();
+                };
+                if (requested == Backend.AUTO && accel.deviceSelector.isEmpty()) {
+                    accel.probeAtFirstLargeBatch(start);
+                } else {
+                    start.run();
+                }
                 return accel;
             });
+        }
+    }
+
+    /**
+     * Java until a batch of {@link #PROBE_AT_ITEMS} items or more comes; that call runs
+     * {@code start} (once; the batch itself still runs in Java) and {@code start} selects.
+     */
+    void probeAtFirstLargeBatch(final Runnable start) {
+        reason = "auto: no OpenCL device looked for yet; the first batch of " + PROBE_AT_ITEMS
+            + " items or more starts the search (in the background; that batch runs in java)";
+        probe = Objects.requireNonNull(start);
+    }
+
+    private void noteBatch(final long items) {
+        final Runnable start = probe;
+        if (start != null && items >= PROBE_AT_ITEMS && probed.compareAndSet(false, true)) {
+            probe = null;
+            reason = "selecting";
+            start.run();
         }
     }
 
@@ -301,21 +340,25 @@ public final class Accel implements Kernels, AutoCloseable {
 
     @Override
     public void sum(final double[] increments, final int off, final int len, final ExactSum into) {
+        noteBatch(len);
         current.sum(increments, off, len, into);
     }
 
     @Override
     public void sum(final double[] increments, final int[] ends, final ExactSum[] into) {
+        noteBatch(ends.length == 0 ? 0 : ends[ends.length - 1]);
         current.sum(increments, ends, into);
     }
 
     @Override
     public void score(final Baselines baselines, final double[] observations, final int[] baselineOf, final int n, final double[] out) {
+        noteBatch(n);
         current.score(baselines, observations, baselineOf, n, out);
     }
 
     @Override
     public void merge(final MomentsBatch parts, final int[] groupEnds, final int groups, final MomentsBatch out) {
+        noteBatch(groups == 0 ? 0 : groupEnds[groups - 1]);
         current.merge(parts, groupEnds, groups, out);
     }
 

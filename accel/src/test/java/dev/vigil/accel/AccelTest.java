@@ -38,6 +38,30 @@ class AccelTest {
     }
 
     @Test
+    void autoLooksForADeviceOnlyOnceABatchLargeEnoughComesAndOnlyOnce() {
+        final Accel accel = Accel.of(Accel.Backend.AUTO, "");
+        final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        accel.probeAtFirstLargeBatch(started::incrementAndGet);
+        assertThat(accel.status().reason()).contains("no OpenCL device looked for yet");
+
+        final double[] increments = new double[Accel.PROBE_AT_ITEMS];
+        java.util.Arrays.fill(increments, 0.5);
+        final ExactSum small = new ExactSum();
+        accel.sum(increments, 0, Accel.PROBE_AT_ITEMS - 1, small);
+        accel.sum(increments, new int[] {10, Accel.PROBE_AT_ITEMS - 1}, new ExactSum[] {new ExactSum(), new ExactSum()});
+        assertThat(started).as("batches below the size start nothing").hasValue(0);
+        assertThat(small.value()).as("and run in java meanwhile").isEqualTo(0.5 * (Accel.PROBE_AT_ITEMS - 1));
+
+        final ExactSum large = new ExactSum();
+        accel.sum(increments, 0, Accel.PROBE_AT_ITEMS, large);
+        assertThat(started).hasValue(1);
+        assertThat(large.value()).as("the batch that starts the search runs in java").isEqualTo(0.5 * Accel.PROBE_AT_ITEMS);
+        assertThat(accel.status().reason()).isEqualTo("selecting");
+        accel.sum(increments, 0, Accel.PROBE_AT_ITEMS, new ExactSum());
+        assertThat(started).as("once").hasValue(1);
+    }
+
+    @Test
     void noLibraryFallsBackToJavaAndSaysSo() {
         // a real UnsatisfiedLinkError, as the first touch of org.jocl.CL gives without libOpenCL
         for (final Accel.Backend backend : new Accel.Backend[] {Accel.Backend.AUTO, Accel.Backend.OPENCL}) {
