@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -137,8 +137,33 @@ class DashboardBrowserTest {
         Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private List<WebElement> rows() {
-        return browser.findElements(By.cssSelector("#agents tbody tr"));
+    /** One row of the agent table as the page shows it. */
+    private record Row(String agent, String state, String text) {
+    }
+
+    /*
+     * The page redraws its tables every 2 s, so an element found one moment can be gone the next:
+     * every read below is one script, run between two redraws, and returns plain values.
+     */
+    private Object script(final String js, final Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(js, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Row> table() {
+        final List<List<String>> rows = (List<List<String>>) script("return [...document.querySelectorAll('#agents tbody tr')]"
+            + ".map(r => [r.dataset.agent, r.querySelector('.badge').textContent, r.innerText])");
+        return rows.stream().map(r -> new Row(r.get(0), r.get(1), r.get(2))).toList();
+    }
+
+    /** The text of the first element {@code css} selects, or "" when there is none. */
+    private String text(final String css) {
+        final Object t = script("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css);
+        return (String) t;
+    }
+
+    private long count(final String css) {
+        return (Long) script("return document.querySelectorAll(arguments[0]).length", css);
     }
 
     @Test
@@ -153,50 +178,51 @@ class DashboardBrowserTest {
 
         browser = startBrowser();
         browser.get(api() + "/");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> rows().size() == AGENTS.size());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> table().size() == AGENTS.size());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> !browser.findElements(By.cssSelector("#agents tbody tr .sparks svg path")).isEmpty());
-        assertThat(browser.findElement(By.cssSelector("#agents tbody tr[data-agent='" + ROGUE + "'] .badge")).getText())
-            .isEqualTo("normal");
-        assertThat(browser.findElement(By.id("tree-summary")).getText()).contains("depth 1").contains("(this node)");
-        assertThat(browser.findElement(By.cssSelector("#tree .member.self")).getText()).contains("this node");
+            .until(() -> count("#agents tbody tr .sparks svg path") > 0);
+        assertThat(table()).allSatisfy(r -> assertThat(r.state()).as(r.agent()).isEqualTo("normal"));
+        assertThat(text("#tree-summary")).contains("depth 1").contains("(this node)");
+        assertThat(text("#tree .member.self")).contains("this node");
         screenshot("1-all-normal.png");
 
         // the rogue turns: the page, polling, shows it first, alarmed, then convicted by its committee
         drive(start, 40, 80, 50);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            final List<WebElement> r = rows();
-            return !r.isEmpty() && ROGUE.equals(r.get(0).getAttribute("data-agent"))
-                && r.get(0).findElement(By.cssSelector(".badge")).getText().equals("alarmed");
+            final List<Row> r = table();
+            return !r.isEmpty() && ROGUE.equals(r.get(0).agent()) && r.get(0).state().equals("alarmed");
         });
-        assertThat(rows()).hasSize(AGENTS.size());
-        assertThat(rows().subList(1, AGENTS.size())).allSatisfy(r -> assertThat(r.findElement(By.cssSelector(".badge")).getText())
-            .isEqualTo("normal"));
+        final List<Row> rows = table();
+        assertThat(rows).hasSize(AGENTS.size());
+        assertThat(rows.subList(1, AGENTS.size())).allSatisfy(r -> assertThat(r.state()).as(r.agent()).isEqualTo("normal"));
         screenshot("2-rogue-on-top.png");
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-            .until(() -> rows().get(0).getText().contains("convicted"));
+            .until(() -> table().get(0).text().contains("convicted"));
         final JsonNode verdicts = get("/v1/verdicts").path("verdicts");
         assertThat(verdicts).hasSize(1);
         final String id = verdicts.get(0).path("id").asText();
         assertThat(verdicts.get(0).path("agent").asText()).isEqualTo(ROGUE);
-        assertThat(browser.findElement(By.id("card-convictions")).getText()).contains("1");
+        assertThat(text("#card-convictions")).contains("1");
         screenshot("3-convicted.png");
 
-        // the agent's page: its verdict with the certificate the API holds, checked here
-        rows().get(0).findElement(By.cssSelector("a.agent-link")).click();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> browser.findElements(By.id("verdict-id")).stream().anyMatch(e -> e.getText().equals(id)));
+        // the agent's page: its verdict with the certificate the API holds, checked here (a real click,
+        // tried again if the row was redrawn between finding and clicking it)
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .ignoreExceptionsInstanceOf(StaleElementReferenceException.class).until(() -> {
+                browser.findElement(By.cssSelector("#agents tbody tr[data-agent='" + ROGUE + "'] a.agent-link")).click();
+                return true;
+            });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> text("#verdict-id").equals(id));
         assertThat(browser.getCurrentUrl()).endsWith("#/agent/" + ROGUE);
-        assertThat(browser.findElement(By.id("agent-title")).getText()).contains(ROGUE).contains("alarmed");
-        assertThat(browser.findElement(By.id("verdict")).getText()).contains("convict").contains("valid").contains("f = 0");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> browser.findElements(By.cssSelector("#history svg[data-tier]")).size() == 3);
-        assertThat(browser.findElements(By.cssSelector("#history svg[data-tier='raw'] circle"))).isNotEmpty();
-        assertThat(browser.findElement(By.id("baseline")).getText()).contains("cohort:planner").contains("ops_per_min");
-        assertThat(browser.findElement(By.id("evidence")).getText()).contains("suspect → alarmed").contains("what raised the alarm");
+        assertThat(text("#agent-title")).contains(ROGUE).contains("alarmed");
+        assertThat(text("#verdict")).contains("convict").contains("valid").contains("f = 0");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> count("#history svg[data-tier]") == 3);
+        assertThat(count("#history svg[data-tier='raw'] circle")).isPositive();
+        assertThat(text("#baseline")).contains("cohort:planner").contains("ops_per_min");
+        assertThat(text("#evidence")).contains("suspect → alarmed").contains("what raised the alarm");
         screenshot("4-agent-page.png");
-        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, document.body.scrollHeight)");
+        script("window.scrollTo(0, document.body.scrollHeight)");
         screenshot("5-agent-evidence.png");
 
         // everything the page loaded came from the daemon itself
