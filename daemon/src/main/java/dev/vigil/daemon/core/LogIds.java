@@ -41,9 +41,37 @@ public final class LogIds {
         return "node " + NodeIds.toHex(nodeId);
     }
 
-    /** {@code agent 'checkout-7'}: quoted, since agent ids come from outside and may hold spaces. */
+    /** The most characters of an outside string a log line shows; the rest is cut and marked. */
+    static final int SHOWN_MAX = 160;
+
+    /**
+     * {@code agent 'checkout-7'}: quoted, since agent ids come from outside and may hold spaces. Ids
+     * the ingest accepted are printable ASCII already; one that reached a log line some other way (a
+     * refused operator command names whatever it was sent) has its other characters escaped as
+     * a backslash-u and four hex digits and is cut at {@value #SHOWN_MAX} characters, so that no client can start a
+     * line of its own in the log.
+     */
     public static String agent(final String agentId) {
-        return "agent '" + agentId + "'";
+        return "agent '" + printable(agentId) + "'";
+    }
+
+    static String printable(final String s) {
+        if (s == null) {
+            return "null";
+        }
+        final StringBuilder b = new StringBuilder(Math.min(s.length(), SHOWN_MAX) + 8);
+        for (int i = 0; i < s.length() && i < SHOWN_MAX; i++) {
+            final char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                b.append(c);
+            } else {
+                b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        if (s.length() > SHOWN_MAX) {
+            b.append("…(").append(s.length()).append(" chars)");
+        }
+        return b.toString();
     }
 
     /** host:port, without the {@code /} that {@link InetSocketAddress#toString} puts before an unresolved host; null stays null. */
