@@ -7,7 +7,7 @@ import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.NodeIds;
 import dev.vigil.crypto.PrivateKey;
 import dev.vigil.daemon.cli.Main;
-import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.history.Rows;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -143,15 +142,6 @@ class AlertmanagerTest {
         return out;
     }
 
-    private static String row(final String agent, final long tsMicros, final double level) {
-        final StringBuilder f = new StringBuilder("{");
-        for (final var feature : FeatureSchema.agentDefault().features()) {
-            f.append(f.length() == 1 ? "" : ",").append('"').append(feature.name()).append("\":")
-                .append(feature.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : String.format(Locale.ROOT, "%.1f", level));
-        }
-        return "{\"agent\":\"" + agent + "\",\"role\":\"worker\",\"ts\":" + String.format(Locale.ROOT, "%.6f", tsMicros / 1e6)
-            + ",\"features\":" + f.append('}') + "}";
-    }
 
     private String api() {
         return "http://127.0.0.1:" + daemon.apiAddress().getPort();
@@ -179,7 +169,7 @@ class AlertmanagerTest {
         final long start = Instant.now().minusSeconds(3 * 3600).toEpochMilli() * 1000;
         for (int step = 0; step < 80; step++) {
             final long ts = start + step * STEP_MICROS;
-            final String body = "[" + row("rogue", ts, step >= 50 ? 500 : 10 + step % 3) + "," + row("steady", ts + 1, 10 + (step + 1) % 3) + "]";
+            final String body = "[" + Rows.row("rogue", ts, step >= 50 ? 500 : 10 + step % 3) + "," + Rows.row("steady", ts + 1, 10 + (step + 1) % 3) + "]";
             final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api() + "/v1/observations"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

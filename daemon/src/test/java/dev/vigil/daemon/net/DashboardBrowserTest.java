@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.crypto.ClusterCa;
 import dev.vigil.crypto.KeyFiles;
 import dev.vigil.crypto.PrivateKey;
-import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.history.Rows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -33,7 +33,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -105,15 +104,6 @@ class DashboardBrowserTest {
             HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private static String row(final String agent, final long tsMicros, final double level) {
-        final StringBuilder f = new StringBuilder("{");
-        for (final var feature : FeatureSchema.agentDefault().features()) {
-            f.append(f.length() == 1 ? "" : ",").append('"').append(feature.name()).append("\":")
-                .append(feature.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : String.format(Locale.ROOT, "%.2f", level));
-        }
-        return "{\"agent\":\"" + agent + "\",\"role\":\"" + (agent.compareTo("agent-04") <= 0 ? "worker" : "planner") + "\",\"ts\":"
-            + String.format(Locale.ROOT, "%.6f", tsMicros / 1e6) + ",\"features\":" + f.append('}') + "}";
-    }
 
     /** Steps {@code from} to {@code to} (exclusive) of every agent; the rogue at 50 times its level from {@code rogueFrom} on. */
     private void drive(final long start, final int from, final int to, final int rogueFrom) throws Exception {
@@ -122,7 +112,8 @@ class DashboardBrowserTest {
             for (int k = 0; k < AGENTS.size(); k++) {
                 final String agent = AGENTS.get(k);
                 final double level = 10 + k + (step + k) % 3;
-                body.append(k == 0 ? "" : ",").append(row(agent, start + step * STEP_MICROS + k,
+                body.append(k == 0 ? "" : ",").append(Rows.row(agent, agent.compareTo("agent-04") <= 0 ? "worker" : "planner",
+                    start + step * STEP_MICROS + k,
                     agent.equals(ROGUE) && step >= rogueFrom ? 50 * level : level));
             }
             final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api() + "/v1/observations"))

@@ -9,7 +9,7 @@ import dev.vigil.crypto.verdict.Verdict;
 import dev.vigil.crypto.verdict.VerdictCertificate;
 import dev.vigil.crypto.verdict.VerdictSignature;
 import dev.vigil.daemon.cli.Main;
-import dev.vigil.daemon.detect.FeatureSchema;
+import dev.vigil.daemon.history.Rows;
 import dev.vigil.daemon.net.Daemon;
 import dev.vigil.daemon.net.LocalDaemons;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,15 +56,6 @@ class VerdictsOnLoopbackTest {
         daemons.forEach(Daemon::close);
     }
 
-    private static String row(final String agent, final long tsMicros, final double level) {
-        final StringBuilder f = new StringBuilder("{");
-        for (final var feature : FeatureSchema.agentDefault().features()) {
-            f.append(f.length() == 1 ? "" : ",").append('"').append(feature.name()).append("\":")
-                .append(feature.name().equals(FeatureSchema.ERROR_RATE) ? "0.1" : String.format(Locale.ROOT, "%.1f", level));
-        }
-        return "{\"agent\":\"" + agent + "\",\"role\":\"worker\",\"ts\":" + String.format(Locale.ROOT, "%.6f", tsMicros / 1e6)
-            + ",\"features\":" + f.append('}') + "}";
-    }
 
     private static String base(final Daemon d) {
         return "http://127.0.0.1:" + d.apiAddress().getPort();
@@ -129,7 +119,7 @@ class VerdictsOnLoopbackTest {
                 final StringBuilder body = new StringBuilder("[");
                 final long ts = start + step * STEP_MICROS;
                 final double rogue = step >= 50 ? 500 : 10 + step % 3;
-                body.append(row("rogue", ts, rogue)).append(',').append(row("steady", ts + 1, 10 + (step + 1) % 3)).append(']');
+                body.append(Rows.row("rogue", ts, rogue)).append(',').append(Rows.row("steady", ts + 1, 10 + (step + 1) % 3)).append(']');
                 post(d, body.toString());
             }
         }
