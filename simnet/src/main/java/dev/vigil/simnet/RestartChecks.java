@@ -214,8 +214,8 @@ final class RestartChecks {
         if (pack == SimStore.DAMAGED) {
             return -1;
         }
-        final byte[] v = MinutePack.rollup(pack, dimension, minute);
-        return v == null ? 0 : new Rollup(dimension).decodeInto(v).count();
+        final Rollup r = MinutePack.rollup(pack, dimension, minute);
+        return r == null ? 0 : r.count();
     }
 
     private static String minuteLabel(final long minute) {

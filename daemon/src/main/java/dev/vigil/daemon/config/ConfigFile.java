@@ -36,7 +36,7 @@ record ConfigFile(
 
     record Storage(Long expectedAgents, Long rawRetentionHours, Long minuteRetentionDays, Long hourRetentionDays,
                    Long dayRetentionDays, Long observationsPerMinuteMax, Long replicas, Long replicationIntervalS,
-                   Long consensusReplicas, Long consensusLogKibPerReplica) {
+                   Long consensusReplicas, Long consensusLogKibPerReplica, Long minutePrecisionBits) {
     }
 
     record Listen(String peer, String api, String otlp) {

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import dev.vigil.daemon.history.HistoryConfig;
+import dev.vigil.daemon.history.MinutePack;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -228,7 +229,7 @@ public final class ConfigLoader {
 
     private static HistoryConfig history(final Path file, final ConfigFile.Storage raw, final DetectionConfig detection) {
         final HistoryConfig d = HistoryConfig.defaults();
-        final ConfigFile.Storage s = raw == null ? new ConfigFile.Storage(null, null, null, null, null, null, null, null, null, null) : raw;
+        final ConfigFile.Storage s = raw == null ? new ConfigFile.Storage(null, null, null, null, null, null, null, null, null, null, null) : raw;
         final long agents = range(file, "storage.expected_agents", s.expectedAgents(), d.expectedAgents(), 1, 10_000_000);
         // A restart rebuilds each agent's baseline window from its raw blocks, so raw must cover it.
         final long windowHours = ((long)detection.bucketSeconds() * detection.baselineBuckets() + 3_599) / 3_600;
@@ -245,9 +246,11 @@ public final class ConfigLoader {
         final int replicas = range(file, "storage.replicas", s.replicas(), d.replicas(), 0, 8);
         final long replicationS = range(file, "storage.replication_interval_s", s.replicationIntervalS(),
             d.replicationIntervalMicros() / 1_000_000, 1, 86_400);
+        final int minuteBits = range(file, "storage.minute_precision_bits", s.minutePrecisionBits(), d.minutePrecisionBits(),
+            HistoryConfig.PRECISION_BITS_MIN, MinutePack.PRECISION_EXACT);
         return new HistoryConfig(rawH * HistoryConfig.HOUR_MICROS, minuteD * HistoryConfig.DAY_MICROS,
             hourD * HistoryConfig.DAY_MICROS, dayD * HistoryConfig.DAY_MICROS, agents, perMinute,
-            d.expectedObservationsPerMinute(), d.retentionDeletesPerPass(), replicas, replicationS * 1_000_000L);
+            d.expectedObservationsPerMinute(), d.retentionDeletesPerPass(), replicas, replicationS * 1_000_000L, minuteBits);
     }
 
     private static ConsensusLogConfig consensusLog(final Path file, final ConfigFile.Storage s) {

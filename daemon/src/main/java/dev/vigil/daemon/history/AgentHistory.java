@@ -256,25 +256,27 @@ public final class AgentHistory {
         }
         final long minute = Tier.RAW.bucketOf(tsMicros);
         final byte[] key = bucketKey(e.key, minute);
-        final byte[] block;
+        final RawBlock.Tail block;
         if (minute == e.lastBlockMinute && e.lastBlock != null) {
-            block = e.lastBlock; // what we last put under this key: saves a read per observation
+            block = e.lastBlock; // what we last put under this key: saves a read and a decode per observation
         } else {
             try {
-                block = raw.get(key);
-            } catch (final CorruptEntryException ex) {
-                corruptEntries++;
+                final byte[] stored = raw.get(key);
+                block = stored == null ? null : RawBlock.tail(stored, d, minute);
+            } catch (final CorruptEntryException | IllegalArgumentException ex) {
+                corruptEntries++; // kept as it is (it may still read in part): this minute's later observations are refused
                 throw new StoreRefusal(ex.getMessage());
             }
         }
-        final int count = block == null ? 0 : RawBlock.count(block, d);
+        final int count = block == null ? 0 : block.count();
         if (count >= config.observationsPerMinuteMax()) {
             refusedPerMinute++;
             throw new StoreRefusal("agent '" + after.id() + "' sent more than storage.observations_per_minute_max ("
                 + config.observationsPerMinuteMax() + ") observations in one minute");
         }
         final RawBlock.Entry entry = new RawBlock.Entry(tsMicros, inBaseline, after.status(), (float)d2, (float)after.cusum(), values);
-        final byte[] appended = RawBlock.append(block, d, minute, entry);
+        final RawBlock.Tail appendedTail = RawBlock.appendAfter(block, d, minute, entry);
+        final byte[] appended = appendedTail.bytes();
 
         // what the observation changes, worked out before anything is written
         final List<WriteAhead.Put> puts = new ArrayList<>(WriteAhead.PUTS_MAX);
@@ -321,7 +323,7 @@ public final class AgentHistory {
 
         // every put is made: the history's memory follows
         if (minute >= e.lastBlockMinute) {
-            e.lastBlock = appended;
+            e.lastBlock = appendedTail;
         }
         e.lastBlockMinute = Math.max(e.lastBlockMinute, minute);
         if (minute == e.lastBlockMinute) {
@@ -355,7 +357,7 @@ public final class AgentHistory {
         if (e.open[i] == null || b >= e.openIndex[i]) {
             if (e.open[i] != null && b > e.openIndex[i] && e.open[i].count() > 0) {
                 puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, e.openIndex[i]),
-                    rollupValue(e.key, t, e.openIndex[i], e.open[i].encode(t.precision()))));
+                    rollupValue(e, t, e.openIndex[i], e.open[i])));
                 oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], e.openIndex[i]);
             }
             oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
@@ -368,7 +370,7 @@ public final class AgentHistory {
         final Rollup stored = readRollup(e.key, t, b);
         final Rollup r = stored == null ? new Rollup(d) : stored;
         r.add(ts, x, d2, cusum, status);
-        puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, b), rollupValue(e.key, t, b, r.encode(t.precision()))));
+        puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, b), rollupValue(e, t, b, r)));
         oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
     }
 
@@ -402,7 +404,7 @@ public final class AgentHistory {
         }
         final int i = t.ordinal() - 1;
         final byte[] key = rollupKey(e.key, t, bucket);
-        final byte[] value = rollupValue(e.key, t, bucket, r.encode(t.precision()));
+        final byte[] value = rollupValue(e, t, bucket, r);
         boolean covered = false;
         if (t == Tier.MINUTE) {
             try {
@@ -431,33 +433,42 @@ public final class AgentHistory {
     }
 
     /**
-     * What to put for a rollup ({@code encoded}) of tier {@code t}'s bucket: itself, or for a minute
-     * its hour's stored pack with it set (a damaged pack is replaced: its minutes were unreadable).
+     * What to put for a rollup of tier {@code t}'s bucket: it encoded, or for a minute its hour's
+     * stored pack with it set (a damaged pack is replaced: its minutes were unreadable).
      */
-    private byte[] rollupValue(final long agent, final Tier t, final long bucket, final byte[] encoded) {
+    private byte[] rollupValue(final Entry e, final Tier t, final long bucket, final Rollup r) {
         if (t != Tier.MINUTE) {
-            return encoded;
+            return r.encode(t.precision());
         }
-        byte[] pack;
+        final int bits = config.minutePrecisionBits();
+        final long hour = MinutePack.hourOf(bucket);
+        Rollup[] minutes;
         try {
-            pack = rollups[0].get(rollupKey(agent, t, bucket));
-            if (pack != null) {
-                MinutePack.count(pack, d);
+            final byte[] pack = rollups[0].get(rollupKey(e.key, t, bucket));
+            final MinutePack.Packed last = e.minutePack;
+            // the pack as this history last made it, and a later minute: appended, the others left coded as they are
+            if (pack != null && last != null && e.minutePackHour == hour && last.appendable(bucket, bits)
+                && Arrays.equals(pack, last.bytes())) {
+                e.minutePack = MinutePack.append(last, d, bucket, r);
+                return e.minutePack.bytes();
             }
+            minutes = pack == null ? null : MinutePack.decode(pack, d);
         } catch (final CorruptEntryException | IllegalArgumentException ex) {
             corruptEntries++;
-            pack = null;
+            minutes = null;
         }
-        return MinutePack.with(pack, d, bucket, encoded);
+        e.minutePack = MinutePack.withPacked(minutes, d, bits, bucket, r);
+        e.minutePackHour = hour;
+        return e.minutePack.bytes();
     }
 
     private Rollup readRollup(final long agent, final Tier t, final long bucket) {
         try {
-            byte[] v = rollups[t.ordinal() - 1].get(rollupKey(agent, t, bucket));
-            if (v != null && t == Tier.MINUTE) {
-                v = MinutePack.rollup(v, d, bucket);
+            final byte[] v = rollups[t.ordinal() - 1].get(rollupKey(agent, t, bucket));
+            if (v == null) {
+                return null;
             }
-            return v == null ? null : new Rollup(d).decodeInto(v);
+            return t == Tier.MINUTE ? MinutePack.rollup(v, d, bucket) : new Rollup(d).decodeInto(v);
         } catch (final CorruptEntryException | IllegalArgumentException ex) {
             corruptEntries++;
             return null;
@@ -468,26 +479,24 @@ public final class AgentHistory {
     private final class MinuteReader {
         private final long agent;
         private long hour = Long.MIN_VALUE;
-        private byte[] pack;
+        private Rollup[] minutes;
 
         MinuteReader(final long agent) {
             this.agent = agent;
         }
 
         Rollup read(final long minute) {
-            try {
-                if (MinutePack.hourOf(minute) != hour) {
-                    hour = MinutePack.hourOf(minute);
-                    pack = null;
-                    pack = rollups[0].get(bucketKey(agent, hour));
+            if (MinutePack.hourOf(minute) != hour) {
+                hour = MinutePack.hourOf(minute);
+                minutes = null;
+                try {
+                    final byte[] pack = rollups[0].get(bucketKey(agent, hour));
+                    minutes = pack == null ? null : MinutePack.decode(pack, d);
+                } catch (final CorruptEntryException | IllegalArgumentException ex) {
+                    corruptEntries++; // counted once per hour
                 }
-                final byte[] v = pack == null ? null : MinutePack.rollup(pack, d, minute);
-                return v == null ? null : new Rollup(d).decodeInto(v);
-            } catch (final CorruptEntryException | IllegalArgumentException ex) {
-                corruptEntries++;
-                pack = null; // counted once per hour
-                return null;
             }
+            return minutes == null ? null : minutes[(int)Math.floorMod(minute, (long)MinutePack.MINUTES)];
         }
     }
 
@@ -596,7 +605,7 @@ public final class AgentHistory {
             if (minute == end) {
                 e.lastBlockMinute = minute;
                 e.lastBlockCount = entries.size();
-                e.lastBlock = block;
+                e.lastBlock = null; // read and decoded by the next append
             }
         }
         e.openRestored = true;
@@ -877,7 +886,13 @@ public final class AgentHistory {
         long lastBlockMinute = Long.MIN_VALUE;
         int lastBlockCount;
         /** The raw block last written for {@link #lastBlockMinute} (null after a restart until read). */
-        byte[] lastBlock;
+        RawBlock.Tail lastBlock;
+        /**
+         * The minute pack of {@link #minutePackHour} as last made (put or not): when the store
+         * still holds these bytes, the next minute is appended to them ({@link MinutePack#append}).
+         */
+        MinutePack.Packed minutePack;
+        long minutePackHour;
 
         Entry(final long key, final String id) {
             this.key = key;

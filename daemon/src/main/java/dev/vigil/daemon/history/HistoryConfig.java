@@ -17,13 +17,19 @@ package dev.vigil.daemon.history;
  * @param retentionDeletesPerPass     bound on the entries one retention pass deletes
  * @param replicas                    cluster members each agent baseline is replicated to
  * @param replicationIntervalMicros   an agent's baseline is sent again at most this often
+ * @param minutePrecisionBits         mantissa bits the minute tier's statistics are rounded to
+ *                                    ({@link MinutePack}); {@value MinutePack#PRECISION_EXACT} keeps them exact
  */
 public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros, long hourRetentionMicros,
                             long dayRetentionMicros, long expectedAgents, int observationsPerMinuteMax,
                             int expectedObservationsPerMinute, int retentionDeletesPerPass, int replicas,
-                            long replicationIntervalMicros) {
+                            long replicationIntervalMicros, int minutePrecisionBits) {
     public static final long HOUR_MICROS = 3_600_000_000L;
     public static final long DAY_MICROS = 24 * HOUR_MICROS;
+    /** Fewest mantissa bits the minute tier may keep: 2 significant decimal digits. */
+    public static final int PRECISION_BITS_MIN = 7;
+    /** Default mantissa bits of the minute tier: a relative error of at most 2^-11 (0.05 %), three significant digits and more. */
+    public static final int MINUTE_PRECISION_BITS_DEFAULT = 10;
 
     public HistoryConfig {
         if (rawRetentionMicros < HOUR_MICROS || minuteRetentionMicros < rawRetentionMicros
@@ -34,10 +40,14 @@ public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros,
             || expectedObservationsPerMinute < 1 || retentionDeletesPerPass < 1 || replicas < 0 || replicationIntervalMicros < 1) {
             throw new IllegalArgumentException("storage sizes and bounds must be positive (observations per minute at most 6000)");
         }
+        if (minutePrecisionBits < PRECISION_BITS_MIN || minutePrecisionBits > MinutePack.PRECISION_EXACT) {
+            throw new IllegalArgumentException("minute precision must be " + PRECISION_BITS_MIN + " to " + MinutePack.PRECISION_EXACT
+                + " bits of mantissa");
+        }
     }
 
     public static HistoryConfig defaults() {
-        return new HistoryConfig(24 * HOUR_MICROS, 7 * DAY_MICROS, 30 * DAY_MICROS, 0, 1_000, 600, 6, 20_000, 2, 30_000_000L);
+        return new HistoryConfig(24 * HOUR_MICROS, 7 * DAY_MICROS, 30 * DAY_MICROS, 0, 1_000, 600, 6, 20_000, 2, 30_000_000L, MINUTE_PRECISION_BITS_DEFAULT);
     }
 
     public long retentionMicros(final Tier t) {
@@ -51,6 +61,7 @@ public record HistoryConfig(long rawRetentionMicros, long minuteRetentionMicros,
 
     public HistoryConfig withExpectedAgents(final long agents) {
         return new HistoryConfig(rawRetentionMicros, minuteRetentionMicros, hourRetentionMicros, dayRetentionMicros, agents,
-            observationsPerMinuteMax, expectedObservationsPerMinute, retentionDeletesPerPass, replicas, replicationIntervalMicros);
+            observationsPerMinuteMax, expectedObservationsPerMinute, retentionDeletesPerPass, replicas, replicationIntervalMicros,
+            minutePrecisionBits);
     }
 }

@@ -57,7 +57,7 @@ public final class HistoryStores implements AutoCloseable {
                 .withInitialBytes(16L << 20),
             // one entry per agent-hour holding its minutes (MinutePack), half full on average while it fills
             StoreSpec.fixedKey(Tier.MINUTE.label(), agents * (minutes / MinutePack.MINUTES + 2), 16,
-                MinutePack.HEADER + MinutePack.MINUTES / 2 * Rollup.encodedLength(dimension, 4), AGENTS_KEY)
+                MinutePack.typicalLength(dimension, MinutePack.MINUTES / 2), AGENTS_KEY)
                 .withInitialBytes(16L << 20),
             StoreSpec.fixedKey(Tier.HOUR.label(), agents * (hours + 1), 16, Rollup.encodedLength(dimension, 8), AGENTS_KEY)
                 .withInitialBytes(4L << 20),

@@ -1,24 +1,44 @@
 package dev.vigil.daemon.history;
 
+import dev.vigil.daemon.detect.AgentStatus;
+
 /**
  * One agent's minute rollups of one hour, in one store entry under the key (agent, hour): a
  * minute entry of its own cost 48 bytes of key, checksum and Chronicle Map overhead beside its
- * 104 bytes of statistics (at ten features), and a week of them 10 million entries for 1,000
- * agents. Little-endian:
+ * statistics, and a week of them 10 million entries for 1,000 agents. Version 2, written:
  * <pre>
- *   0  version    u8 (1)
+ *   0  version    u8 (2)
  *   1  dimension  u8
- *   2  present    u64, bit m set: minute m of the hour (0..59) is held
- *  10  rollups    one per present minute, in minute order, each {@link Rollup#encode}d at f32
- *                 ({@link Rollup#encodedLength}(dimension, 4) bytes)
+ *   2  present    u64 little-endian, bit m set: minute m of the hour (0..59) is held
+ *  10  minutes    a bit stream ({@link Bits}), one minute after another in minute order, each
+ *                 field predicted from the same field of the minute before:
+ *                   count       small-integer code of the difference (the first: from 0)
+ *                   newest ts   small-integer code of ts - (previous ts + 60 s x minutes between)
+ *                   worst       '0' the same, or '1' and 2 bits (AgentStatus ordinal)
+ *                   d2 max      Gorilla's xor code on the f64 bits (Bits.XorField)
+ *                   cusum       the same
+ *                   mean, m2    the same, per feature
  * </pre>
- * Written whole on every change (read, one minute set, written back), so a put of it goes through
- * the history's write-ahead record like every other put that rewrites acknowledged data.
+ * The statistics (d2 max, cusum, each mean and sum of squared deviations) are rounded to
+ * {@code storage.minute_precision_bits} bits of mantissa before they are coded (to nearest, ties
+ * to even; NaN becomes the canonical NaN), which is what makes them small: consecutive minutes
+ * then differ in few bits. Count, timestamp and status are exact. Hours and days are kept at full
+ * precision ({@link Rollup}); a week of minutes is the largest tier and is read for charts.
+ *
+ * <p>Version 1 (each minute a {@link Rollup} encoded at f32 after the same header) is still read,
+ * and rewritten in version 2 when a minute of it is set.
+ *
+ * <p>Written whole on every change (read, one minute set, written back), so a put of it goes
+ * through the history's write-ahead record like every other put that rewrites acknowledged data.
  */
 public final class MinutePack {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int VERSION_F32 = 1;
     static final int HEADER = 10;
     public static final int MINUTES = 60;
+    /** Mantissa bits of an f64: a precision of this many keeps the statistics exactly. */
+    public static final int PRECISION_EXACT = 52;
+    private static final long MINUTE_MICROS = Tier.MINUTE.bucketMicros();
 
     private MinutePack() {
     }
@@ -28,43 +48,14 @@ public final class MinutePack {
         return Math.floorDiv(minute, MINUTES);
     }
 
-    /** The encoded rollup of {@code minute} in {@code pack}, or null when the pack does not hold it. */
-    public static byte[] rollup(final byte[] pack, final int dimension, final long minute) {
-        final long present = present(pack, dimension);
-        final int slot = (int)Math.floorMod(minute, (long)MINUTES);
-        if ((present >>> slot & 1) == 0) {
-            return null;
-        }
-        final int len = Rollup.encodedLength(dimension, 4);
-        final int at = HEADER + Long.bitCount(present & ((1L << slot) - 1)) * len;
-        return java.util.Arrays.copyOfRange(pack, at, at + len);
+    /** Bytes a pack of {@code minutes} minutes typically takes (for sizing the store). */
+    static int typicalLength(final int dimension, final int minutes) {
+        return HEADER + minutes * (6 + 3 * dimension);
     }
 
-    /** A new pack: {@code pack} (null for none yet) with {@code minute}'s rollup set to {@code rollup} (f32-encoded). */
-    public static byte[] with(final byte[] pack, final int dimension, final long minute, final byte[] rollup) {
-        final int len = Rollup.encodedLength(dimension, 4);
-        if (rollup.length != len) {
-            throw new IllegalArgumentException("a minute rollup of dimension " + dimension + " is " + len + " bytes, not " + rollup.length);
-        }
-        final long present = pack == null ? 0 : present(pack, dimension);
-        final int slot = (int)Math.floorMod(minute, (long)MINUTES);
-        final boolean had = (present >>> slot & 1) != 0;
-        final long after = present | 1L << slot;
-        final byte[] out = new byte[HEADER + Long.bitCount(after) * len];
-        out[0] = VERSION;
-        out[1] = (byte)dimension;
-        for (int i = 0; i < 8; i++) {
-            out[2 + i] = (byte)(after >>> 8 * i);
-        }
-        final int before = Long.bitCount(present & ((1L << slot) - 1));
-        final int at = HEADER + before * len;
-        if (pack != null) {
-            System.arraycopy(pack, HEADER, out, HEADER, before * len);
-            final int restFrom = at + (had ? len : 0);
-            System.arraycopy(pack, restFrom, out, at + len, pack.length - restFrom);
-        }
-        System.arraycopy(rollup, 0, out, at, len);
-        return out;
+    /** The rollup of {@code minute} in {@code pack}, or null when the pack does not hold it. */
+    public static Rollup rollup(final byte[] pack, final int dimension, final long minute) {
+        return decode(pack, dimension)[(int)Math.floorMod(minute, (long)MINUTES)];
     }
 
     /** Minutes held. */
@@ -72,16 +63,231 @@ public final class MinutePack {
         return Long.bitCount(present(pack, dimension));
     }
 
-    /** The present-minutes bitmap, after checking the header and that the length matches it. */
+    /**
+     * A new pack: the hour's {@code minutes} as {@link #decode}d (null for none yet) with
+     * {@code minute}'s rollup set to {@code r}, every minute rounded to {@code precisionBits}.
+     */
+    public static byte[] with(final Rollup[] minutes, final int dimension, final int precisionBits, final long minute, final Rollup r) {
+        return withPacked(minutes, dimension, precisionBits, minute, r).bytes();
+    }
+
+    /** {@link #with}, keeping what a later minute's {@link #append} needs. */
+    static Packed withPacked(final Rollup[] minutes, final int dimension, final int precisionBits, final long minute, final Rollup r) {
+        if (r.dimension() != dimension) {
+            throw new IllegalArgumentException("a rollup of dimension " + r.dimension() + " in a pack of dimension " + dimension);
+        }
+        final Rollup[] all = minutes == null ? new Rollup[MINUTES] : minutes.clone();
+        all[(int)Math.floorMod(minute, (long)MINUTES)] = r;
+        return encodePacked(all, dimension, precisionBits);
+    }
+
+    /**
+     * A pack as written, with the fields of its last minute and where its bits end: a later minute
+     * is then appended without decoding and re-encoding the others (the write path flushes minutes
+     * in order, so this is the common case).
+     *
+     * @param last the slot (0..59) of the last minute held
+     */
+    record Packed(byte[] bytes, long present, int last, long bits, int precisionBits, Fields after) {
+        /** Whether {@code minute} comes after every minute held, so that {@link #append} can take it. */
+        boolean appendable(final long minute, final int precision) {
+            return precision == precisionBits && Math.floorMod(minute, (long)MINUTES) > last;
+        }
+    }
+
+    /**
+     * {@code p} with a later minute appended (see {@link Packed#appendable}): the same bytes
+     * {@link #with} would give. {@code p} is left as it was.
+     */
+    static Packed append(final Packed p, final int dimension, final long minute, final Rollup r) {
+        final int slot = (int)Math.floorMod(minute, (long)MINUTES);
+        if (slot <= p.last() || r.dimension() != dimension) {
+            throw new IllegalArgumentException("minute " + slot + " does not come after minute " + p.last() + " of the pack");
+        }
+        final Fields f = p.after().copy();
+        final Bits.Writer w = new Bits.Writer(p.bytes(), p.bits(), typicalLength(dimension, 1));
+        writeMinute(w, f, slot, r, p.precisionBits());
+        final long present = p.present() | 1L << slot;
+        for (int i = 0; i < 8; i++) {
+            w.setByte(2 + i, (int)(present >>> 8 * i) & 0xFF);
+        }
+        return new Packed(w.toBytes(), present, slot, w.bits(), p.precisionBits(), f);
+    }
+
+    /** The rollups of every minute of the hour, null where the pack holds none. */
+    public static Rollup[] decode(final byte[] pack, final int dimension) {
+        final long present = present(pack, dimension);
+        final Rollup[] out = new Rollup[MINUTES];
+        if (pack[0] == VERSION_F32) {
+            final int len = Rollup.encodedLength(dimension, 4);
+            int at = HEADER;
+            for (int m = 0; m < MINUTES; m++) {
+                if ((present >>> m & 1) != 0) {
+                    out[m] = new Rollup(dimension).decodeInto(java.util.Arrays.copyOfRange(pack, at, at + len));
+                    at += len;
+                }
+            }
+            return out;
+        }
+        final Bits.Reader in = new Bits.Reader(pack, HEADER, "minute pack");
+        final Fields f = new Fields(dimension);
+        final AgentStatus[] statuses = AgentStatus.values();
+        for (int m = 0; m < MINUTES; m++) {
+            if ((present >>> m & 1) == 0) {
+                continue;
+            }
+            final Rollup r = new Rollup(dimension);
+            f.count += Bits.readSmall(in);
+            if (f.count < 0 || f.count > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("minute pack with a count of " + f.count);
+            }
+            r.count = f.count;
+            f.newest = f.predictedNewest(m) + Bits.readSmall(in);
+            r.newestTsMicros = f.newest;
+            f.minute = m;
+            if (in.bit()) {
+                f.worst = (int)in.read(2);
+                if (f.worst >= statuses.length) {
+                    throw new IllegalArgumentException("minute pack with status " + f.worst);
+                }
+            }
+            r.worst = statuses[f.worst];
+            r.d2Max = Double.longBitsToDouble(f.d2Max.read(in));
+            r.cusum = Double.longBitsToDouble(f.cusum.read(in));
+            for (int i = 0; i < dimension; i++) {
+                r.mean[i] = Double.longBitsToDouble(f.mean[i].read(in));
+                r.m2[i] = Double.longBitsToDouble(f.m2[i].read(in));
+            }
+            out[m] = r;
+        }
+        in.expectEnd("its " + Long.bitCount(present) + " minutes");
+        return out;
+    }
+
+    /** A version-2 pack of the given minutes (null: not held), rounded to {@code precisionBits}. */
+    static byte[] encode(final Rollup[] minutes, final int dimension, final int precisionBits) {
+        return encodePacked(minutes, dimension, precisionBits).bytes();
+    }
+
+    private static Packed encodePacked(final Rollup[] minutes, final int dimension, final int precisionBits) {
+        if (precisionBits < 1 || precisionBits > PRECISION_EXACT) {
+            throw new IllegalArgumentException("precision must be 1 to " + PRECISION_EXACT + " bits, not " + precisionBits);
+        }
+        long present = 0;
+        for (int m = 0; m < MINUTES; m++) {
+            present |= minutes[m] == null ? 0 : 1L << m;
+        }
+        final Bits.Writer w = new Bits.Writer(typicalLength(dimension, Long.bitCount(present)));
+        w.write(VERSION, 8);
+        w.write(dimension, 8);
+        w.write(Long.reverseBytes(present), 64);
+        final Fields f = new Fields(dimension);
+        int last = -1;
+        for (int m = 0; m < MINUTES; m++) {
+            if (minutes[m] != null) {
+                writeMinute(w, f, m, minutes[m], precisionBits);
+                last = m;
+            }
+        }
+        return new Packed(w.toBytes(), present, last, w.bits(), precisionBits, f);
+    }
+
+    /** Writes minute {@code m} after the minute {@code f} holds, and advances {@code f}. */
+    private static void writeMinute(final Bits.Writer w, final Fields f, final int m, final Rollup r, final int precisionBits) {
+        Bits.writeSmall(w, r.count - f.count);
+        f.count = r.count;
+        Bits.writeSmall(w, r.newestTsMicros - f.predictedNewest(m));
+        f.newest = r.newestTsMicros;
+        f.minute = m;
+        if (r.worst.ordinal() == f.worst) {
+            w.bit(false);
+        } else {
+            w.bit(true);
+            w.write(r.worst.ordinal(), 2);
+            f.worst = r.worst.ordinal();
+        }
+        f.d2Max.write(w, round(r.d2Max, precisionBits));
+        f.cusum.write(w, round(r.cusum, precisionBits));
+        for (int i = 0; i < f.mean.length; i++) {
+            f.mean[i].write(w, round(r.mean[i], precisionBits));
+            f.m2[i].write(w, round(r.m2[i], precisionBits));
+        }
+    }
+
+    /**
+     * The bits of {@code v} with its mantissa rounded to {@code keep} bits (to nearest, ties to
+     * even; a finite value never rounds to infinity); NaN becomes the canonical NaN.
+     */
+    static long round(final double v, final int keep) {
+        if (Double.isNaN(v)) {
+            return Double.doubleToLongBits(Double.NaN);
+        }
+        final long bits = Double.doubleToRawLongBits(v);
+        if (keep >= PRECISION_EXACT || Double.isInfinite(v)) {
+            return bits;
+        }
+        final int drop = PRECISION_EXACT - keep;
+        final long lsb = bits >>> drop & 1;
+        final long rounded = (bits + (1L << (drop - 1)) - 1 + lsb) & -(1L << drop);
+        if ((rounded & 0x7FF0_0000_0000_0000L) == 0x7FF0_0000_0000_0000L) {
+            return (bits | 0x000F_FFFF_FFFF_FFFFL) & -(1L << drop); // the largest finite value at this precision
+        }
+        return rounded;
+    }
+
+    /** The fields of the minute before, which the next is predicted from. */
+    static final class Fields {
+        long count;
+        long newest;
+        int minute = -1;
+        int worst;
+        Bits.XorField d2Max = new Bits.XorField(64);
+        Bits.XorField cusum = new Bits.XorField(64);
+        final Bits.XorField[] mean;
+        final Bits.XorField[] m2;
+
+        /** Minute {@code m}'s newest timestamp if it came as far into its minute as the one before: 0 for the first. */
+        long predictedNewest(final int m) {
+            return minute < 0 ? 0 : newest + (m - minute) * MINUTE_MICROS;
+        }
+
+        Fields copy() {
+            final Fields c = new Fields(mean.length);
+            c.count = count;
+            c.newest = newest;
+            c.minute = minute;
+            c.worst = worst;
+            c.d2Max = d2Max.copy();
+            c.cusum = cusum.copy();
+            for (int i = 0; i < mean.length; i++) {
+                c.mean[i] = mean[i].copy();
+                c.m2[i] = m2[i].copy();
+            }
+            return c;
+        }
+
+        Fields(final int dimension) {
+            mean = new Bits.XorField[dimension];
+            m2 = new Bits.XorField[dimension];
+            for (int i = 0; i < dimension; i++) {
+                mean[i] = new Bits.XorField(64);
+                m2[i] = new Bits.XorField(64);
+            }
+        }
+    }
+
+    /** The present-minutes bitmap, after checking the header (and a version-1 pack's length). */
     private static long present(final byte[] pack, final int dimension) {
-        if (pack.length < HEADER || pack[0] != VERSION || (pack[1] & 0xFF) != dimension) {
-            throw new IllegalArgumentException("not a version-" + VERSION + " minute pack of dimension " + dimension);
+        if (pack.length < HEADER || (pack[0] != VERSION && pack[0] != VERSION_F32) || (pack[1] & 0xFF) != dimension) {
+            throw new IllegalArgumentException("not a version-" + VERSION + " (or " + VERSION_F32 + ") minute pack of dimension "
+                + dimension);
         }
         long present = 0;
         for (int i = 7; i >= 0; i--) {
             present = present << 8 | (pack[2 + i] & 0xFF);
         }
-        if ((present >>> MINUTES) != 0 || pack.length != HEADER + Long.bitCount(present) * Rollup.encodedLength(dimension, 4)) {
+        if ((present >>> MINUTES) != 0
+            || (pack[0] == VERSION_F32 && pack.length != HEADER + Long.bitCount(present) * Rollup.encodedLength(dimension, 4))) {
             throw new IllegalArgumentException("a minute pack of " + pack.length + " bytes does not hold the minutes its bitmap "
                 + Long.toHexString(present) + " says");
         }

@@ -47,7 +47,7 @@ class AgentHistoryTest {
         assertThat(minutes.size()).as("three whole hours and the half hour since: four entries, not 209").isEqualTo(4);
         final byte[] second = minutes.get(AgentHistory.bucketKey(AgentHistory.agentKey("a"), Tier.HOUR.bucketOf(T0) + 1));
         assertThat(MinutePack.count(second, D)).isEqualTo(60);
-        assertThat(new Rollup(D).decodeInto(MinutePack.rollup(second, D, Tier.MINUTE.bucketOf(T0 + HOUR + 5 * MIN))).count()).isEqualTo(6);
+        assertThat(MinutePack.rollup(second, D, Tier.MINUTE.bucketOf(T0 + HOUR + 5 * MIN)).count()).isEqualTo(6);
 
         // a week and 90 minutes later: the first hour has wholly expired, the second only partly, so it stays
         final long now = T0 + 7 * DAY + 90 * MIN;
@@ -85,12 +85,14 @@ class AgentHistoryTest {
         assertThat(week.tier()).isEqualTo("minute");
         assertThat(week.points()).hasSize(7).allSatisfy(p -> assertThat(p.count()).isEqualTo(8640));
         // the last day of the week: observations numbered 8*8640+1 .. 9*8640, whose mean is exact in f64.
-        // Minutes are stored at f32, each mean rounded once by at most half an f32 ulp (2^-7 for values in
-        // [2^16, 2^17)); a day's mean is a weighted mean of them, so it is off by no more than that half
-        // ulp plus f64 rounding in the merge: one ulp of the day's mean bounds it.
+        // Minute means are stored rounded to storage.minute_precision_bits of mantissa, each off by at most
+        // half a unit in the last place kept (32 for values in [2^16, 2^17) at 10 bits); a day's mean is a
+        // weighted mean of them, so it is off by no more than that, plus f64 rounding in the merge.
         final double lastDayMean = (8 * 8640 + 1 + 9 * 8640) / 2.0;
+        final double halfUnit = Math.ulp(lastDayMean) * Math.pow(2, MinutePack.PRECISION_EXACT - HistoryConfig.defaults().minutePrecisionBits()) / 2;
         assertThat(week.points().get(6).mean()[0])
-            .isCloseTo(lastDayMean, org.assertj.core.data.Offset.offset((double)Math.ulp((float)lastDayMean)));
+            .isCloseTo(lastDayMean, org.assertj.core.data.Offset.offset(halfUnit + 1e-6));
+        assertThat(week.points().get(6).mean()[0]).as("rounded, not exact: the bound above is not vacuous").isNotEqualTo(lastDayMean);
 
         final Series month = h.series("a", now - 9 * DAY, now, DAY, now);
         assertThat(month.tier()).isEqualTo("hour");
@@ -149,7 +151,7 @@ class AgentHistoryTest {
     void theBoundOnObservationsPerMinuteRefusesBeforeAnythingIsWritten() {
         final HistoryConfig d = HistoryConfig.defaults();
         final HistoryConfig c = new HistoryConfig(d.rawRetentionMicros(), d.minuteRetentionMicros(), d.hourRetentionMicros(), 0,
-            4, 3, 3, 100, 2, 30_000_000L);
+            4, 3, 3, 100, 2, 30_000_000L, HistoryConfig.MINUTE_PRECISION_BITS_DEFAULT);
         final AgentHistory h = HistoryStores.inMemory(c, D).history(c, D);
         for (int i = 0; i < 3; i++) {
             h.append(rec("x", AgentStatus.NORMAL, i + 1, T0 + i * S), T0 + i * S, new double[]{1, 2, 3}, true, 1);

@@ -162,6 +162,13 @@ final class StorageBench {
             out.put("entries", Map.of("raw_blocks", raw.size(), "raw_observations", rawObservations,
                 "minute", stores.store(Tier.MINUTE.label()).size(), "hour", stores.store(Tier.HOUR.label()).size(),
                 "day", stores.store(Tier.DAY.label()).size()));
+            final Map<String, Object> payload = new LinkedHashMap<>();
+            for (final String name : new String[]{HistoryStores.RAW, Tier.MINUTE.label(), Tier.HOUR.label(), Tier.DAY.label()}) {
+                payload.put(name, payloadBytes(stores.store(name)));
+            }
+            out.put("payload_bytes_by_tier", payload);
+            out.put("payload_bytes_are", "keys and values as encoded, without checksums or the store's own layout: what the "
+                + "encoding takes, beside what the files take");
             out.put("raw_bytes_per_observation", round(rawBytesPerObservation, 1));
             out.put("raw_30d_bytes", raw30);
             out.put("raw_30d_bytes_are", "every observation of 30 days uncompressed (" + RawBlock.entryLength(d)
@@ -187,6 +194,12 @@ final class StorageBench {
     private static long countRawObservations(final KeyValueStore raw, final int d) {
         final long[] n = new long[1];
         raw.forEach((k, v) -> n[0] += RawBlock.count(v, d), k -> { });
+        return n[0];
+    }
+
+    private static long payloadBytes(final KeyValueStore store) {
+        final long[] n = new long[1];
+        store.forEach((k, v) -> n[0] += k.length + v.length, k -> { });
         return n[0];
     }
 
@@ -260,7 +273,8 @@ final class StorageBench {
      */
     static HistoryConfig restartHistory(final int agents) {
         final long hour = HistoryConfig.HOUR_MICROS;
-        return new HistoryConfig(3 * hour, 24 * hour, 7 * 24 * hour, 30 * 24 * hour, agents, 600, 1, 20_000, 0, 30_000_000L);
+        return new HistoryConfig(3 * hour, 24 * hour, 7 * 24 * hour, 30 * 24 * hour, agents, 600, 1, 20_000, 0, 30_000_000L,
+            HistoryConfig.MINUTE_PRECISION_BITS_DEFAULT);
     }
 
     /** The detector's window cut to match {@link #restartHistory} (2 h, lag 10 min). */
