@@ -206,6 +206,85 @@ final class Bits {
         }
     }
 
+    /**
+     * A floating-point field already rounded to {@code keep} mantissa bits, coded as the change of
+     * its rank (its bits in value order, the dropped zero bits removed) from the previous value's,
+     * zigzag-mapped, in an adaptive Rice code: with k the base-2 logarithm of a running mean of
+     * the recent changes, the change's high part in unary (a '1' per 2^k, then '0') and its low
+     * k bits; {@value #ESCAPE} ones escape to the change's 64 bits. A value that moves by a few
+     * units of its last kept place costs a few bits more than k, one that stays put one bit.
+     */
+    static final class RankField {
+        static final int ESCAPE = 24;
+        private static final long AVERAGE_MAX = 1L << 40;
+        private final int drop;
+        private long previous;
+        private long average;
+
+        RankField(final int keep) {
+            this.drop = 52 - keep;
+        }
+
+        RankField copy() {
+            final RankField c = new RankField(52 - drop);
+            c.previous = previous;
+            c.average = average;
+            return c;
+        }
+
+        private long rank(final long bits) {
+            final long magnitude = (bits & Long.MAX_VALUE) >>> drop;
+            return bits < 0 ? -magnitude - 1 : magnitude;
+        }
+
+        private long bits(final long rank) {
+            return rank < 0 ? Long.MIN_VALUE | (-(rank + 1)) << drop : rank << drop;
+        }
+
+        private int k() {
+            return average == 0 ? 0 : 63 - Long.numberOfLeadingZeros(average);
+        }
+
+        private void learn(final long zz) {
+            final long seen = zz < 0 || zz > AVERAGE_MAX ? AVERAGE_MAX : zz;
+            average += (seen - average) / 4;
+        }
+
+        /** @param bits the value's bits, rounded to the field's precision (dropped bits zero) */
+        void write(final Writer w, final long bits) {
+            final long r = rank(bits);
+            final long delta = r - previous;
+            final long zz = delta << 1 ^ delta >> 63;
+            previous = r;
+            final int k = k();
+            final long q = zz >>> k;
+            if (q >= 0 && q < ESCAPE) { // q < 0: a change of more than 2^62 units (k = 0)
+                w.write(-1L, (int)q);
+                w.write(0, 1);
+                w.write(zz, k);
+            } else {
+                w.write(-1L, ESCAPE);
+                w.write(zz, 64);
+            }
+            learn(zz);
+        }
+
+        long read(final Reader r) {
+            int q = 0;
+            while (q < ESCAPE && r.bit()) {
+                q++;
+            }
+            final long zz = q < ESCAPE ? (long)q << k() | r.read(k()) : r.read(64);
+            learn(zz);
+            previous += zz >>> 1 ^ -(zz & 1);
+            final long bits = bits(previous);
+            if (drop > 0 && (bits & (1L << drop) - 1) != 0) {
+                throw new IllegalArgumentException(r.what() + " with a value outside its precision");
+            }
+            return bits;
+        }
+    }
+
     /** Writes a signed integer in the small-integer code (see the class comment). */
     static void writeSmall(final Writer w, final long v) {
         final long z = v << 1 ^ v >> 63;

@@ -10,23 +10,25 @@ import dev.vigil.daemon.detect.AgentStatus;
  *   0  version    u8 (2)
  *   1  dimension  u8
  *   2  present    u64 little-endian, bit m set: minute m of the hour (0..59) is held
- *  10  minutes    a bit stream ({@link Bits}), one minute after another in minute order, each
+ *  10  precision  u8, mantissa bits the statistics are rounded to (1..52)
+ *  11  minutes    a bit stream ({@link Bits}), one minute after another in minute order, each
  *                 field predicted from the same field of the minute before:
  *                   count       small-integer code of the difference (the first: from 0)
  *                   newest ts   small-integer code of ts - (previous ts + 60 s x minutes between)
  *                   worst       '0' the same, or '1' and 2 bits (AgentStatus ordinal)
- *                   d2 max      Gorilla's xor code on the f64 bits (Bits.XorField)
+ *                   d2 max      the change of its rank, adaptive Rice code (Bits.RankField)
  *                   cusum       the same
  *                   mean, m2    the same, per feature
  * </pre>
  * The statistics (d2 max, cusum, each mean and sum of squared deviations) are rounded to
  * {@code storage.minute_precision_bits} bits of mantissa before they are coded (to nearest, ties
- * to even; NaN becomes the canonical NaN), which is what makes them small: consecutive minutes
- * then differ in few bits. Count, timestamp and status are exact. Hours and days are kept at full
- * precision ({@link Rollup}); a week of minutes is the largest tier and is read for charts.
+ * to even; NaN becomes the canonical NaN), which is what makes them small: a minute's value is
+ * then a few units of its last kept place from the minute before's. Count, timestamp and status
+ * are exact. Hours and days are kept at full precision ({@link Rollup}); a week of minutes is the
+ * largest tier and is read for charts.
  *
- * <p>Version 1 (each minute a {@link Rollup} encoded at f32 after the same header) is still read,
- * and rewritten in version 2 when a minute of it is set.
+ * <p>Version 1 (each minute a {@link Rollup} encoded at f32 after the first 10 bytes of the same
+ * header) is still read, and rewritten in version 2 when a minute of it is set.
  *
  * <p>Written whole on every change (read, one minute set, written back), so a put of it goes
  * through the history's write-ahead record like every other put that rewrites acknowledged data.
@@ -34,7 +36,8 @@ import dev.vigil.daemon.detect.AgentStatus;
 public final class MinutePack {
     static final int VERSION = 2;
     private static final int VERSION_F32 = 1;
-    static final int HEADER = 10;
+    static final int HEADER = 11;
+    private static final int HEADER_F32 = 10;
     public static final int MINUTES = 60;
     /** Mantissa bits of an f64: a precision of this many keeps the statistics exactly. */
     public static final int PRECISION_EXACT = 52;
@@ -120,7 +123,7 @@ public final class MinutePack {
         final Rollup[] out = new Rollup[MINUTES];
         if (pack[0] == VERSION_F32) {
             final int len = Rollup.encodedLength(dimension, 4);
-            int at = HEADER;
+            int at = HEADER_F32;
             for (int m = 0; m < MINUTES; m++) {
                 if ((present >>> m & 1) != 0) {
                     out[m] = new Rollup(dimension).decodeInto(java.util.Arrays.copyOfRange(pack, at, at + len));
@@ -129,8 +132,12 @@ public final class MinutePack {
             }
             return out;
         }
+        final int precision = pack[10] & 0xFF;
+        if (precision < 1 || precision > PRECISION_EXACT) {
+            throw new IllegalArgumentException("minute pack with a precision of " + precision + " bits");
+        }
         final Bits.Reader in = new Bits.Reader(pack, HEADER, "minute pack");
-        final Fields f = new Fields(dimension);
+        final Fields f = new Fields(dimension, precision);
         final AgentStatus[] statuses = AgentStatus.values();
         for (int m = 0; m < MINUTES; m++) {
             if ((present >>> m & 1) == 0) {
@@ -181,7 +188,8 @@ public final class MinutePack {
         w.write(VERSION, 8);
         w.write(dimension, 8);
         w.write(Long.reverseBytes(present), 64);
-        final Fields f = new Fields(dimension);
+        w.write(precisionBits, 8);
+        final Fields f = new Fields(dimension, precisionBits);
         int last = -1;
         for (int m = 0; m < MINUTES; m++) {
             if (minutes[m] != null) {
@@ -241,10 +249,10 @@ public final class MinutePack {
         long newest;
         int minute = -1;
         int worst;
-        Bits.XorField d2Max = new Bits.XorField(64);
-        Bits.XorField cusum = new Bits.XorField(64);
-        final Bits.XorField[] mean;
-        final Bits.XorField[] m2;
+        Bits.RankField d2Max;
+        Bits.RankField cusum;
+        final Bits.RankField[] mean;
+        final Bits.RankField[] m2;
 
         /** Minute {@code m}'s newest timestamp if it came as far into its minute as the one before: 0 for the first. */
         long predictedNewest(final int m) {
@@ -252,7 +260,7 @@ public final class MinutePack {
         }
 
         Fields copy() {
-            final Fields c = new Fields(mean.length);
+            final Fields c = new Fields(mean.length, 1);
             c.count = count;
             c.newest = newest;
             c.minute = minute;
@@ -266,19 +274,22 @@ public final class MinutePack {
             return c;
         }
 
-        Fields(final int dimension) {
-            mean = new Bits.XorField[dimension];
-            m2 = new Bits.XorField[dimension];
+        Fields(final int dimension, final int precision) {
+            d2Max = new Bits.RankField(precision);
+            cusum = new Bits.RankField(precision);
+            mean = new Bits.RankField[dimension];
+            m2 = new Bits.RankField[dimension];
             for (int i = 0; i < dimension; i++) {
-                mean[i] = new Bits.XorField(64);
-                m2[i] = new Bits.XorField(64);
+                mean[i] = new Bits.RankField(precision);
+                m2[i] = new Bits.RankField(precision);
             }
         }
     }
 
     /** The present-minutes bitmap, after checking the header (and a version-1 pack's length). */
     private static long present(final byte[] pack, final int dimension) {
-        if (pack.length < HEADER || (pack[0] != VERSION && pack[0] != VERSION_F32) || (pack[1] & 0xFF) != dimension) {
+        if (pack.length < (pack.length > 0 && pack[0] == VERSION_F32 ? HEADER_F32 : HEADER)
+            || (pack[0] != VERSION && pack[0] != VERSION_F32) || (pack[1] & 0xFF) != dimension) {
             throw new IllegalArgumentException("not a version-" + VERSION + " (or " + VERSION_F32 + ") minute pack of dimension "
                 + dimension);
         }
@@ -287,7 +298,7 @@ public final class MinutePack {
             present = present << 8 | (pack[2 + i] & 0xFF);
         }
         if ((present >>> MINUTES) != 0
-            || (pack[0] == VERSION_F32 && pack.length != HEADER + Long.bitCount(present) * Rollup.encodedLength(dimension, 4))) {
+            || (pack[0] == VERSION_F32 && pack.length != HEADER_F32 + Long.bitCount(present) * Rollup.encodedLength(dimension, 4))) {
             throw new IllegalArgumentException("a minute pack of " + pack.length + " bytes does not hold the minutes its bitmap "
                 + Long.toHexString(present) + " says");
         }

@@ -25,8 +25,9 @@ import java.util.Arrays;
  *  20  cusum        f32
  *  24  mean, m2     dimension x 2 values of the precision
  * </pre>
- * The minute tier is stored at f32 (a week of minutes is the largest tier; display precision is
- * enough there); hours and days at f64.
+ * Hours are stored at f32 (a month of them is read for charts: seven significant digits are
+ * plenty there), days at f64; minutes go into {@link MinutePack}s, rounded further. A rollup
+ * stored at f64 by an earlier Vigil still reads: the precision is in its header.
  */
 public final class Rollup {
     public static final int VERSION = 1;

@@ -4,9 +4,11 @@ package dev.vigil.daemon.history;
 public enum Tier {
     /** Every observation, in blocks of one minute. */
     RAW("raw", 60_000_000L, 0),
-    /** Per-minute rollups, stored at f32. */
+    /** Per-minute rollups, packed per hour and rounded to storage.minute_precision_bits ({@link MinutePack}). */
     MINUTE("minute", 60_000_000L, 4),
-    HOUR("hour", 3_600_000_000L, 8),
+    /** Per-hour rollups, stored at f32 (seven significant digits; the month's charts read them). */
+    HOUR("hour", 3_600_000_000L, 4),
+    /** Per-day rollups, stored at f64. */
     DAY("day", 86_400_000_000L, 8);
 
     private final String label;

@@ -537,6 +537,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void minuteStatisticsKeepTenMantissaBitsByDefaultFiftyTwoForExactAndBelowSevenIsRefusedByName() throws IOException {
+        assertThat(ConfigLoader.load(write("node.yaml", MINIMAL)).history().minutePrecisionBits()).isEqualTo(10);
+        assertThat(ConfigLoader.load(write("exact.yaml", MINIMAL + "storage:\n  minute_precision_bits: 52\n")).history()
+            .minutePrecisionBits()).isEqualTo(dev.vigil.daemon.history.MinutePack.PRECISION_EXACT);
+        for (final String bad : new String[]{"6", "53"}) {
+            final Path file = write("bad" + bad + ".yaml", MINIMAL + "storage:\n  minute_precision_bits: " + bad + "\n");
+            assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("storage.minute_precision_bits").hasMessageContaining(bad);
+        }
+    }
+
+    @Test
     void consensusLogSizesOutOfRangeAreRefusedByName() throws IOException {
         final Path file = write("node.yaml", MINIMAL + "storage:\n  consensus_log_kib_per_replica: 16\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)

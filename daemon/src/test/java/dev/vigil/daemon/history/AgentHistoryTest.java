@@ -97,7 +97,7 @@ class AgentHistoryTest {
         final Series month = h.series("a", now - 9 * DAY, now, DAY, now);
         assertThat(month.tier()).isEqualTo("hour");
         assertThat(month.points()).hasSize(9).allSatisfy(p -> assertThat(p.count()).isEqualTo(8640));
-        // hours and days are f64: the day's mean is exact
+        // hours are f32: each hour's mean (here 180.5 to 8460.5, exact in f32) is kept exactly, so the day's is exact too
         assertThat(month.points().get(0).mean()[0]).isEqualTo((1 + 8640) / 2.0);
 
         final Series old = h.series("a", now - 60 * DAY, now, DAY, now);

@@ -167,7 +167,7 @@ class MinutePackProperties {
         nine.add((HOUR * 60 + 9) * MINUTE_MICROS + 4, new double[]{4.5, 5.5, 6.5}, 8, 0.25, AgentStatus.NORMAL);
         final byte[] r5 = five.encode(4);
         final byte[] r9 = nine.encode(4);
-        final ByteBuffer v1 = ByteBuffer.allocate(MinutePack.HEADER + r5.length + r9.length).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer v1 = ByteBuffer.allocate(10 + r5.length + r9.length).order(ByteOrder.LITTLE_ENDIAN);
         v1.put((byte)1).put((byte)D).putLong(1L << 5 | 1L << 9).put(r5).put(r9);
         final Rollup[] back = MinutePack.decode(v1.array(), D);
         assertThat(back[5].count()).isEqualTo(1);

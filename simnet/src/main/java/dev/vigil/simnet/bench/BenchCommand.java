@@ -380,13 +380,32 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--values", defaultValue = "telemetry", converter = WorkloadConverter.class,
+            description = "What the agents report: telemetry (each feature as the OTLP ingest computes it from a window of "
+                + "spans: counts, ratios of counts, mean latency) or random (every value with 52 random mantissa bits, the worst "
+                + "case for the raw tier) (default: ${DEFAULT-VALUE}).")
+        StorageWorkload values;
+
         @picocli.CommandLine.Mixin
         JsonOutput output;
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(JSON.writeValueAsString(StorageBench.tiers(agents, days, queries, dir, seed)));
+            System.out.println(JSON.writeValueAsString(StorageBench.tiers(agents, days, queries, dir, seed, values)));
             return 0;
+        }
+    }
+
+    /** {@code --values telemetry|random}, in lower case. */
+    static final class WorkloadConverter implements picocli.CommandLine.ITypeConverter<StorageWorkload> {
+        @Override
+        public StorageWorkload convert(final String value) {
+            for (final StorageWorkload w : StorageWorkload.values()) {
+                if (w.name().equalsIgnoreCase(value)) {
+                    return w;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not telemetry or random");
         }
     }
 

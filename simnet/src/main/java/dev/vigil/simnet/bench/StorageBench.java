@@ -54,7 +54,8 @@ final class StorageBench {
     private StorageBench() {
     }
 
-    static Map<String, Object> tiers(final int agents, final int days, final int queries, final Path dirArg, final long seed) throws IOException {
+    static Map<String, Object> tiers(final int agents, final int days, final int queries, final Path dirArg, final long seed,
+                                     final StorageWorkload workload) throws IOException {
         final Path dir = dirArg != null ? dirArg : Files.createTempDirectory("vigil-bench-storage");
         final FeatureSchema schema = FeatureSchema.agentDefault();
         final int d = schema.size();
@@ -63,12 +64,10 @@ final class StorageBench {
         try (HistoryStores stores = HistoryStores.open(dir.resolve("stores"), "bench features=" + d, config, d)) {
             final AgentHistory h = stores.history(config, d);
             final SplittableRandom random = new SplittableRandom(seed);
-            final double[][] mean = new double[agents][d];
+            final StorageWorkload.Agent[] own = new StorageWorkload.Agent[agents];
             final AgentRecord[] records = new AgentRecord[agents];
             for (int a = 0; a < agents; a++) {
-                for (int i = 0; i < d; i++) {
-                    mean[a][i] = 1 + random.nextDouble() * 100;
-                }
+                own[a] = new StorageWorkload.Agent(d, random);
                 records[a] = new AgentRecord(String.format("agent-%05d", a), "worker", AgentStatus.NORMAL, 0.5, 0, 0, T0, -1, -1);
             }
             final long stepMicros = 10 * S;
@@ -87,9 +86,7 @@ final class StorageBench {
                     nextMinute += 60 * S;
                 }
                 for (int a = 0; a < agents; a++) {
-                    for (int i = 0; i < d; i++) {
-                        x[i] = mean[a][i] * (1 + 0.1 * random.nextGaussian());
-                    }
+                    workload.next(own[a], x, random);
                     final long ts = base + (long)a * stepMicros / agents;
                     h.append(records[a], ts, x, true, 3 + random.nextDouble() * 10);
                     observations++;
@@ -152,6 +149,7 @@ final class StorageBench {
             }
             out.put("agents", agents);
             out.put("days", days);
+            out.put("values", workload.name().toLowerCase(java.util.Locale.ROOT));
             out.put("observations", observations);
             out.put("features", d);
             out.put("write_seconds", round(writeSeconds, 1));
