@@ -4,13 +4,15 @@ import java.util.Arrays;
 
 /**
  * Bit-level writing and reading for the compressed history layouts ({@link RawBlock} version 3,
- * {@link MinutePack} version 2), and the two codes they share:
+ * {@link MinutePack} version 2), and the codes they use:
  * <ul>
  *   <li>{@link XorField}: a floating-point field predicted from its previous value, as in
  *       Gorilla (Pelkonen et al., VLDB 2015): '0' for the same bits; '10' and the differing bits
  *       when they fall inside the previous window of meaningful bits; '11', the leading zeros (6
  *       bits), the meaningful length less one (6 bits) and the meaningful bits otherwise. Bits are
  *       compared, not numbers, so NaN payloads, -0.0 and infinities come back exactly.</li>
+ *   <li>{@link RankField}: a floating-point field rounded to fewer mantissa bits, coded as the
+ *       change of its rank from the previous value's in an adaptive Rice code (minute statistics).</li>
  *   <li>{@link #writeSmall}: a signed integer, '0' for 0, then '10' and 7 bits, '110' and 14,
  *       '1110' and 24, '1111' and 64 (zigzag): delta-of-delta timestamps and counts cost one bit
  *       when regular.</li>
@@ -34,7 +36,8 @@ final class Bits {
         /** Continues after {@code bits} bits of {@code prefix} (their padding is overwritten). */
         Writer(final byte[] prefix, final long bits, final int moreBytes) {
             final int whole = (int)((bits + 7) >>> 3);
-            out = Arrays.copyOf(prefix, Math.max(16, whole + moreBytes)); // bytes past the prefix's bits are zero
+            out = new byte[Math.max(16, whole + moreBytes)];
+            System.arraycopy(prefix, 0, out, 0, whole); // bytes past the prefix's bits are zero
             bitAt = bits;
             if ((bits & 7) != 0) {
                 out[(int)(bits >>> 3)] &= (byte)(0xFF00 >>> (bits & 7)); // the padding of its last byte too
