@@ -102,10 +102,16 @@ final class ApiServer extends ChannelInitializer<Channel> {
                 continue;
             }
             final Exchange x = new Exchange(ctx, keepAlive, request, uri, path, id);
-            if (request.method().equals(route.method())) {
+            // HEAD is answered as GET is (health checks, curl -I): the codec sends the headers, Content-Length
+            // included, and drops the body
+            final boolean head = request.method().equals(HttpMethod.HEAD) && route.method().equals(HttpMethod.GET);
+            if (request.method().equals(route.method()) || head) {
                 route.action().handle(x);
             } else {
-                x.respond(HttpResponseStatus.METHOD_NOT_ALLOWED, error(path + " answers " + route.method() + " only"));
+                final FullHttpResponse r = jsonResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    error(path + " answers " + route.method() + (route.method().equals(HttpMethod.GET) ? " (and HEAD)" : "") + " only"));
+                r.headers().set(HttpHeaderNames.ALLOW, route.method().equals(HttpMethod.GET) ? "GET, HEAD" : route.method().name());
+                send(ctx, keepAlive, r);
             }
             return;
         }
@@ -364,6 +370,10 @@ final class ApiServer extends ChannelInitializer<Channel> {
 
     private static void respond(final ChannelHandlerContext ctx, final boolean keepAlive,
                                 final HttpResponseStatus status, final Object body) {
+        send(ctx, keepAlive, jsonResponse(status, body));
+    }
+
+    private static FullHttpResponse jsonResponse(final HttpResponseStatus status, final Object body) {
         final byte[] json;
         try {
             json = ApiJson.MAPPER.writeValueAsBytes(body);
@@ -372,7 +382,7 @@ final class ApiServer extends ChannelInitializer<Channel> {
         }
         final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        send(ctx, keepAlive, r);
+        return r;
     }
 
     private static void send(final ChannelHandlerContext ctx, final boolean keepAlive, final FullHttpResponse r) {

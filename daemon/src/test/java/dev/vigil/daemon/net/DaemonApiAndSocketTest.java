@@ -141,6 +141,29 @@ class DaemonApiAndSocketTest {
                 URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/status"))
             .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).contains("GET, HEAD");
+        final HttpResponse<String> get = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/observations")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("allow")).contains("POST");
+    }
+
+    /** HEAD, as health checks and curl -I send it, gets GET's status and headers without the body. */
+    @Test
+    void headIsAnsweredAsGetWithoutTheBody() throws Exception {
+        for (final String path : new String[]{"/healthz", "/", "/v1/status"}) {
+            final HttpResponse<String> head = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValueAsLong("content-length").orElse(0)).as(path).isPositive();
+            assertThat(get(path).statusCode()).as("the connection is still good after " + path).isEqualTo(200);
+        }
+        final HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + daemon.apiAddress().getPort() + "/v1/nothing"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
     }
 
     @Test
