@@ -354,7 +354,7 @@ public final class AgentHistory {
                             final AgentStatus status, final long[] oldest, final List<WriteAhead.Put> puts) {
         final int i = t.ordinal() - 1;
         final long b = t.bucketOf(ts);
-        if (e.open[i] == null || b >= e.openIndex[i]) {
+        if (!flushedAlready(e, i, b) && (e.open[i] == null || b >= e.openIndex[i])) {
             if (e.open[i] != null && b > e.openIndex[i] && e.open[i].count() > 0) {
                 puts.add(new WriteAhead.Put(i + 2, rollupKey(e.key, t, e.openIndex[i]),
                     rollupValue(e, t, e.openIndex[i], e.open[i])));
@@ -363,7 +363,8 @@ public final class AgentHistory {
             oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
             return;
         }
-        // late: the bucket was written already (or never, if it is past retention)
+        // late: the bucket was written already (by a later bucket's first observation, or by flushClosed
+        // while its time had passed, as when an agent sends history), or never if it is past retention
         if (config.retentionMicros(t) != 0 && (b + 1) * t.bucketMicros() <= e.newestTsMicros - config.retentionMicros(t)) {
             return;
         }
@@ -374,11 +375,23 @@ public final class AgentHistory {
         oldest[t.ordinal()] = Math.min(oldest[t.ordinal()], b);
     }
 
+    /**
+     * Whether bucket {@code b} of rollup tier {@code i} is one {@link #flushClosed} wrote and forgot
+     * (or an earlier one): an observation in it updates the stored rollup. Opening it again would
+     * write a rollup of the later observations alone over the stored one when it closed.
+     */
+    private static boolean flushedAlready(final Entry e, final int i, final long b) {
+        return e.open[i] == null && b <= e.openIndex[i];
+    }
+
     /** The open rollup of tier {@code t} after an observation at {@code ts} whose puts are made. */
     private void addToOpenRollup(final Entry e, final Tier t, final long ts, final double[] x, final double d2, final double cusum,
                                  final AgentStatus status) {
         final int i = t.ordinal() - 1;
         final long b = t.bucketOf(ts);
+        if (flushedAlready(e, i, b)) {
+            return; // the observation's puts updated the stored rollup
+        }
         if (e.open[i] == null) {
             e.open[i] = new Rollup(d);
             e.openIndex[i] = b;

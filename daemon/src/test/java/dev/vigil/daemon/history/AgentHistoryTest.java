@@ -64,6 +64,35 @@ class AgentHistoryTest {
         assertThat(week.points().subList(0, 3)).extracting(Series.Point::count).containsExactly(360L, 360L, 180L);
     }
 
+    /**
+     * An agent that sends its history (or a node whose clock runs ahead of its agents): the flush on
+     * the node's clock writes and forgets a bucket while observations for it still come. They are
+     * added to the stored rollup, in every tier; none is written over.
+     */
+    @Test
+    void observationsOfABucketTheFlushAlreadyWroteAreAddedToItNotWrittenOverIt() {
+        final HistoryConfig config = HistoryConfig.defaults().withExpectedAgents(4);
+        final AgentHistory h = HistoryStores.inMemory(config, D).history(config, D);
+        final long clock = T0 + 2 * DAY; // the node's clock, ahead of the observations' time
+        long n = feed(h, "a", T0, T0 + 30 * S, 0); // 3 in minute 0
+        assertThat(h.flushClosed(clock)).as("minute, hour and day written and forgotten").isEqualTo(3);
+        n = feed(h, "a", T0 + 30 * S, T0 + 90 * S, n); // 3 more in minute 0, 3 in minute 1
+        h.flushClosed(clock);
+        feed(h, "a", T0 + 90 * S, T0 + 2 * MIN, n); // the rest of minute 1
+        h.flushClosed(clock);
+
+        final Series minutes = h.series("a", T0, T0 + HOUR, MIN, T0 + 2 * DAY);
+        assertThat(minutes.tier()).isEqualTo("minute");
+        assertThat(minutes.points().subList(0, 2)).extracting(Series.Point::count).containsExactly(6L, 6L);
+        assertThat(minutes.points().get(0).mean()[0]).isEqualTo(3.5); // observations 1..6
+        final Series hours = h.series("a", T0, T0 + DAY, HOUR, T0 + 8 * DAY);
+        assertThat(hours.tier()).isEqualTo("hour");
+        assertThat(hours.points().get(0).count()).isEqualTo(12);
+        final Series days = h.series("a", T0, T0 + DAY, DAY, T0 + 60 * DAY);
+        assertThat(days.tier()).isEqualTo("day");
+        assertThat(days.points().get(0).count()).isEqualTo(12);
+    }
+
     @Test
     void aSeriesComesFromTheFinestTierThatCoversItsRange() {
         final HistoryStores stores = HistoryStores.inMemory(HistoryConfig.defaults().withExpectedAgents(4), D);
