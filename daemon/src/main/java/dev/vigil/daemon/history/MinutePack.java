@@ -24,14 +24,15 @@ import dev.vigil.daemon.detect.AgentStatus;
  * {@code storage.minute_precision_bits} bits of mantissa before they are coded (to nearest, ties
  * to even; NaN becomes the canonical NaN), which is what makes them small: a minute's value is
  * then a few units of its last kept place from the minute before's. Count, timestamp and status
- * are exact. Hours and days are kept at full precision ({@link Rollup}); a week of minutes is the
- * largest tier and is read for charts.
+ * are exact. Hours ({@link Rollup} at f32) and days (f64) are not rounded further; a week of
+ * minutes is the largest tier and is read for charts.
  *
  * <p>Version 1 (each minute a {@link Rollup} encoded at f32 after the first 10 bytes of the same
  * header) is still read, and rewritten in version 2 when a minute of it is set.
  *
- * <p>Written whole on every change (read, one minute set, written back), so a put of it goes
- * through the history's write-ahead record like every other put that rewrites acknowledged data.
+ * <p>Put whole on every change (a later minute appended to the bytes last made, {@link #append};
+ * any other change decodes the hour and codes it again), so a put of it goes through the history's
+ * write-ahead record like every other put that rewrites acknowledged data.
  */
 public final class MinutePack {
     static final int VERSION = 2;
